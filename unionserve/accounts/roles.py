@@ -1,0 +1,91 @@
+"""Roles and what they may do: the one place where permissions are declared.
+
+A permission is a string "<app>.<codename>" checked with `user.has_perm(...)`; the RoleBackend
+(backends.py) answers from this table, so adding a role or a permission is one edit here.
+Later modules add their permissions to the roles below.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from unionserve.orgs.models import UnitKind
+
+
+class Role(models.TextChoices):
+    HOTLINE_AGENT = "hotline_agent", _("Hotline agent")
+    CITY_OFFICE = "city_office", _("City office staff")
+    DEPARTMENT_STAFF = "department_staff", _("Functional department staff")
+    CENTER_STAFF = "center_staff", _("District/company center staff")
+    SOCIAL_WORKER = "social_worker", _("Station social worker")
+    GRASSROOTS_OFFICER = "grassroots_officer", _("Grassroots union officer")
+    MEDIATOR = "mediator", _("Mediator")
+    LAWYER = "lawyer", _("Lawyer")
+    MUTUAL_INSURANCE = "mutual_insurance", _("Mutual-insurance office")
+    AUDITOR = "auditor", _("Auditor (read-only)")
+    SYSTEM_ADMIN = "system_admin", _("System administrator")
+
+
+# Permissions, named once.
+VIEW_UNITS = "orgs.view_orgunit"
+MANAGE_UNITS = "orgs.manage_units"
+VIEW_USERS = "accounts.view_user"
+MANAGE_USERS = "accounts.manage_users"
+GRANT_ADMIN_ROLES = "accounts.grant_admin_roles"
+VIEW_AUDIT = "audit.view_auditevent"
+MANAGE_CALENDAR = "workcalendar.manage_calendar"
+
+LEVEL_1 = {UnitKind.CITY_CENTER, UnitKind.DEPARTMENT}
+LEVEL_2 = {UnitKind.DISTRICT_CENTER, UnitKind.DEV_AREA_CENTER, UnitKind.INDUSTRY_UNION, UnitKind.COMPANY_UNION}
+ANY_KIND = set(UnitKind)
+
+
+@dataclass(frozen=True)
+class RoleSpec:
+    """What a role may do and at which kinds of unit it may be held."""
+
+    permissions: frozenset[str]
+    unit_kinds: frozenset[str] = field(default_factory=lambda: frozenset(ANY_KIND))
+    # Roles that only a holder of GRANT_ADMIN_ROLES may hand out.
+    privileged: bool = False
+
+
+COMMON = {VIEW_UNITS}
+
+ROLE_SPECS: dict[str, RoleSpec] = {
+    Role.HOTLINE_AGENT: RoleSpec(frozenset(COMMON), frozenset(LEVEL_1)),
+    Role.CITY_OFFICE: RoleSpec(
+        frozenset(COMMON | {MANAGE_UNITS, VIEW_USERS, MANAGE_USERS, MANAGE_CALENDAR}), frozenset(LEVEL_1)
+    ),
+    Role.DEPARTMENT_STAFF: RoleSpec(frozenset(COMMON), frozenset(LEVEL_1)),
+    Role.CENTER_STAFF: RoleSpec(frozenset(COMMON | {VIEW_USERS, MANAGE_USERS}), frozenset(LEVEL_2)),
+    Role.SOCIAL_WORKER: RoleSpec(frozenset(COMMON | {VIEW_USERS}), frozenset({UnitKind.STATION})),
+    Role.GRASSROOTS_OFFICER: RoleSpec(frozenset(COMMON), frozenset({UnitKind.GRASSROOTS})),
+    Role.MEDIATOR: RoleSpec(frozenset(COMMON)),
+    Role.LAWYER: RoleSpec(frozenset(COMMON)),
+    Role.MUTUAL_INSURANCE: RoleSpec(frozenset(COMMON), frozenset(LEVEL_1 | LEVEL_2)),
+    Role.AUDITOR: RoleSpec(frozenset(COMMON | {VIEW_USERS, VIEW_AUDIT}), privileged=True),
+    Role.SYSTEM_ADMIN: RoleSpec(
+        frozenset(COMMON | {MANAGE_UNITS, VIEW_USERS, MANAGE_USERS, GRANT_ADMIN_ROLES, VIEW_AUDIT, MANAGE_CALENDAR}),
+        privileged=True,
+    ),
+}
+
+
+def permissions_for(roles: set[str] | list[str]) -> set[str]:
+    """All permissions granted by a set of role names."""
+    perms: set[str] = set()
+    for role in roles:
+        spec = ROLE_SPECS.get(role)
+        if spec:
+            perms |= spec.permissions
+    return perms
+
+
+def role_allowed_at(role: str, unit_kind: str) -> bool:
+    """Whether `role` may be held by a user of a unit of `unit_kind`."""
+    spec = ROLE_SPECS.get(role)
+    return bool(spec) and unit_kind in spec.unit_kinds

@@ -1,0 +1,123 @@
+"""The one scoping mechanism: what part of the org tree a user may see and touch.
+
+A user's scope is the union of the subtrees under their org unit on both lines (DESIGN.md). Every
+model that belongs to somebody declares ``scope_paths = (region_path_lookup, industry_path_lookup)``
+naming the paths of its org unit; ``scope_of(user).filter(qs)`` narrows any queryset of such a
+model. Pages, API endpoints, exports and background tasks all go through it, and every view is
+marked with ``@scoped_view`` or ``@scope_exempt(reason=...)`` so a test can prove none bypasses it
+(accounts/tests/test_scope_coverage.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from django.db.models import Model, Q, QuerySet
+from django.http import Http404
+
+from unionserve.orgs import tree
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class ScopeError(TypeError):
+    """A model without `scope_paths` was asked to be scoped."""
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The paths under which a user sees data. Empty paths and not `everything`: sees nothing."""
+
+    region_path: str | None = None
+    industry_path: str | None = None
+    everything: bool = False
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.everything and not self.region_path and not self.industry_path
+
+    def q(self, model: type[Model]) -> Q:
+        """A Q object selecting rows of `model` inside this scope."""
+        fields = getattr(model, "scope_paths", None)
+        if not fields:
+            raise ScopeError(f"{model.__name__} declares no scope_paths; it cannot be scoped.")
+        if self.everything:
+            return Q()
+        region_field, industry_field = fields
+        q = Q(pk__in=[])
+        if self.region_path and region_field:
+            q |= tree.subtree_q(region_field, self.region_path)
+        if self.industry_path and industry_field:
+            q |= tree.subtree_q(industry_field, self.industry_path)
+        return q
+
+    def filter(self, qs: QuerySet) -> QuerySet:
+        """Narrow a queryset to this scope."""
+        if self.is_empty:
+            return qs.none()
+        return qs.filter(self.q(qs.model))
+
+    def contains_paths(self, region_path: str | None, industry_path: str | None) -> bool:
+        """Whether an object with these org paths is inside the scope."""
+        if self.everything:
+            return True
+        return bool(
+            (self.region_path and region_path and region_path.startswith(self.region_path))
+            or (self.industry_path and industry_path and industry_path.startswith(self.industry_path))
+        )
+
+    def contains_unit(self, unit) -> bool:
+        """Whether an org unit is inside the scope."""
+        return unit is not None and self.contains_paths(unit.region_path, unit.industry_path)
+
+    def get_object_or_404(self, qs: QuerySet, **lookup) -> Model:
+        """Fetch one object inside the scope; outside it looks exactly like one that does not exist."""
+        try:
+            return self.filter(qs).get(**lookup)
+        except qs.model.DoesNotExist as exc:
+            raise Http404 from exc
+
+
+NOTHING = Scope()
+EVERYTHING = Scope(everything=True)
+
+
+def scope_of(user) -> Scope:
+    """The scope of a user (anonymous or inactive users, and users without a unit, see nothing)."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return NOTHING
+    if user.is_superuser:
+        return EVERYTHING
+    cached = getattr(user, "_scope_cache", None)
+    if cached is not None:
+        return cached
+    unit = user.org_unit if user.org_unit_id else None
+    if unit is None or not unit.is_active:
+        scope = NOTHING
+    else:
+        scope = Scope(region_path=unit.region_path, industry_path=unit.industry_path)
+    user._scope_cache = scope
+    return scope
+
+
+def scoped(qs: QuerySet, user) -> QuerySet:
+    """Shorthand: `qs` narrowed to `user`'s scope."""
+    return scope_of(user).filter(qs)
+
+
+def scoped_view(view: F) -> F:
+    """Mark a view as reading data only through `scope_of` (checked by the coverage test)."""
+    view.scope_policy = "scoped"  # type: ignore[attr-defined]
+    return view
+
+
+def scope_exempt(reason: str) -> Callable[[F], F]:
+    """Mark a view that touches no scoped data (login, static reference data), with the reason."""
+
+    def mark(view: F) -> F:
+        view.scope_policy = f"exempt: {reason}"  # type: ignore[attr-defined]
+        return view
+
+    return mark

@@ -1,0 +1,191 @@
+"""Login, password, profile with API tokens, and user management (scoped)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required, permission_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from . import actions, roles
+from .forms import ChangePasswordForm, LoginForm, ResetPasswordForm, TokenForm, UserFilterForm, UserForm
+from .models import User
+from .scope import scope_exempt, scope_of, scoped_view
+
+
+@method_decorator(login_not_required, name="dispatch")
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+login_view = scope_exempt(reason="login form")(LoginView.as_view())
+logout_view = scope_exempt(reason="logout")(auth_views.LogoutView.as_view())
+
+
+@scope_exempt(reason="the user's own password")
+@require_http_methods(["GET", "POST"])
+def password_change(request):
+    """Change one's own password; required before anything else for a new account."""
+    form = ChangePasswordForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        update_session_auth_hash(request, user)
+        actions.password_changed(user, request=request)
+        messages.success(request, _("Your password has been changed."))
+        return redirect("web:home")
+    return render(request, "accounts/password_change.html", {"form": form})
+
+
+@scope_exempt(reason="the user's own account")
+@require_http_methods(["GET", "POST"])
+def profile(request):
+    """The user's own account: details, roles, API tokens."""
+    form = TokenForm(request.POST or None)
+    new_key = None
+    if request.method == "POST" and form.is_valid():
+        _token, new_key = actions.issue_token(request.user, form.cleaned_data["name"], request=request)
+        form = TokenForm()
+    tokens = request.user.api_tokens.all()[:20]
+    return render(request, "accounts/profile.html", {"form": form, "tokens": tokens, "new_key": new_key})
+
+
+@scope_exempt(reason="the user's own tokens only")
+@require_POST
+def revoke_token(request, pk: int):
+    token = get_object_or_404(request.user.api_tokens, pk=pk)
+    actions.revoke_token(token, acting_user=request.user, request=request)
+    messages.success(request, _("The token has been revoked."))
+    return redirect("accounts:profile")
+
+
+def _user(request, pk: int) -> User:
+    return scope_of(request.user).get_object_or_404(User.objects.select_related("org_unit"), pk=pk)
+
+
+@scoped_view
+@permission_required(roles.VIEW_USERS, raise_exception=True)
+@require_GET
+def user_list(request):
+    """Users in the viewer's part of the organization, searchable and filterable."""
+    form = UserFilterForm(request.GET or None)
+    qs = scope_of(request.user).filter(User.objects.select_related("org_unit")).prefetch_related("role_grants")
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["q"]:
+            qs = qs.filter(
+                Q(username__icontains=data["q"]) | Q(display_name__contains=data["q"])
+                | Q(org_unit__name__contains=data["q"]) | Q(org_unit__code=data["q"])
+            )
+        if data["role"]:
+            qs = qs.filter(role_grants__role=data["role"])
+        if data["active"] in ("0", "1"):
+            qs = qs.filter(is_active=data["active"] == "1")
+    else:
+        qs = qs.filter(is_active=True)
+    page = Paginator(qs.order_by("org_unit__code", "username"), 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "accounts/user_list.html", {
+        "form": form, "page": page, "query": query.urlencode(),
+        "can_manage": request.user.has_perm(roles.MANAGE_USERS),
+    })
+
+
+@scoped_view
+@permission_required(roles.VIEW_USERS, raise_exception=True)
+@require_GET
+def user_detail(request, pk: int):
+    target = _user(request, pk)
+    from unionserve.audit.models import AuditEvent
+
+    events = scope_of(request.user).filter(
+        AuditEvent.objects.filter(object_type="accounts.user", object_id=str(target.pk))
+    )[:20] if request.user.has_perm(roles.VIEW_AUDIT) else None
+    return render(request, "accounts/user_detail.html", {
+        "target": target, "events": events, "can_manage": request.user.has_perm(roles.MANAGE_USERS),
+    })
+
+
+@scoped_view
+@permission_required(roles.MANAGE_USERS, raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def user_create(request):
+    initial = {}
+    if request.GET.get("unit"):
+        initial["org_unit"] = request.GET["unit"]
+    form = UserForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            new_user = actions.create_user(
+                username=data["username"], display_name=data["display_name"], org_unit=data["org_unit"],
+                roles=data["roles"], password=data["password"], phone=data["phone"], email=data["email"],
+                acting_user=request.user, request=request,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The account has been created; the user must change the password at first login."))
+            return redirect("accounts:user_detail", new_user.pk)
+    return render(request, "accounts/user_form.html", {"form": form, "title": _("New user")})
+
+
+@scoped_view
+@permission_required(roles.MANAGE_USERS, raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def user_edit(request, pk: int):
+    target = _user(request, pk)
+    initial = {
+        "display_name": target.display_name, "org_unit": target.org_unit.code if target.org_unit else "",
+        "roles": target.role_names, "phone": target.phone, "email": target.email,
+    }
+    form = UserForm(request.POST or None, user=request.user, initial=initial, editing=True)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.update_user(
+                target, display_name=data["display_name"], org_unit=data["org_unit"], roles=data["roles"],
+                phone=data["phone"], email=data["email"], acting_user=request.user, request=request,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("accounts:user_detail", target.pk)
+    return render(request, "accounts/user_form.html", {"form": form, "title": target, "target": target})
+
+
+@scoped_view
+@permission_required(roles.MANAGE_USERS, raise_exception=True)
+@require_POST
+def user_set_active(request, pk: int):
+    target = _user(request, pk)
+    try:
+        actions.set_active(target, request.POST.get("active") == "1", acting_user=request.user, request=request)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Saved."))
+    return redirect("accounts:user_detail", target.pk)
+
+
+@scoped_view
+@permission_required(roles.MANAGE_USERS, raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def user_reset_password(request, pk: int):
+    target = _user(request, pk)
+    form = ResetPasswordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        actions.reset_password(target, form.cleaned_data["password"], acting_user=request.user, request=request)
+        messages.success(request, _("A temporary password has been set; the user must change it at next login."))
+        return redirect("accounts:user_detail", target.pk)
+    return render(request, "accounts/user_form.html", {"form": form, "title": _("Reset password"), "target": target})

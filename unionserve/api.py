@@ -1,0 +1,84 @@
+"""The JSON API: django-ninja under /api/, OpenAPI at /api/openapi.json, docs at /api/docs.
+
+Authentication is the browser session (with CSRF on writes) or a personal token sent as
+``Authorization: Bearer <token>``. Every endpoint reads through the same scope as the pages.
+Errors are JSON ``{"detail": "..."}`` in the request's language.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer, SessionAuth
+
+from unionserve.accounts.models import ApiToken
+
+
+class TokenAuth(HttpBearer):
+    """Personal API tokens made on the user's account page."""
+
+    def authenticate(self, request, token: str):
+        user = ApiToken.authenticate(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class ActiveSessionAuth(SessionAuth):
+    """The logged-in browser session; CSRF is checked on writes."""
+
+    def authenticate(self, request, key):
+        user = super().authenticate(request, key)
+        return user if user is not None and user.is_active else None
+
+
+api = NinjaAPI(
+    title="UnionServe API",
+    version="1.0.0",
+    description="The JSON API of UnionServe. Every list is scoped to the caller's part of the organization.",
+    auth=[TokenAuth(), ActiveSessionAuth()],
+    docs_url="/docs",
+)
+
+
+def _error(request, status: int, detail: str, **extra):
+    return api.create_response(request, {"detail": detail, **extra}, status=status)
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    return _error(request, 404, _("Not found, or not in your part of the organization."))
+
+
+@api.exception_handler(PermissionDenied)
+def forbidden(request, exc):
+    return _error(request, 403, str(exc) if str(exc) else _("You do not have permission to do this."))
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request, exc):
+    return _error(request, 401, _("Log in, or send a valid API token as 'Authorization: Bearer <token>'."))
+
+
+@api.exception_handler(NinjaValidationError)
+def invalid(request, exc):
+    return _error(request, 422, _("The request is not valid; see errors."), errors=exc.errors)
+
+
+@api.exception_handler(DjangoValidationError)
+def rejected(request, exc):
+    return _error(request, 400, " ".join(exc.messages))
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc):
+    return _error(request, exc.status_code, str(exc))
+
+
+api.add_router("/orgs/", "unionserve.orgs.api.router")
+api.add_router("/accounts/", "unionserve.accounts.api.router")

@@ -1,0 +1,84 @@
+"""The audit log: one append-only table for logins, access changes and personal-data access."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditAction(models.TextChoices):
+    LOGIN = "login", _("Login")
+    LOGIN_FAILED = "login_failed", _("Failed login")
+    LOGOUT = "logout", _("Logout")
+    LOCKED_OUT = "locked_out", _("Account locked out")
+    PASSWORD_CHANGED = "password_changed", _("Password changed")
+    PASSWORD_RESET = "password_reset", _("Password reset by administrator")
+    USER_CREATED = "user_created", _("User created")
+    USER_UPDATED = "user_updated", _("User updated")
+    USER_DEACTIVATED = "user_deactivated", _("User deactivated")
+    USER_REACTIVATED = "user_reactivated", _("User reactivated")
+    ROLE_GRANTED = "role_granted", _("Role granted")
+    ROLE_REVOKED = "role_revoked", _("Role revoked")
+    TOKEN_CREATED = "token_created", _("API token created")
+    TOKEN_REVOKED = "token_revoked", _("API token revoked")
+    UNIT_CHANGED = "unit_changed", _("Org unit changed")
+    CALENDAR_CHANGED = "calendar_changed", _("Working-day calendar changed")
+    PERSONAL_DATA_VIEWED = "pii_viewed", _("Unmasked personal data viewed")
+    PERSONAL_DATA_EXPORTED = "pii_exported", _("Unmasked personal data exported")
+    AUDIT_EXPORTED = "audit_exported", _("Audit log exported")
+
+
+class AppendOnlyError(RuntimeError):
+    """Audit events are never changed or deleted."""
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("The audit log is append-only.")
+
+    def delete(self):
+        raise AppendOnlyError("The audit log is append-only.")
+
+
+class AuditEvent(models.Model):
+    """Who did what to which object, when, from where. Rows are only ever inserted."""
+
+    # Scoped by the org unit the event concerns (the object's unit, else the actor's).
+    scope_paths = ("unit__region_path", "unit__industry_path")
+
+    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    action = models.CharField(_("action"), max_length=24, choices=AuditAction.choices, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("actor")
+    )
+    # Kept as text so the record survives the account and names failed logins of unknown users.
+    actor_username = models.CharField(_("user name"), max_length=150, blank=True, db_index=True)
+    object_type = models.CharField(_("object type"), max_length=60, blank=True)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    object_repr = models.CharField(_("object"), max_length=200, blank=True)
+    unit = models.ForeignKey(
+        "orgs.OrgUnit", models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("org unit")
+    )
+    ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    user_agent = models.CharField(max_length=200, blank=True)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_username} {self.action} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise AppendOnlyError("The audit log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("The audit log is append-only.")

@@ -1,0 +1,21 @@
+"""Top-level URLs: one include per app, the API under /api/."""
+
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from unionserve.accounts.scope import scope_exempt
+
+from .api import api
+
+urlpatterns = [
+    path("", include("unionserve.web.urls")),
+    path("accounts/", include("unionserve.accounts.urls")),
+    path("orgs/", include("unionserve.orgs.urls")),
+    path("audit/", include("unionserve.audit.urls")),
+    path("calendar/", include("unionserve.workcalendar.urls")),
+    path("i18n/setlang/", scope_exempt(reason="language switch")(set_language), name="set_language"),
+    path("api/", api.urls),
+]
+
+handler403 = "unionserve.web.views.forbidden"
+handler404 = "unionserve.web.views.not_found"

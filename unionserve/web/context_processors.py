@@ -1,0 +1,32 @@
+"""Template context shared by every page: navigation and administrator warnings."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.urls import NoReverseMatch, reverse
+
+from unionserve.accounts import roles
+
+from .navigation import entries_for
+
+
+def navigation(request) -> dict:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"env_label": settings.UNIONSERVE["ENVIRONMENT_LABEL"]}
+    items = []
+    for entry in entries_for(user):
+        try:
+            url = reverse(entry.url_name)
+        except NoReverseMatch:
+            continue
+        active = request.path == url if url == "/" else request.path.startswith(url)
+        items.append({"label": entry.label, "url": url, "icon": entry.icon, "active": active})
+    warnings = []
+    if user.has_perm(roles.MANAGE_CALENDAR):
+        from unionserve.workcalendar.service import missing_schedule_warning
+
+        warning = missing_schedule_warning()
+        if warning:
+            warnings.append({"text": warning, "url": reverse("workcalendar:index")})
+    return {"nav_items": items, "admin_warnings": warnings, "env_label": settings.UNIONSERVE["ENVIRONMENT_LABEL"]}

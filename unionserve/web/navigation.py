@@ -1,0 +1,33 @@
+"""The navigation, declared once: which entries a user sees follows from their permissions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from unionserve.accounts import roles
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    label: str
+    url_name: str
+    icon: str
+    permission: str | None = None
+    section: str = "main"
+
+
+NAVIGATION: list[NavEntry] = [
+    NavEntry(_("Home"), "web:home", "house"),
+    NavEntry(_("Organization"), "orgs:browse", "diagram-3", roles.VIEW_UNITS),
+    NavEntry(_("Users"), "accounts:user_list", "people", roles.VIEW_USERS),
+    NavEntry(_("Working-day calendar"), "workcalendar:index", "calendar3"),
+    NavEntry(_("Audit log"), "audit:list", "journal-check", roles.VIEW_AUDIT),
+    NavEntry(_("API"), "api-1.0.0:openapi-view", "braces"),
+]
+
+
+def entries_for(user) -> list[NavEntry]:
+    """Navigation entries this user may open."""
+    return [e for e in NAVIGATION if e.permission is None or user.has_perm(e.permission)]
