@@ -38,7 +38,7 @@ def make_user(db):
 
     counter = {"n": 0}
 
-    def make(unit, *roles, username=None, password="Test-pass-123"):
+    def make(unit, *roles, username=None, password="Test-pass-123"):  # noqa: S107
         counter["n"] += 1
         return create_user(
             username=username or f"u{counter['n']}", display_name=f"用户{counter['n']}", org_unit=unit,

@@ -64,7 +64,9 @@ class UserForm(ScopedForm):
 
 
 class ResetPasswordForm(StyledForm):
-    password = forms.CharField(label=_("Temporary password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    password = forms.CharField(
+        label=_("Temporary password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
 
     def clean_password(self):
         password = self.cleaned_data["password"]

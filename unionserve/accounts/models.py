@@ -79,6 +79,9 @@ class RoleGrant(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "role"], name="unique_role_per_user")]
 
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()}"
+
 
 def _hash_token(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
@@ -109,6 +112,9 @@ class ApiToken(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.key_hint}…)"
 
     @classmethod
     def issue(cls, user: User, name: str) -> tuple[ApiToken, str]:

@@ -134,7 +134,9 @@ def user_create(request):
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, _("The account has been created; the user must change the password at first login."))
+            messages.success(
+                request, _("The account has been created; the user must change the password at first login.")
+            )
             return redirect("accounts:user_detail", new_user.pk)
     return render(request, "accounts/user_form.html", {"form": form, "title": _("New user")})
 

@@ -31,9 +31,8 @@ def record(
     `unit` is the org unit the event concerns (used to scope who can read it); it defaults to the
     object's own unit, then to the actor's unit.
     """
-    if actor is None and request is not None and getattr(request, "user", None) is not None:
-        if request.user.is_authenticated:
-            actor = request.user
+    if actor is None and request is not None and getattr(getattr(request, "user", None), "is_authenticated", False):
+        actor = request.user
     if unit is None and obj is not None:
         unit = _unit_of(obj)
     if unit is None and actor is not None:

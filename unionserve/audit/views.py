@@ -30,7 +30,9 @@ class AuditFilterForm(StyledForm):
                                choices=[("", gettext_lazy("All actions")), *AuditAction.choices])
     user = forms.CharField(label=gettext_lazy("User name"), required=False)
     object = forms.CharField(label=gettext_lazy("Object"), required=False)
-    date_from = forms.DateField(label=gettext_lazy("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(
+        label=gettext_lazy("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     date_to = forms.DateField(label=gettext_lazy("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
 

@@ -55,7 +55,9 @@ class UnitCreateForm(ScopedForm):
         super().__init__(*args, **kwargs)
         self.parent, self.line = parent, line
         allowed = REGION_PARENT_KINDS if line == "region" else INDUSTRY_PARENT_KINDS
-        self.fields["kind"].choices = [(k, UnitKind(k).label) for k, parents in allowed.items() if parent.kind in parents]
+        self.fields["kind"].choices = [
+            (k, UnitKind(k).label) for k, parents in allowed.items() if parent.kind in parents
+        ]
 
     def clean(self):
         data = super().clean()

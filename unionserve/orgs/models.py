@@ -185,3 +185,6 @@ class OrgUnitEvent(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.action}"

@@ -111,7 +111,7 @@ def seed_beijing(grassroots_per_station: int = 2, sample_stations_per_district: 
                     note="园区工会服务站" if special else "",
                 )
             if n < sample_stations_per_district:
-                for g in range(grassroots_per_station):
+                for _ in range(grassroots_per_station):
                     seq += 1
                     company = companies[seq % len(companies)] if seq % 3 == 0 else None
                     create_unit(

@@ -1,6 +1,9 @@
 from django.urls import path
 
-from . import views
+from . import health, views
 
 app_name = "web"
-urlpatterns = [path("", views.home, name="home")]
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("health/", health.health, name="health"),
+]

@@ -62,7 +62,8 @@ def test_new_accounts_must_change_password_demo_accounts_not(db):
     seed_demo_accounts()
     assert User.objects.filter(is_demo=True).count() == len(DEMO_ACCOUNTS)
     assert not User.objects.filter(is_demo=True, must_change_password=True).exists()
-    fresh = create_user(username="fresh", display_name="新人", org_unit=User.objects.get(username="station").org_unit,
-                        roles=["social_worker"], password="Some-pass-4471", acting_user=User.objects.get(username="admin"))
+    station = User.objects.get(username="station").org_unit
+    fresh = create_user(username="fresh", display_name="新人", org_unit=station, roles=["social_worker"],
+                        password="Some-pass-4471", acting_user=User.objects.get(username="admin"))
     assert fresh.must_change_password
     assert User.objects.get(username="admin").check_password(DEMO_PASSWORD)
