@@ -1,5 +1,6 @@
 """Top-level URLs: one include per app, the API under /api/."""
 
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
@@ -13,7 +14,8 @@ urlpatterns = [
     path("orgs/", include("unionserve.orgs.urls")),
     path("audit/", include("unionserve.audit.urls")),
     path("calendar/", include("unionserve.workcalendar.urls")),
-    path("i18n/setlang/", scope_exempt(reason="language switch")(set_language), name="set_language"),
+    path("i18n/setlang/", scope_exempt(reason="language switch")(login_not_required(set_language)),
+         name="set_language"),
     path("api/", api.urls),
 ]
 

@@ -44,3 +44,9 @@ def test_production_refuses_a_missing_secret_key(tmp_path):
            "UNIONSERVE_VAR_DIR": str(tmp_path)}
     result = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True)
     assert result.returncode != 0 and "SECRET_KEY" in result.stderr
+
+
+def test_language_can_be_switched_before_login(client, db):
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"})
+    assert response.status_code == 302
+    assert "Log in" in client.get("/accounts/login/").content.decode()
