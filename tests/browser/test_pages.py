@@ -94,7 +94,7 @@ def test_admin_creates_a_user_who_must_change_the_password(page, live_server, pe
 
     login(page, live_server, "newworker", "Temp-pass-9981", expect_path="/accounts/password/")
     page.get_by_label("旧密码").fill("Temp-pass-9981")
-    page.get_by_label("新密码", exact=True).fill("My-own-pass-4471")
+    page.get_by_role("textbox", name="新密码", exact=True).fill("My-own-pass-4471")
     page.get_by_label("新密码确认").fill("My-own-pass-4471")
     page.get_by_role("button", name="修改密码").click()
     expect(page.get_by_role("status")).to_contain_text("密码已修改")
