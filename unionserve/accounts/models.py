@@ -10,6 +10,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .roles import Role, permissions_for
 
@@ -26,7 +27,7 @@ class User(AbstractUser):
 
     scope_paths = ("org_unit__region_path", "org_unit__industry_path")
 
-    display_name = models.CharField(_("name"), max_length=60, blank=True)
+    display_name = models.CharField(pgettext_lazy("person", "name"), max_length=60, blank=True)
     org_unit = models.ForeignKey(
         "orgs.OrgUnit", models.PROTECT, null=True, blank=True, related_name="users", verbose_name=_("org unit")
     )

@@ -60,7 +60,7 @@ class AuditEvent(models.Model):
     unit = models.ForeignKey(
         "orgs.OrgUnit", models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("org unit")
     )
-    ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     user_agent = models.CharField(max_length=200, blank=True)
     detail = models.JSONField(_("detail"), default=dict, blank=True)
 

@@ -81,7 +81,7 @@ def export_csv(request):
     record(AuditAction.AUDIT_EXPORTED, request=request, detail={"filter": request.GET.dict()})
     writer = csv.writer(_Echo())
     header = [_("Time"), _("Action"), _("User name"), _("Object type"), _("Object id"), _("Object"), _("Org unit"),
-              _("Address"), _("Detail")]
+              _("IP address"), _("Detail")]
     tz = timezone.get_current_timezone()
 
     def rows():

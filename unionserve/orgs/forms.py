@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from unionserve.accounts.scope import scope_of
 from unionserve.web.forms import StyledFormMixin
@@ -41,7 +42,7 @@ class ScopedForm(StyledFormMixin, forms.Form):
 
 
 class UnitCreateForm(ScopedForm):
-    name = forms.CharField(label=_("Name"), max_length=120)
+    name = forms.CharField(label=pgettext_lazy("thing", "Name"), max_length=120)
     kind = forms.ChoiceField(label=_("Kind"))
     code = forms.CharField(label=_("Code"), max_length=20, required=False,
                            help_text=_("Leave empty to number it automatically."))

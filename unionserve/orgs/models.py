@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from . import tree
 
@@ -168,8 +169,8 @@ class OrgUnitEvent(models.Model):
         CREATED = "created", _("Created")
         RENAMED = "renamed", _("Renamed")
         MOVED = "moved", _("Moved")
-        MERGED = "merged", _("Merged")
-        CLOSED = "closed", _("Closed")
+        MERGED = "merged", pgettext_lazy("event", "Merged")
+        CLOSED = "closed", pgettext_lazy("event", "Closed")
         REOPENED = "reopened", _("Reopened")
         UPDATED = "updated", _("Updated")
 
