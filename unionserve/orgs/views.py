@@ -83,6 +83,7 @@ def detail(request, pk: int):
         "industry_children": Paginator(industry_children, CHILDREN_PAGE).get_page(request.GET.get("ipage")),
         "history": unit.events.select_related("actor")[:20],
         "can_manage": request.user.has_perm(roles.MANAGE_UNITS),
+        "can_manage_users": request.user.has_perm(roles.MANAGE_USERS) and unit.is_active,
         "scope": scope,
     }
     if request.user.has_perm(roles.VIEW_USERS):
