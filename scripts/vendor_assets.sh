@@ -74,6 +74,10 @@ cp_to echarts/NOTICE                "$STATIC/echarts/NOTICE"
 cp_to echarts/licenses/LICENSE-d3   "$STATIC/echarts/licenses/LICENSE-d3"
 cp_to zrender/LICENSE               "$STATIC/echarts/licenses/LICENSE-zrender"
 
+# --- Mermaid (process diagrams, generated from the process definitions) -----
+cp_to mermaid/dist/mermaid.min.js "$STATIC/mermaid/mermaid.min.js"
+cp_to mermaid/LICENSE             "$STATIC/mermaid/LICENSE"
+
 # --- axe-core (browser tests only; never served by the app) -----------------
 cp_to axe-core/axe.min.js "$TESTVENDOR/axe.min.js"
 cp_to axe-core/LICENSE    "$TESTVENDOR/LICENSE-axe-core"
@@ -83,7 +87,10 @@ cp_to axe-core/LICENSE    "$TESTVENDOR/LICENSE-axe-core"
 status=0
 while IFS= read -r -d '' f; do
     dir="$(dirname "$f")"
-    refs="$(grep -oE 'url\(["'"'"']?[^)"'"'"']+|sourceMappingURL=[^ *]+' "$f" \
+    # CSS: url(...) and source maps; JS: only source maps (minified JS builds url( strings at run time).
+    pattern='url\(["'"'"']?[^)"'"'"']+|sourceMappingURL=[^ *]+'
+    [[ "$f" == *.js ]] && pattern='sourceMappingURL=[^ *]+'
+    refs="$(grep -oE "$pattern" "$f" \
         | sed -E 's/^url\(["'"'"']?//; s/^sourceMappingURL=//' \
         | grep -vE '^(data:|https?:|//|#)' | sed -E 's/[?#].*$//' | sort -u || true)"
     while IFS= read -r ref; do
@@ -112,7 +119,7 @@ write_manifest() {
         (cd "$dir" && find . -type f ! -name VERSIONS.txt | LC_ALL=C sort | xargs sha256sum | sed 's#  \./#  #')
     } >"$dir/VERSIONS.txt"
 }
-write_manifest "$STATIC" bootstrap @popperjs/core bootstrap-icons htmx.org echarts zrender
+write_manifest "$STATIC" bootstrap @popperjs/core bootstrap-icons htmx.org echarts zrender mermaid
 write_manifest "$TESTVENDOR" axe-core
 
 echo "vendor_assets: done"

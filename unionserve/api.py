@@ -72,7 +72,9 @@ def invalid(request, exc):
 
 @api.exception_handler(DjangoValidationError)
 def rejected(request, exc):
-    return _error(request, 400, " ".join(exc.messages))
+    from unionserve.workflow.errors import StaleCase
+
+    return _error(request, 409 if isinstance(exc, StaleCase) else 400, " ".join(exc.messages))
 
 
 @api.exception_handler(HttpError)
@@ -82,3 +84,4 @@ def http_error(request, exc):
 
 api.add_router("/orgs/", "unionserve.orgs.api.router")
 api.add_router("/accounts/", "unionserve.accounts.api.router")
+api.add_router("/work/", "unionserve.workflow.api.router")

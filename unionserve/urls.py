@@ -14,6 +14,8 @@ urlpatterns = [
     path("orgs/", include("unionserve.orgs.urls")),
     path("audit/", include("unionserve.audit.urls")),
     path("calendar/", include("unionserve.workcalendar.urls")),
+    path("work/", include("unionserve.workflow.urls")),
+    path("notifications/", include("unionserve.notifications.urls")),
     path("i18n/setlang/", scope_exempt(reason="language switch")(login_not_required(set_language)),
          name="set_language"),
     path("api/", api.urls),

@@ -37,6 +37,9 @@ MANAGE_USERS = "accounts.manage_users"
 GRANT_ADMIN_ROLES = "accounts.grant_admin_roles"
 VIEW_AUDIT = "audit.view_auditevent"
 MANAGE_CALENDAR = "workcalendar.manage_calendar"
+SUPERVISE_CASES = "workflow.supervise_cases"  # urge (催办) and supervise (督办) cases handled below
+VIEW_OUTBOX = "notifications.view_outbox"
+MANAGE_OUTBOX = "notifications.manage_outbox"
 
 LEVEL_1 = {UnitKind.CITY_CENTER, UnitKind.DEPARTMENT}
 LEVEL_2 = {UnitKind.DISTRICT_CENTER, UnitKind.DEV_AREA_CENTER, UnitKind.INDUSTRY_UNION, UnitKind.COMPANY_UNION}
@@ -56,12 +59,13 @@ class RoleSpec:
 COMMON = {VIEW_UNITS}
 
 ROLE_SPECS: dict[str, RoleSpec] = {
-    Role.HOTLINE_AGENT: RoleSpec(frozenset(COMMON), frozenset(LEVEL_1)),
+    Role.HOTLINE_AGENT: RoleSpec(frozenset(COMMON | {SUPERVISE_CASES}), frozenset(LEVEL_1)),
     Role.CITY_OFFICE: RoleSpec(
-        frozenset(COMMON | {MANAGE_UNITS, VIEW_USERS, MANAGE_USERS, MANAGE_CALENDAR}), frozenset(LEVEL_1)
+        frozenset(COMMON | {MANAGE_UNITS, VIEW_USERS, MANAGE_USERS, MANAGE_CALENDAR, SUPERVISE_CASES}),
+        frozenset(LEVEL_1),
     ),
-    Role.DEPARTMENT_STAFF: RoleSpec(frozenset(COMMON), frozenset(LEVEL_1)),
-    Role.CENTER_STAFF: RoleSpec(frozenset(COMMON | {VIEW_USERS, MANAGE_USERS}), frozenset(LEVEL_2)),
+    Role.DEPARTMENT_STAFF: RoleSpec(frozenset(COMMON | {SUPERVISE_CASES}), frozenset(LEVEL_1)),
+    Role.CENTER_STAFF: RoleSpec(frozenset(COMMON | {VIEW_USERS, MANAGE_USERS, SUPERVISE_CASES}), frozenset(LEVEL_2)),
     Role.SOCIAL_WORKER: RoleSpec(frozenset(COMMON | {VIEW_USERS}), frozenset({UnitKind.STATION})),
     Role.GRASSROOTS_OFFICER: RoleSpec(frozenset(COMMON), frozenset({UnitKind.GRASSROOTS})),
     Role.MEDIATOR: RoleSpec(frozenset(COMMON)),
@@ -69,7 +73,8 @@ ROLE_SPECS: dict[str, RoleSpec] = {
     Role.MUTUAL_INSURANCE: RoleSpec(frozenset(COMMON), frozenset(LEVEL_1 | LEVEL_2)),
     Role.AUDITOR: RoleSpec(frozenset(COMMON | {VIEW_USERS, VIEW_AUDIT}), privileged=True),
     Role.SYSTEM_ADMIN: RoleSpec(
-        frozenset(COMMON | {MANAGE_UNITS, VIEW_USERS, MANAGE_USERS, GRANT_ADMIN_ROLES, VIEW_AUDIT, MANAGE_CALENDAR}),
+        frozenset(COMMON | {MANAGE_UNITS, VIEW_USERS, MANAGE_USERS, GRANT_ADMIN_ROLES, VIEW_AUDIT, MANAGE_CALENDAR,
+                            VIEW_OUTBOX, MANAGE_OUTBOX}),
         privileged=True,
     ),
 }

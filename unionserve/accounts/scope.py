@@ -2,8 +2,9 @@
 
 A user's scope is the union of the subtrees under their org unit on both lines (DESIGN.md). Every
 model that belongs to somebody declares ``scope_paths = (region_path_lookup, industry_path_lookup)``
-naming the paths of its org unit; ``scope_of(user).filter(qs)`` narrows any queryset of such a
-model. Pages, API endpoints, exports and background tasks all go through it, and every view is
+naming the paths of its org unit, or, when a row belongs to several units (a case), a classmethod
+``scope_filter(scope) -> Q`` built from this scope; ``scope_of(user).filter(qs)`` narrows any
+queryset of such a model. Pages, API endpoints, exports and background tasks all go through it, and every view is
 marked with ``@scoped_view`` or ``@scope_exempt(reason=...)`` so a test can prove none bypasses it
 (accounts/tests/test_scope_coverage.py).
 """
@@ -40,11 +41,16 @@ class Scope:
 
     def q(self, model: type[Model]) -> Q:
         """A Q object selecting rows of `model` inside this scope."""
+        if self.everything:
+            if not (getattr(model, "scope_paths", None) or hasattr(model, "scope_filter")):
+                raise ScopeError(f"{model.__name__} declares no scope_paths; it cannot be scoped.")
+            return Q()
+        if hasattr(model, "scope_filter"):
+            # A model whose rows belong to several units (a case) says how it is scoped, through this scope.
+            return model.scope_filter(self)
         fields = getattr(model, "scope_paths", None)
         if not fields:
             raise ScopeError(f"{model.__name__} declares no scope_paths; it cannot be scoped.")
-        if self.everything:
-            return Q()
         region_field, industry_field = fields
         q = Q(pk__in=[])
         if self.region_path and region_field:

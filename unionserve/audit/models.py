@@ -27,6 +27,7 @@ class AuditAction(models.TextChoices):
     PERSONAL_DATA_VIEWED = "pii_viewed", _("Unmasked personal data viewed")
     PERSONAL_DATA_EXPORTED = "pii_exported", _("Unmasked personal data exported")
     AUDIT_EXPORTED = "audit_exported", _("Audit log exported")
+    OUTBOX_RETRIED = "outbox_retried", _("Failed notifications retried")
 
 
 class AppendOnlyError(RuntimeError):

@@ -52,6 +52,9 @@ INSTALLED_APPS = [
     "unionserve.accounts",
     "unionserve.audit",
     "unionserve.workcalendar",
+    "unionserve.notifications",
+    "unionserve.workflow",
+    "unionserve.workorders",
 ]
 
 MIDDLEWARE = [
@@ -86,6 +89,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "unionserve.web.context_processors.navigation",
+                "unionserve.notifications.context.unread",
             ],
         },
     },
@@ -180,6 +184,11 @@ CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE = {
+    "sweep-deadlines": {"task": "unionserve.workflow.sweep", "schedule": 300.0},
+    "deliver-notifications": {"task": "unionserve.notifications.deliver_pending", "schedule": 60.0},
+}
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
@@ -190,8 +199,30 @@ UNIONSERVE = {
     # From this month-day on, administrators are warned when next year's holiday schedule is missing.
     "CALENDAR_WARN_FROM": (11, 1),
     "API_PAGE_SIZE": 50,
+    # Attachments on case events: largest file and accepted types.
+    "ATTACHMENT_MAX_BYTES": int(os.environ.get("ATTACHMENT_MAX_BYTES", str(20 * 1024 * 1024))),
+    "ATTACHMENT_EXTENSIONS": ["pdf", "jpg", "jpeg", "png", "doc", "docx", "xls", "xlsx", "txt", "zip", "ofd"],
+    # Steps due by the end of the next N working days are "due soon" and warned once.
+    "DUE_SOON_WORKING_DAYS": int(os.environ.get("DUE_SOON_WORKING_DAYS", "1")),
     "API_TOKEN_DAYS": 180,
 }
+
+# Notifications: which backend sends each channel (see docs/decisions/0008-notifications.md).
+UNIONSERVE_NOTIFICATION_BACKENDS = {
+    "sms": os.environ.get("UNIONSERVE_SMS_BACKEND", "file"),
+    "email": "django",
+    "in_app": "in_app",
+}
+UNIONSERVE_SMS_GATEWAY = {
+    "url": os.environ.get("SMS_GATEWAY_URL", ""),
+    "token": os.environ.get("SMS_GATEWAY_TOKEN", ""),
+    "sign": "【北京市总工会】",
+    "timeout": 10,
+}
+UNIONSERVE_SMS_RATE_PER_MINUTE = int(os.environ.get("SMS_RATE_PER_MINUTE", "600"))
+UNIONSERVE_SITE_URL = os.environ.get("SITE_URL", "")
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+EMAIL_FILE_PATH = str(VAR_DIR / "mail")
 
 LOGGING = {
     "version": 1,

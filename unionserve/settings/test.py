@@ -11,3 +11,6 @@ STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.s
 # WAL mode behaves like production. pytest-xdist adds a per-worker suffix to the name.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-unionserve.sqlite3")}  # noqa: F405
+
+UNIONSERVE_NOTIFICATION_BACKENDS = {"sms": "console", "email": "django", "in_app": "in_app"}
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
+from django.utils.module_loading import import_string
 
 from unionserve.accounts import roles
 
@@ -21,7 +22,8 @@ def navigation(request) -> dict:
         except NoReverseMatch:
             continue
         active = request.path == url if url == "/" else request.path.startswith(url)
-        items.append({"label": entry.label, "url": url, "icon": entry.icon, "active": active})
+        badge = import_string(entry.badge)(user) if entry.badge else 0
+        items.append({"label": entry.label, "url": url, "icon": entry.icon, "active": active, "badge": badge})
     warnings = []
     if user.has_perm(roles.MANAGE_CALENDAR):
         from unionserve.workcalendar.service import missing_schedule_warning

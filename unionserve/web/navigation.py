@@ -16,14 +16,19 @@ class NavEntry:
     icon: str
     permission: str | None = None
     section: str = "main"
+    #: Dotted path of a function(user) -> int shown as a badge (e.g. the inbox's to-do count).
+    badge: str | None = None
 
 
 NAVIGATION: list[NavEntry] = [
     NavEntry(_("Home"), "web:home", "house"),
+    NavEntry(_("My work"), "workflow:inbox", "inbox", badge="unionserve.workflow.inbox.todo_count"),
     NavEntry(_("Organization"), "orgs:browse", "diagram-3", roles.VIEW_UNITS),
     NavEntry(_("Users"), "accounts:user_list", "people", roles.VIEW_USERS),
     NavEntry(_("Working-day calendar"), "workcalendar:index", "calendar3"),
     NavEntry(_("Audit log"), "audit:list", "journal-check", roles.VIEW_AUDIT),
+    NavEntry(_("Outbox"), "notifications:outbox", "send", roles.VIEW_OUTBOX),
+    NavEntry(_("Processes"), "workflow:processes", "diagram-2"),
     NavEntry(_("API"), "api-1.0.0:openapi-view", "braces"),
 ]
 

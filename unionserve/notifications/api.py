@@ -1,0 +1,134 @@
+"""The published functions of the outbox: what other apps call (the workflow engine, broadcasts, pages).
+
+    notify("case.dispatched", units=[station], channels=("in_app", "sms"),
+           context={...}, link=case_url, dedupe_key=None)
+
+Rows are written in the caller's transaction and handed to the `deliver_pending` task only when that
+transaction commits, so a change that rolls back notifies nobody.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Literal
+
+from django.db import transaction
+from django.utils import timezone
+
+from unionserve.accounts.models import User
+
+from .models import Channel, Notification
+from .tasks import schedule_delivery
+from .templates import priority_of, render
+
+if TYPE_CHECKING:
+    from unionserve.orgs.models import OrgUnit
+
+ALL: Literal["all"] = "all"
+
+
+def _check_link(link: str) -> str:
+    # Links are pages of this site: a relative path, never another host (no open redirect from a message).
+    if link and (not link.startswith("/") or link.startswith("//") or "\\" in link):
+        raise ValueError(f"Notification links must be relative paths on this site, not {link!r}.")
+    return link
+
+
+def notify(
+    event: str,
+    *,
+    users: Iterable[User] = (),
+    units: Iterable[OrgUnit] = (),
+    channels: Iterable[str] = (Channel.IN_APP,),
+    context: Mapping[str, object],
+    link: str = "",
+    dedupe_key: str | None = None,
+) -> list[Notification]:
+    """Queue `event` for the given users and units on the given channels; returns the rows written.
+
+    A unit reaches its active users in-app (and by e-mail when they have an address) and its duty phone
+    (`OrgUnit.phone`) by SMS; a user given directly is reached in-app, at `User.email` and at `User.phone`.
+    Inactive users and units, and recipients without an address for a channel, are skipped; a recipient
+    reached twice in one call gets one message. With `dedupe_key`, a recipient already notified with that key
+    on that channel is not notified again (the overdue sweep may run twice); those rows then come back
+    without primary keys. Text is rendered now, in the site language (templates.py); an unknown event or a
+    missing context key raises NotificationTemplateError before anything is written.
+    """
+    channels = tuple(dict.fromkeys(channels))
+    unknown = set(channels) - set(Channel.values)
+    if unknown:
+        raise ValueError(f"Unknown notification channel(s) {sorted(unknown)}; use {Channel.values}.")
+    texts = {channel: render(event, channel, context) for channel in channels}
+    link = _check_link(link)
+    now = timezone.now()
+    priority = priority_of(event)
+    rows: list[Notification] = []
+    seen: set[tuple[str, str]] = set()
+
+    def add(channel: str, key: str, address: str = "", *, user=None, unit_id: int | None = None) -> None:
+        # One message per recipient and per address on each channel, however they were reached.
+        if (channel, key) in seen or (address and (channel, address) in seen):
+            return
+        seen.update({(channel, key), (channel, address)} if address else {(channel, key)})
+        subject, body = texts[channel]
+        rows.append(Notification(
+            event=event, channel=channel, priority=priority, recipient_user=user, recipient_unit_id=unit_id,
+            recipient_key=key, to_address=address, subject=subject, body=body, link=link,
+            next_attempt_at=now, created_at=now, dedupe_key=dedupe_key,
+        ))
+
+    def add_user(user, unit_id: int | None, with_sms: bool) -> None:
+        key = f"user:{user.pk}"
+        if Channel.IN_APP in channels:
+            add(Channel.IN_APP, key, user=user, unit_id=unit_id)
+        if Channel.EMAIL in channels and user.email:
+            add(Channel.EMAIL, key, user.email.strip(), user=user, unit_id=unit_id)
+        if with_sms and Channel.SMS in channels and user.phone:
+            add(Channel.SMS, key, user.phone.strip(), user=user, unit_id=unit_id)
+
+    active_units = [unit for unit in units if unit.is_active]
+    if active_units:
+        # One query for the members of all the units: the overdue sweep may pass thousands.
+        members = User.objects.filter(org_unit__in=[u.pk for u in active_units], is_active=True).order_by("pk")
+        for member in members.only("pk", "email", "phone", "org_unit"):
+            add_user(member, member.org_unit_id, with_sms=False)
+        if Channel.SMS in channels:
+            for unit in active_units:
+                if unit.phone.strip():
+                    add(Channel.SMS, f"unit:{unit.pk}", unit.phone.strip(), unit_id=unit.pk)
+    for user in users:
+        if user.is_active:
+            add_user(user, user.org_unit_id, with_sms=True)
+    if not rows:
+        return []
+
+    with transaction.atomic():
+        if dedupe_key is None:
+            Notification.objects.bulk_create(rows, batch_size=500)
+        else:
+            # Leave out those already notified (so the result lists only new rows); ignore_conflicts covers a
+            # concurrent run that inserts the same rows between this query and the insert.
+            done = set(Notification.objects.filter(dedupe_key=dedupe_key, channel__in=channels)
+                       .values_list("channel", "recipient_key"))
+            rows = [r for r in rows if (r.channel, r.recipient_key) not in done]
+            Notification.objects.bulk_create(rows, batch_size=500, ignore_conflicts=True)
+        if rows:
+            # robust: a broker that is down must not turn a committed change into an error page; the rows
+            # stay pending and the periodic run delivers them.
+            transaction.on_commit(schedule_delivery, robust=True)
+    return rows
+
+
+def unread_count(user) -> int:
+    """How many in-app notifications the user has not read (one count on a partial index)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return 0
+    return Notification.objects.in_app_for(user).unread().count()
+
+
+def mark_read(user, ids: Iterable[int] | Literal["all"]) -> int:
+    """Mark some (ids) or all (ALL) of the user's own unread in-app notifications read; returns how many."""
+    qs = Notification.objects.in_app_for(user).unread()
+    if ids != ALL:
+        qs = qs.filter(pk__in=[int(i) for i in ids])
+    return qs.update(read_at=timezone.now())

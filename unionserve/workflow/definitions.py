@@ -1,0 +1,283 @@
+"""Processes declared as data: states, transitions, who may act, deadlines.
+
+A process is one `ProcessDefinition`, written in the `process.py` of the app that owns it and
+registered with `workflow.registry.register`. The engine (`actions.py`) runs every process the same
+way; nothing in it knows a particular process. `ProcessDefinition.validate()` refuses a broken
+definition at start-up with a message that says what to fix. See docs/workflow.md.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from unionserve.workcalendar.service import Rule
+
+# Generic operations the engine offers every process (besides the definition's own transitions).
+OP_SIGN = "sign"  # 签收
+OP_RETURN = "return"  # 退单
+OP_RULE_RETURN = "rule_return"  # the dispatcher re-dispatches or insists after a return
+OP_REQUEST_EXTENSION = "request_extension"  # 延期申请
+OP_DECIDE_EXTENSION = "decide_extension"  # 延期审批
+OP_URGE = "urge"  # 督办/催办
+OP_ASSIGN = "assign"  # give my unit's step to one of my colleagues
+OP_REASSIGN = "reassign"  # 改派: the dispatcher moves a step to another unit
+OP_ESCALATE = "escalate"  # 上报: hand the step up to the parent unit
+OP_REOPEN = "reopen"  # 重启: reopen a closed case
+OP_COMMENT = "comment"  # a note on the timeline, no state change
+GENERIC_OPERATIONS = (
+    OP_SIGN, OP_RETURN, OP_RULE_RETURN, OP_REQUEST_EXTENSION, OP_DECIDE_EXTENSION, OP_URGE, OP_ASSIGN,
+    OP_REASSIGN, OP_ESCALATE, OP_REOPEN, OP_COMMENT,
+)
+
+# Kinds of transition.
+MOVE = "move"  # complete my step; the case moves on when no other step of this state is open (join)
+DISPATCH = "dispatch"  # complete my step and open one step per chosen unit in the target state (fork)
+
+# Where the step after a MOVE goes.
+TO_DISPATCHER = "dispatcher"  # back to the unit that dispatched the step (feedback goes up)
+TO_SAME = "same"  # stays with the acting unit
+TO_OWNER = "owner"  # to the unit that opened the case
+TO_PARENT = "parent"  # up to the acting unit's parent on the regional (else industry) line
+
+
+class DefinitionError(Exception):
+    """A process definition that cannot run; the message says what to fix."""
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """How long a step in a state may take, counted from entering the state (seed wording in `source`)."""
+
+    rule: Rule
+    n: int = 0
+    source: str = ""
+
+    @classmethod
+    def working_days(cls, n: int, source: str = "") -> Deadline:
+        return cls(Rule.WORKING_DAYS, n, source)
+
+    @classmethod
+    def days(cls, n: int, source: str = "") -> Deadline:
+        return cls(Rule.CALENDAR_DAYS, n, source)
+
+    @classmethod
+    def same_day(cls, source: str = "") -> Deadline:
+        return cls(Rule.SAME_DAY, 0, source)
+
+    def describe(self) -> str:
+        if self.rule == Rule.WORKING_DAYS:
+            return f"{self.n}个工作日"
+        if self.rule == Rule.CALENDAR_DAYS:
+            return f"{self.n}日"
+        return "当天"
+
+
+@dataclass(frozen=True)
+class State:
+    code: str
+    label: str
+    deadline: Deadline | None = None
+    final: bool = False
+    #: The clock stops here (e.g. waiting for the worker's documents); time here is not counted.
+    paused: bool = False
+
+
+@dataclass(frozen=True)
+class Field:
+    """An input an action asks for. kind: text, textarea, choice, units, unit, user, int, date, file."""
+
+    name: str
+    label: str
+    kind: str = "text"
+    required: bool = True
+    choices: tuple[tuple[str, str], ...] = ()
+    help: str = ""
+    min_value: int | None = None
+    max_value: int | None = None
+
+
+FIELD_KINDS = {"text", "textarea", "choice", "units", "unit", "user", "int", "date", "file"}
+
+
+@dataclass(frozen=True)
+class Transition:
+    """A step of the process: who (roles at levels) may take it from which states to which state."""
+
+    code: str
+    label: str
+    source: tuple[str, ...]
+    target: str
+    roles: frozenset[str]
+    levels: frozenset[int]
+    kind: str = MOVE
+    fields: tuple[Field, ...] = ()
+    #: For MOVE: which unit holds the next step (TO_DISPATCHER, TO_SAME, TO_OWNER, TO_PARENT).
+    next_unit: str = TO_DISPATCHER
+    #: For DISPATCH: platform levels the chosen units must be at.
+    target_levels: frozenset[int] = frozenset({1, 2, 3})
+    #: For DISPATCH: offer filing copies (备案) to other units.
+    filing: bool = False
+    #: guard(case, data) -> None when allowed, else the reason it is refused (shown to the user).
+    guard: Callable[[Any, dict], str | None] | None = None
+    #: effect(case, data, actor) runs inside the action's transaction, e.g. to save process data.
+    effect: Callable[[Any, dict, Any], None] | None = None
+    style: str = "primary"
+
+
+@dataclass(frozen=True)
+class Opening:
+    """Who may open a case of this process, and the fields they give."""
+
+    roles: frozenset[str]
+    levels: frozenset[int]
+    fields: tuple[Field, ...] = ()
+    #: effect(case, data, actor) runs when the case is opened, e.g. to create the process's own record.
+    effect: Callable[[Any, dict, Any], None] | None = None
+
+
+@dataclass(frozen=True)
+class Reopen:
+    from_states: tuple[str, ...]
+    to_state: str
+    roles: frozenset[str]
+    levels: frozenset[int]
+
+
+DEFAULT_RETURN_REASONS = (
+    ("not_ours", "不属于本单位职责"),
+    ("wrong_area", "不在本辖区"),
+    ("duplicate", "重复派单"),
+    ("insufficient", "信息不全，无法办理"),
+    ("other", "其他"),
+)
+
+
+@dataclass(frozen=True)
+class ProcessDefinition:
+    """One process. `code` is stored on cases; `prefix` starts case numbers (e.g. RX20261126-0012)."""
+
+    code: str
+    label: str
+    prefix: str
+    states: tuple[State, ...]
+    transitions: tuple[Transition, ...]
+    opening: Opening
+    initial: str
+    description: str = ""
+    #: States whose steps may be returned, get extensions and be escalated (usually the dispatched ones).
+    returnable: frozenset[str] = frozenset()
+    extendable: frozenset[str] = frozenset()
+    escalatable: frozenset[str] = frozenset()
+    #: The longest extension one request may ask for, in the state's own day rule.
+    max_extension_days: int = 10
+    #: Steps dispatched in these states must be signed for (签收) before they are handled.
+    sign_required: frozenset[str] = frozenset()
+    return_reasons: tuple[tuple[str, str], ...] = DEFAULT_RETURN_REASONS
+    #: How long the dispatcher has to rule on a return or an extension request.
+    review_deadline: Deadline = field(default_factory=lambda: Deadline.working_days(1))
+    reopen: Reopen | None = None
+    #: On overdue: "notify" (handler and dispatcher) or "escalate" (also opens a supervision record up a level).
+    on_overdue: str = "notify"
+    #: Roles that may urge (督办) cases of this process from an upper level.
+    supervisor_roles: frozenset[str] = frozenset()
+
+    # --- look-ups ---------------------------------------------------------------------------
+
+    def state(self, code: str) -> State:
+        for s in self.states:
+            if s.code == code:
+                return s
+        raise KeyError(code)
+
+    def transition(self, code: str) -> Transition:
+        for t in self.transitions:
+            if t.code == code:
+                return t
+        raise KeyError(code)
+
+    def transitions_from(self, state: str) -> list[Transition]:
+        return [t for t in self.transitions if state in t.source]
+
+    # --- validation ---------------------------------------------------------------------------
+
+    def validate(self, known_roles: set[str] | None = None) -> None:
+        """Raise DefinitionError listing every problem; do nothing for a sound definition."""
+        problems: list[str] = []
+        codes = [s.code for s in self.states]
+        if len(set(codes)) != len(codes):
+            problems.append("two states share a code")
+        if self.initial not in codes:
+            problems.append(f"the initial state {self.initial!r} is not among the states")
+        tcodes = [t.code for t in self.transitions]
+        if len(set(tcodes)) != len(tcodes):
+            problems.append("two transitions share a code")
+        clash = set(tcodes) & set(GENERIC_OPERATIONS)
+        if clash:
+            problems.append(f"transition codes {sorted(clash)} are reserved for the engine's operations")
+        if not self.prefix.isalpha() or not self.prefix.isupper() or len(self.prefix) > 4:
+            problems.append(f"prefix {self.prefix!r} must be 1–4 capital letters")
+        for s in self.states:
+            if not s.final and not s.paused and s.deadline is None:
+                problems.append(f"state {s.code!r} has no deadline (give one, or mark it final or paused)")
+            if s.deadline and s.deadline.rule != Rule.SAME_DAY and s.deadline.n < 1:
+                problems.append(f"state {s.code!r} has a deadline of {s.deadline.n} days")
+        if not any(s.final for s in self.states):
+            problems.append("no final state: cases could never close")
+        for t in self.transitions:
+            for src in (*t.source, t.target):
+                if src not in codes:
+                    problems.append(f"transition {t.code!r} names the unknown state {src!r}")
+            if not t.roles or not t.levels:
+                problems.append(f"transition {t.code!r} has no actor (roles and levels must not be empty)")
+            if known_roles is not None and not set(t.roles) <= known_roles:
+                problems.append(f"transition {t.code!r} names unknown roles {sorted(set(t.roles) - known_roles)}")
+            if t.kind not in (MOVE, DISPATCH):
+                problems.append(f"transition {t.code!r} has the unknown kind {t.kind!r}")
+            if t.next_unit not in (TO_DISPATCHER, TO_SAME, TO_OWNER, TO_PARENT):
+                problems.append(f"transition {t.code!r} has the unknown next_unit {t.next_unit!r}")
+            if any(codes.count(s) and self.state(s).final for s in t.source if s in codes):
+                problems.append(f"transition {t.code!r} leaves a final state (use reopen)")
+            for f in t.fields:
+                if f.kind not in FIELD_KINDS:
+                    problems.append(f"field {f.name!r} of {t.code!r} has the unknown kind {f.kind!r}")
+        if not self.opening.roles or not self.opening.levels:
+            problems.append("nobody may open a case (opening roles and levels must not be empty)")
+        for group, name in ((self.returnable, "returnable"), (self.extendable, "extendable"),
+                            (self.escalatable, "escalatable"), (self.sign_required, "sign_required")):
+            for s in group:
+                if s not in codes:
+                    problems.append(f"{name} names the unknown state {s!r}")
+        if self.reopen:
+            for s in (*self.reopen.from_states, self.reopen.to_state):
+                if s not in codes:
+                    problems.append(f"reopen names the unknown state {s!r}")
+            if not self.reopen.roles or not self.reopen.levels:
+                problems.append("reopen has no actor")
+        if self.on_overdue not in ("notify", "escalate"):
+            problems.append(f"on_overdue must be 'notify' or 'escalate', not {self.on_overdue!r}")
+        if self.initial in codes:
+            unreachable = set(codes) - self.reachable()
+            if unreachable:
+                problems.append(f"states {sorted(unreachable)} cannot be reached from {self.initial!r}")
+            dead = [s.code for s in self.states if not s.final and not self.transitions_from(s.code)]
+            if dead:
+                problems.append(f"states {dead} are not final but no transition leaves them")
+        if problems:
+            raise DefinitionError(f"Process {self.code!r} is broken: " + "; ".join(problems) + ".")
+
+    def reachable(self) -> set[str]:
+        seen = {self.initial}
+        queue = deque([self.initial])
+        while queue:
+            state = queue.popleft()
+            targets = [t.target for t in self.transitions if state in t.source]
+            if self.reopen and state in self.reopen.from_states:
+                targets.append(self.reopen.to_state)
+            for target in targets:
+                if target not in seen:
+                    seen.add(target)
+                    queue.append(target)
+        return seen

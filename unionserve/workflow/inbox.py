@@ -1,0 +1,92 @@
+"""One inbox for every process: what a unit must do, has done, watches, and was sent copies of."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from . import deadlines
+from .models import AccessKind, Case, Step
+
+TABS = ("todo", "overdue", "due_soon", "watching", "filed", "done")
+
+
+@dataclass
+class InboxFilter:
+    process: str = ""
+    state: str = ""
+    unit: str = ""  # handling unit code (for "watching")
+    number: str = ""
+    opened_from: dt.date | None = None
+    opened_to: dt.date | None = None
+
+
+def _threshold(now):
+    return deadlines.due_soon_threshold(now, settings.UNIONSERVE.get("DUE_SOON_WORKING_DAYS", 1))
+
+
+def steps_for(unit_id: int, tab: str, now=None) -> QuerySet:
+    """The steps (or, for "filed", the cases) listed on one tab of a unit's inbox."""
+    now = now or timezone.now()
+    mine = Step.objects.filter(unit_id=unit_id, is_open=True)
+    if tab == "todo":
+        return mine
+    if tab == "overdue":
+        return mine.filter(due_at__lt=now)
+    if tab == "due_soon":
+        return mine.filter(due_at__gte=now, due_at__lte=_threshold(now))
+    if tab == "watching":
+        return Step.objects.filter(dispatcher_unit_id=unit_id, is_open=True).exclude(unit_id=unit_id)
+    if tab == "done":
+        return Step.objects.filter(unit_id=unit_id, is_open=False, completed_at__isnull=False)
+    raise ValueError(tab)
+
+
+def filed_cases(unit_id: int) -> QuerySet:
+    return Case.objects.filter(access__unit_id=unit_id, access__kind=AccessKind.FILED)
+
+
+def apply_filter(qs: QuerySet, f: InboxFilter, *, cases: bool = False) -> QuerySet:
+    prefix = "" if cases else "case__"
+    if f.process:
+        qs = qs.filter(process=f.process)
+    if f.state:
+        qs = qs.filter(state=f.state)
+    if f.unit and not cases:
+        qs = qs.filter(unit__code=f.unit)
+    if f.number:
+        qs = qs.filter(**{f"{prefix}number__startswith": f.number.strip().upper()})
+    if f.opened_from:
+        qs = qs.filter(**{f"{prefix}opened_at__gte": dt.datetime.combine(f.opened_from, dt.time.min,
+                                                                         timezone.get_current_timezone())})
+    if f.opened_to:
+        qs = qs.filter(**{f"{prefix}opened_at__lt": dt.datetime.combine(f.opened_to + dt.timedelta(days=1),
+                                                                        dt.time.min, timezone.get_current_timezone())})
+    return qs
+
+
+def counts(unit_id: int | None, now=None) -> dict[str, int]:
+    """Counts for the navigation and the tabs: three indexed queries."""
+    if not unit_id:
+        return dict.fromkeys(("todo", "overdue", "due_soon", "watching", "filed"), 0)
+    now = now or timezone.now()
+    mine = Step.objects.filter(unit_id=unit_id, is_open=True).aggregate(
+        todo=Count("id"),
+        overdue=Count("id", filter=Q(due_at__lt=now)),
+        due_soon=Count("id", filter=Q(due_at__gte=now, due_at__lte=_threshold(now))),
+    )
+    watching = Step.objects.filter(dispatcher_unit_id=unit_id, is_open=True).exclude(unit_id=unit_id).count()
+    filed = Case.objects.filter(access__unit_id=unit_id, access__kind=AccessKind.FILED,
+                                closed_at__isnull=True).count()
+    return {**mine, "watching": watching, "filed": filed}
+
+
+def todo_count(user) -> int:
+    """Open steps of the user's unit: the badge on "My work" (one indexed count)."""
+    if not user.org_unit_id:
+        return 0
+    return Step.objects.filter(unit_id=user.org_unit_id, is_open=True).count()
