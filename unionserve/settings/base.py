@@ -185,8 +185,10 @@ CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
-    "sweep-deadlines": {"task": "unionserve.workflow.sweep", "schedule": 300.0},
-    "deliver-notifications": {"task": "unionserve.notifications.deliver_pending", "schedule": 60.0},
+    "sweep-deadlines": {"task": "unionserve.workflow.sweep",
+                        "schedule": float(os.environ.get("SWEEP_INTERVAL_SECONDS", "300"))},
+    "deliver-notifications": {"task": "unionserve.notifications.deliver_pending",
+                              "schedule": float(os.environ.get("OUTBOX_INTERVAL_SECONDS", "60"))},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 

@@ -444,7 +444,8 @@ def _decide_extension(case, spec, step, actor, data):
                                "extension_pending"])
     _close_step(step, StepStatus.DONE, actor)
     _notify("case.extension_decided", case, units=[target.unit], unit=actor.org_unit.name, days=days,
-            reason=(_("approved") if approved else _("refused")) + (f"：{data['comment']}" if data.get("comment") else ""),
+            reason=(_("approved") if approved else _("refused"))
+            + (f"：{data['comment']}" if data.get("comment") else ""),
             due=_fmt_due(target))
     return _event(case, d.OP_DECIDE_EXTENSION, _("Extension approved") if approved else _("Extension refused"),
                   actor=actor, step=target, from_state=case.state, comment=data.get("comment", ""),

@@ -17,7 +17,6 @@ from . import definitions as d
 from .models import Case, Step, StepKind, StepStatus
 
 
-
 @dataclass
 class ActionSpec:
     """One action a user may take now."""
@@ -112,7 +111,8 @@ def actions_for(case: Case, user) -> list[ActionSpec]:
     urgeable = urgeable_steps(case, user, steps)
     if urgeable:
         specs.append(ActionSpec(d.OP_URGE, _("Urge"), (
-            d.Field("kind", _("Kind"), "choice", choices=(("urge", _("Urge (催办)")), ("supervise", _("Supervise (督办)")))),
+            d.Field("kind", _("Kind"), "choice",
+                    choices=(("urge", _("Urge (催办)")), ("supervise", _("Supervise (督办)")))),
             d.Field("comment", _("Message"), "textarea"),), "outline-warning", extra={"steps": urgeable}))
     if case.is_closed and definition.reopen and case.state in definition.reopen.from_states \
             and _levels_ok(user, definition.reopen.roles, definition.reopen.levels) \

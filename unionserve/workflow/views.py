@@ -125,7 +125,9 @@ def open_view(request, process: str):
     except KeyError:
         raise Http404 from None
     if not _may_open(request.user, definition):
-        raise PermissionDenied(_("Your roles do not include opening %(process)s cases.") % {"process": definition.label})
+        raise PermissionDenied(
+            _("Your roles do not include opening %(process)s cases.") % {"process": definition.label}
+        )
     form = OpenCaseForm(request.POST or None, request.FILES or None, extra_fields=definition.opening.fields)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

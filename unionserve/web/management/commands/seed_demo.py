@@ -16,7 +16,11 @@ class Command(BaseCommand):
         seed_beijing()
         seed_from_package()
         made = seed_demo_accounts()
-        self.stdout.write(f"Org units: {OrgUnit.objects.count()}; new demo accounts: {len(made)}")
+        from unionserve.workorders.demo import seed_demo_work_orders
+
+        orders = seed_demo_work_orders()
+        self.stdout.write(f"Org units: {OrgUnit.objects.count()}; new demo accounts: {len(made)}; "
+                          f"new demo work orders: {len(orders)}")
         self.stdout.write(f"Demo accounts (password {DEMO_PASSWORD}):")
         for username, _name, code, roles, what in DEMO_ACCOUNTS:
             self.stdout.write(f"  {username:<11} {', '.join(str(r) for r in roles):<20} {code:<10} {what}")
