@@ -88,6 +88,17 @@ class CaseDetailOut(CaseOut):
     steps: list[StepOut]
     actions: list[ActionOut]
 
+    @staticmethod
+    def resolve_steps(obj) -> list:
+        return list(obj.steps.select_related("unit").order_by("created_at", "id"))
+
+    @staticmethod
+    def resolve_actions(obj, context) -> list[dict]:
+        return [{"code": s.code, "label": str(s.label), "step": s.step.pk if s.step else None,
+                 "fields": [{"name": f.name, "label": str(f.label), "kind": f.kind, "required": f.required,
+                             "choices": [[str(c), str(label)] for c, label in f.choices]} for f in s.fields]}
+                for s in actions_for(obj, context["request"].user)]
+
 
 class EventOut(Schema):
     at: dt.datetime
@@ -138,18 +149,6 @@ def _case(request, number: str) -> Case:
                                                     number=number)
 
 
-def _detail(case: Case, user) -> dict:
-    specs = actions_for(case, user)
-    return {
-        **CaseOut.from_orm(case).dict(),
-        "steps": list(case.steps.select_related("unit").order_by("created_at", "id")),
-        "actions": [{"code": s.code, "label": str(s.label), "step": s.step.pk if s.step else None,
-                     "fields": [{"name": f.name, "label": str(f.label), "kind": f.kind, "required": f.required,
-                                 "choices": [[str(c), str(label)] for c, label in f.choices]} for f in s.fields]}
-                    for s in specs],
-    }
-
-
 @router.get("/cases", response=list[CaseOut], summary="List cases in my scope")
 @paginate(Pagination)
 @scoped_view
@@ -161,7 +160,7 @@ def list_cases(request, filters: Query[CaseFilter]):
 @router.get("/cases/{number}", response=CaseDetailOut, summary="One case, its steps and my possible actions")
 @scoped_view
 def get_case(request, number: str):
-    return _detail(_case(request, number), request.user)
+    return _case(request, number)
 
 
 @router.get("/cases/{number}/timeline", response=list[EventOut], summary="The case's timeline")
@@ -179,9 +178,8 @@ def take_action(request, number: str, action: str, payload: ActionIn):
     if not any(s.code == action for s in actions_for(case, request.user)):
         raise PermissionDenied
     data = {k: v for k, v in payload.data.items() if k != "files"}
-    case = actions.perform(case, action, actor=request.user, data=data, version=payload.version,
+    return actions.perform(case, action, actor=request.user, data=data, version=payload.version,
                            step_id=payload.step)
-    return _detail(case, request.user)
 
 
 class CountsOut(Schema):

@@ -17,7 +17,7 @@ def mermaid(definition: ProcessDefinition) -> str:
         lines.append(f'    state "{label}" as {s.code}')
     for t in definition.transitions:
         levels = "/".join(str(x) for x in sorted(t.levels))
-        kind = "派单 " if t.kind == DISPATCH else ""
+        kind = "⇉ " if t.kind == DISPATCH else ""
         for src in t.source:
             lines.append(f"    {src} --> {t.target}: {kind}{t.label}（{levels}级）")
     if definition.reopen:

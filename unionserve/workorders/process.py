@@ -2,6 +2,7 @@
 time limit, handled, fed back (回单), and reviewed by the dispatching office."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from unionserve.accounts.roles import Role
 from unionserve.workflow.definitions import (
@@ -47,7 +48,7 @@ PROCESS = register(ProcessDefinition(
         State("new", _("To dispatch"), Deadline.working_days(1)),
         State("handling", _("Handling"), Deadline.working_days(5, "派单时限")),
         State("review", _("Review of feedback"), Deadline.working_days(2)),
-        State("closed", _("Closed"), final=True),
+        State("closed", pgettext_lazy("case", "Closed"), final=True),
     ),
     transitions=(
         Transition("dispatch", _("Dispatch"), ("new",), "handling", OFFICES, frozenset({1, 2}), kind=DISPATCH,
