@@ -250,6 +250,19 @@ def open_case(process: str, *, actor: User, title: str, unit: OrgUnit | None = N
     return case
 
 
+def _shown_fields(fields, data: dict) -> dict:
+    """The values of a transition's fields for the timeline: raw values and [label, text] pairs to show."""
+    values, shown = {}, []
+    for f in fields:
+        value = data.get(f.name)
+        if f.kind == "file" or value in (None, "", []) or not _jsonable(value):
+            continue
+        values[f.name] = value
+        text = dict((str(c), str(label)) for c, label in f.choices).get(str(value), value) if f.choices else value
+        shown.append([str(f.label), str(text)])
+    return {**values, "fields": shown}
+
+
 def _jsonable(value: Any) -> bool:
     return isinstance(value, (str, int, float, bool, type(None), list, dict))
 
@@ -321,7 +334,7 @@ def _transition(case: Case, spec: ActionSpec, step: Step, actor: User, data: dic
     _close_step(step, StepStatus.DONE, actor)
     if t.effect:
         t.effect(case, data, actor)
-    payload = {f.name: data.get(f.name) for f in t.fields if _jsonable(data.get(f.name))}
+    payload = _shown_fields(t.fields, data)
     others = case.steps.filter(is_open=True, kind=StepKind.WORK, state=from_state).exists()
     if others:
         return _event(case, t.code, t.label, actor=actor, step=step, from_state=from_state,
