@@ -10,6 +10,7 @@ transaction commits, so a change that rolls back notifies nobody.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from django.db import transaction
@@ -34,6 +35,17 @@ def _check_link(link: str) -> str:
     return link
 
 
+@dataclass(frozen=True)
+class Message:
+    """One message of a batch: whom it reaches, its text context, its link and its dedupe key."""
+
+    context: Mapping[str, object]
+    units: tuple = ()
+    users: tuple = ()
+    link: str = ""
+    dedupe_key: str | None = None
+
+
 def notify(
     event: str,
     *,
@@ -54,64 +66,81 @@ def notify(
     without primary keys. Text is rendered now, in the site language (templates.py); an unknown event or a
     missing context key raises NotificationTemplateError before anything is written.
     """
+    message = Message(context=context, units=tuple(units), users=tuple(users), link=link, dedupe_key=dedupe_key)
+    return notify_many(event, [message], channels=channels)
+
+
+def notify_many(event: str, messages: Iterable[Message], *, channels: Iterable[str] = (Channel.IN_APP,)
+                ) -> list[Notification]:
+    """`notify` for many messages of one event at once, in a constant number of queries.
+
+    The overdue sweep marks thousands of steps in one run; one call here looks up the users of all their
+    units in one query, checks all dedupe keys in one query and inserts in bulk.
+    """
     channels = tuple(dict.fromkeys(channels))
     unknown = set(channels) - set(Channel.values)
     if unknown:
         raise ValueError(f"Unknown notification channel(s) {sorted(unknown)}; use {Channel.values}.")
-    texts = {channel: render(event, channel, context) for channel in channels}
-    link = _check_link(link)
+    messages = list(messages)
     now = timezone.now()
     priority = priority_of(event)
+    unit_ids = {u.pk for m in messages for u in m.units if u.is_active}
+    members: dict[int, list[User]] = {}
+    if unit_ids:
+        # One query for the members of all the units.
+        for member in (User.objects.filter(org_unit__in=unit_ids, is_active=True).order_by("pk")
+                       .only("pk", "email", "phone", "org_unit")):
+            members.setdefault(member.org_unit_id, []).append(member)
     rows: list[Notification] = []
-    seen: set[tuple[str, str]] = set()
+    for message in messages:
+        texts = {channel: render(event, channel, message.context) for channel in channels}
+        link = _check_link(message.link)
+        seen: set[tuple[str, str]] = set()
 
-    def add(channel: str, key: str, address: str = "", *, user=None, unit_id: int | None = None) -> None:
-        # One message per recipient and per address on each channel, however they were reached.
-        if (channel, key) in seen or (address and (channel, address) in seen):
-            return
-        seen.update({(channel, key), (channel, address)} if address else {(channel, key)})
-        subject, body = texts[channel]
-        rows.append(Notification(
-            event=event, channel=channel, priority=priority, recipient_user=user, recipient_unit_id=unit_id,
-            recipient_key=key, to_address=address, subject=subject, body=body, link=link,
-            next_attempt_at=now, created_at=now, dedupe_key=dedupe_key,
-        ))
+        def add(channel: str, key: str, address: str = "", *, user=None, unit_id: int | None = None,
+                texts=texts, link=link, seen=seen, message=message) -> None:
+            # One message per recipient and per address on each channel, however they were reached.
+            if (channel, key) in seen or (address and (channel, address) in seen):
+                return
+            seen.update({(channel, key), (channel, address)} if address else {(channel, key)})
+            subject, body = texts[channel]
+            rows.append(Notification(
+                event=event, channel=channel, priority=priority, recipient_user=user, recipient_unit_id=unit_id,
+                recipient_key=key, to_address=address, subject=subject, body=body, link=link,
+                next_attempt_at=now, created_at=now, dedupe_key=message.dedupe_key,
+            ))
 
-    def add_user(user, unit_id: int | None, with_sms: bool) -> None:
-        key = f"user:{user.pk}"
-        if Channel.IN_APP in channels:
-            add(Channel.IN_APP, key, user=user, unit_id=unit_id)
-        if Channel.EMAIL in channels and user.email:
-            add(Channel.EMAIL, key, user.email.strip(), user=user, unit_id=unit_id)
-        if with_sms and Channel.SMS in channels and user.phone:
-            add(Channel.SMS, key, user.phone.strip(), user=user, unit_id=unit_id)
+        def add_user(user, unit_id: int | None, with_sms: bool, add=add) -> None:
+            key = f"user:{user.pk}"
+            if Channel.IN_APP in channels:
+                add(Channel.IN_APP, key, user=user, unit_id=unit_id)
+            if Channel.EMAIL in channels and user.email:
+                add(Channel.EMAIL, key, user.email.strip(), user=user, unit_id=unit_id)
+            if with_sms and Channel.SMS in channels and user.phone:
+                add(Channel.SMS, key, user.phone.strip(), user=user, unit_id=unit_id)
 
-    active_units = [unit for unit in units if unit.is_active]
-    if active_units:
-        # One query for the members of all the units: the overdue sweep may pass thousands.
-        members = User.objects.filter(org_unit__in=[u.pk for u in active_units], is_active=True).order_by("pk")
-        for member in members.only("pk", "email", "phone", "org_unit"):
-            add_user(member, member.org_unit_id, with_sms=False)
-        if Channel.SMS in channels:
-            for unit in active_units:
-                if unit.phone.strip():
-                    add(Channel.SMS, f"unit:{unit.pk}", unit.phone.strip(), unit_id=unit.pk)
-    for user in users:
-        if user.is_active:
-            add_user(user, user.org_unit_id, with_sms=True)
+        for unit in message.units:
+            if not unit.is_active:
+                continue
+            for member in members.get(unit.pk, ()):
+                add_user(member, member.org_unit_id, with_sms=False)
+            if Channel.SMS in channels and unit.phone.strip():
+                add(Channel.SMS, f"unit:{unit.pk}", unit.phone.strip(), unit_id=unit.pk)
+        for user in message.users:
+            if user.is_active:
+                add_user(user, user.org_unit_id, with_sms=True)
     if not rows:
         return []
 
     with transaction.atomic():
-        if dedupe_key is None:
-            Notification.objects.bulk_create(rows, batch_size=500)
-        else:
+        keys = {r.dedupe_key for r in rows if r.dedupe_key}
+        if keys:
             # Leave out those already notified (so the result lists only new rows); ignore_conflicts covers a
             # concurrent run that inserts the same rows between this query and the insert.
-            done = set(Notification.objects.filter(dedupe_key=dedupe_key, channel__in=channels)
-                       .values_list("channel", "recipient_key"))
-            rows = [r for r in rows if (r.channel, r.recipient_key) not in done]
-            Notification.objects.bulk_create(rows, batch_size=500, ignore_conflicts=True)
+            done = set(Notification.objects.filter(dedupe_key__in=keys, channel__in=channels)
+                       .values_list("dedupe_key", "channel", "recipient_key"))
+            rows = [r for r in rows if (r.dedupe_key, r.channel, r.recipient_key) not in done]
+        Notification.objects.bulk_create(rows, batch_size=500, ignore_conflicts=bool(keys))
         if rows:
             # robust: a broker that is down must not turn a committed change into an error page; the rows
             # stay pending and the periodic run delivers them.

@@ -51,45 +51,54 @@ def sweep(now=None) -> SweepReport:
 
 @transaction.atomic
 def _mark_overdue(ids: list[int], now, report: SweepReport) -> int:
-    from unionserve.notifications.api import notify
+    from unionserve.notifications.api import Message, notify_many
 
     # Only rows still not overdue are flipped and notified (another sweep may have taken some).
-    claimed = list(Step.objects.filter(pk__in=ids, overdue=False).select_related("case", "unit", "dispatcher_unit"))
+    claimed = list(Step.objects.filter(pk__in=ids, overdue=False)
+                   .select_related("case", "unit__region_parent", "unit__industry_parent", "dispatcher_unit"))
     Step.objects.filter(pk__in=[s.pk for s in claimed]).update(overdue=True, overdue_at=now)
-    events = []
+    events, messages = [], []
     for step in claimed:
         case = step.case
         definition = registry.get(case.process) if case.process in registry else None
         events.append(CaseEvent(case=case, step=step, at=now, action="overdue", action_label="已超期",
                                 from_state=step.state, to_state=step.state, deadline=step.deadline,
                                 data={"unit": step.unit.code}))
-        context = {"number": case.number, "process": str(definition.label) if definition else case.process,
-                   "title": case.title, "unit": step.unit.name, "due": f"{timezone.localtime(step.due_at):%Y-%m-%d}"}
-        link = reverse("workflow:case", args=[case.number])
         units = [step.unit] + ([step.dispatcher_unit] if step.dispatcher_unit_id else [])
         if definition is not None and definition.on_overdue == "escalate" and step.kind == StepKind.WORK:
             parent = step.unit.region_parent or step.unit.industry_parent
             if parent is not None and parent not in units:
                 units.append(parent)
                 report.escalated += 1
-        notify("case.overdue", units=units, channels=("in_app", "sms"), context=context, link=link,
-               dedupe_key=f"overdue:{step.pk}")
+        messages.append(Message(
+            context=_context(case, definition, step, f"{timezone.localtime(step.due_at):%Y-%m-%d}"),
+            units=tuple(units), link=_link(case), dedupe_key=f"overdue:{step.pk}"))
     CaseEvent.objects.bulk_create(events, batch_size=1000)
+    notify_many("case.overdue", messages, channels=("in_app", "sms"))
     return len(claimed)
 
 
 @transaction.atomic
 def _mark_due_soon(ids: list[int], now) -> int:
-    from unionserve.notifications.api import notify
+    from unionserve.notifications.api import Message, notify_many
 
     claimed = list(Step.objects.filter(pk__in=ids, due_soon_notified=False).select_related("case", "unit"))
     Step.objects.filter(pk__in=[s.pk for s in claimed]).update(due_soon_notified=True)
+    messages = []
     for step in claimed:
         case = step.case
         definition = registry.get(case.process) if case.process in registry else None
-        notify("case.due_soon", units=[step.unit], context={
-            "number": case.number, "process": str(definition.label) if definition else case.process,
-            "title": case.title, "unit": step.unit.name,
-            "due": f"{timezone.localtime(step.due_at):%Y-%m-%d %H:%M}"},
-            link=reverse("workflow:case", args=[case.number]), dedupe_key=f"due_soon:{step.pk}:{step.due_at:%Y%m%d}")
+        messages.append(Message(
+            context=_context(case, definition, step, f"{timezone.localtime(step.due_at):%Y-%m-%d %H:%M}"),
+            units=(step.unit,), link=_link(case), dedupe_key=f"due_soon:{step.pk}:{step.due_at:%Y%m%d}"))
+    notify_many("case.due_soon", messages)
     return len(claimed)
+
+
+def _context(case, definition, step, due: str) -> dict:
+    return {"number": case.number, "process": str(definition.label) if definition else case.process,
+            "title": case.title, "unit": step.unit.name, "due": due}
+
+
+def _link(case) -> str:
+    return reverse("workflow:case", args=[case.number])
