@@ -167,6 +167,10 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "staticfiles"))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns on every start when it is missing
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 if os.environ.get("S3_BUCKET"):
     # Attachments in an S3-compatible store (MinIO, Ceph, OSS...): `pip install .[s3]` adds django-storages.
     STORAGES["default"] = {
@@ -181,10 +185,6 @@ if os.environ.get("S3_BUCKET"):
             "file_overwrite": False,
         },
     }
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-}
 
 # --- Redis, cache and tasks ----------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
