@@ -1,0 +1,1 @@
+"""The benchmark harness: registry, runner, statistics, environment capture, results."""

@@ -1,0 +1,131 @@
+"""The benchmark database: a separate SQLite file or PostgreSQL database, migrated and loaded once.
+
+The loaded dataset is remembered in a small table of its own (``bench_dataset``, plain SQL that both
+databases run); when its fingerprint (generator version, seed, units, users) matches, loading is skipped.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import warnings
+from pathlib import Path
+
+from bench.datagen.generate import WORK_DIR, Scale
+
+PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+PG_BENCH_URL = "postgresql://postgres@127.0.0.1:5432/bench"
+SQLITE_FILE = WORK_DIR / "bench.sqlite3"
+SETTINGS = "unionserve.settings.dev"
+META_TABLE = "bench_dataset"
+
+
+def database_url(db: str) -> str:
+    if db == "sqlite":
+        return f"sqlite:///{SQLITE_FILE}"
+    if db == "postgres":
+        return PG_BENCH_URL
+    raise ValueError(f"unknown database {db!r}: use sqlite or postgres")
+
+
+def ensure_postgres_database() -> None:
+    """Create the database ``bench`` on 127.0.0.1:5432 when it is missing."""
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=5) as conn:
+        if conn.execute("SELECT 1 FROM pg_database WHERE datname = 'bench'").fetchone() is None:
+            conn.execute("CREATE DATABASE bench")
+
+
+def configure_django(db: str, *, debug: bool = False) -> None:
+    """Point Django at the benchmark database (dev settings, DEBUG off unless asked) and set it up.
+
+    DEBUG is off by default: with it on, Django keeps every query in memory, which is neither what
+    production does nor free.
+    """
+    if db == "sqlite":
+        Path(SQLITE_FILE).parent.mkdir(parents=True, exist_ok=True)
+    else:
+        ensure_postgres_database()
+    os.environ["DATABASE_URL"] = database_url(db)
+    os.environ["DJANGO_SETTINGS_MODULE"] = SETTINGS
+    os.environ["DEBUG"] = "1" if debug else "0"
+    # WhiteNoise warns once per process that collectstatic has not been run; pages need no static files here.
+    warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
+    import django
+
+    django.setup()
+
+
+def _read_fingerprint() -> str | None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TABLE IF NOT EXISTS {META_TABLE} (name VARCHAR(64) PRIMARY KEY, value TEXT NOT NULL)")
+        cursor.execute(f"SELECT value FROM {META_TABLE} WHERE name = %s", ["fingerprint"])  # noqa: S608
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def _write_fingerprint(value: str) -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {META_TABLE} WHERE name = %s", ["fingerprint"])  # noqa: S608
+        cursor.execute(f"INSERT INTO {META_TABLE} (name, value) VALUES (%s, %s)", ["fingerprint", value])  # noqa: S608
+
+
+def load_dataset(scale: Scale, log=print) -> dict:
+    """Load org units and bench users into the (migrated, empty) current database; returns counts."""
+    from bench.datagen.dbload import create_bench_users, load_org_units
+    from bench.datagen.plan import build_plan
+
+    plan = build_plan(scale.seed, scale.units)
+    counts = load_org_units(plan, log=log)
+    create_bench_users(plan, scale.users, log=log)
+    return counts
+
+
+def prepare_database(scale: Scale, log=print) -> dict:
+    """Migrate, then load the dataset unless the database already holds this one. Returns a summary."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    from unionserve.accounts.models import User
+    from unionserve.orgs.models import OrgUnit
+
+    t0 = time.perf_counter()
+    call_command("migrate", interactive=False, verbosity=0)
+    fingerprint = scale.db_fingerprint()
+    loaded = False
+    if _read_fingerprint() != fingerprint:
+        if OrgUnit.objects.exists() or User.objects.exists():
+            log("the benchmark database holds another dataset: flushing it")
+            call_command("flush", interactive=False, verbosity=0)
+            _seed_calendar(log)
+        load_dataset(scale, log=log)
+        _write_fingerprint(fingerprint)
+        loaded = True
+    with connection.cursor() as cursor:
+        # Fresh planner statistics, and on PostgreSQL a visibility map (index-only scans) as autovacuum
+        # would leave it in steady state: a freshly bulk-loaded table otherwise fetches every heap page.
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+    summary = {
+        "fingerprint": fingerprint,
+        "loaded_now": loaded,
+        "org_units": OrgUnit.objects.count(),
+        "users": User.objects.count(),
+        "seconds": round(time.perf_counter() - t0, 2),
+    }
+    log(f"benchmark database ready: {summary}")
+    return summary
+
+
+def _seed_calendar(log) -> None:
+    """flush empties the working-day calendar that a data migration loaded: load it again."""
+    try:
+        from unionserve.workcalendar.seeding import seed_from_package
+    except Exception as exc:  # noqa: BLE001 - the calendar app may be mid-edit
+        log(f"working-day calendar not seeded ({exc!r})")
+        return
+    seed_from_package()

@@ -1,0 +1,91 @@
+"""Every benchmark runs at a tiny size, so the harness never rots. Keep this file fast (seconds)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+
+import pytest
+
+from bench.datagen.generate import Scale, generate_dataset
+from bench.harness import report, runner
+from bench.harness.database import load_dataset
+from bench.harness.registry import Context, discover
+
+TINY = Scale(seed=7, members=3000, units=600, cases=300, users=40, xlsx_members=300)
+DB_BENCHMARKS = ["org_subtree", "page_org_detail", "page_user_list", "workdays"]
+
+
+@pytest.fixture
+def ctx(tmp_path):
+    return Context(scale=TINY, db="test", work_dir=tmp_path, repeat=3, warmup=1, processes=1, log=lambda _m: None)
+
+
+def _digest(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_every_benchmark_is_covered_here():
+    assert set(discover()) == {*DB_BENCHMARKS, "datagen_members", "csv_import_baseline"}
+
+
+def test_generated_files_are_deterministic_whatever_the_processes(tmp_path):
+    one = generate_dataset(TINY, tmp_path / "one", processes=1, log=lambda _m: None)
+    generate_dataset(TINY, tmp_path / "two", processes=2, log=lambda _m: None)
+    for name in ("members.csv", "units.csv", "cases.csv"):
+        assert _digest(tmp_path / "one" / name) == _digest(tmp_path / "two" / name), name
+    assert one["files"]["members_csv"]["rows"] == TINY.members
+    head = (tmp_path / "one" / "members.csv").read_text(encoding="utf-8")[:20]
+    assert head.startswith("\ufeff姓名,身份证号,性别")
+    from openpyxl import load_workbook
+
+    wb = load_workbook(tmp_path / "two" / "members.xlsx", read_only=True)
+    assert wb.sheetnames == ["会员"]
+    assert next(wb["会员"].iter_rows(max_row=1, values_only=True))[0] == "姓名"
+
+
+def test_xlsx_splits_sheets(tmp_path):
+    from openpyxl import load_workbook
+
+    from bench.datagen.writers import write_xlsx
+
+    path = tmp_path / "x.xlsx"
+    assert write_xlsx(path, ["a"], ([str(i)] for i in range(5)), title="会员", sheet_rows=2) == 5
+    wb = load_workbook(path, read_only=True)
+    assert wb.sheetnames == ["会员", "会员2", "会员3"]
+
+
+@pytest.mark.django_db
+def test_database_benchmarks_run_at_tiny_size(ctx, tmp_path, monkeypatch):
+    monkeypatch.setattr("bench.benchmarks.workdays.CALLS", 300)
+    counts = load_dataset(TINY, log=lambda _m: None)
+    assert counts["org_units"] == TINY.units
+    doc = runner.run(DB_BENCHMARKS, ctx, isolate=False, dataset=counts)
+    by_name = {b["name"]: b for b in doc["benchmarks"]}
+    for name in DB_BENCHMARKS:
+        assert by_name[name]["status"] in ("ok", "skipped"), by_name[name]
+    assert by_name["org_subtree"]["status"] == "ok"
+    for case in by_name["org_subtree"]["cases"]:
+        assert all(b["same_result"] for b in case["baselines"]), case
+        assert case["stats"]["n"] == 3 and case["queries"] == 1
+    for name in ("page_org_detail", "page_user_list"):
+        assert by_name[name]["status"] == "ok", by_name[name]
+        assert all(c["params"]["bytes"] > 1000 for c in by_name[name]["cases"])
+    path = runner.write_results(doc, tmp_path / "r.json")
+    assert json.loads(path.read_text(encoding="utf-8"))["environment"]["django"]
+    assert "org_subtree" in report.markdown([doc]) and "org_subtree" in report.text(doc)
+
+
+def test_datagen_benchmark_runs(ctx):
+    entry = runner.run_benchmark("datagen_members", ctx, with_db=False)
+    assert entry["status"] == "ok", entry
+    assert [c["name"] for c in entry["cases"]] == ["csv", "xlsx"]
+    assert entry["cases"][0]["stats"]["rows"] == TINY.members
+
+
+@pytest.mark.skipif(shutil.which("sqlite3") is None, reason="the sqlite3 shell is not installed")
+def test_csv_import_baseline_runs(ctx):
+    entry = runner.run_benchmark("csv_import_baseline", ctx, with_db=False)
+    assert entry["status"] == "ok", entry
+    assert entry["cases"][0]["stats"]["rows"] == TINY.members
