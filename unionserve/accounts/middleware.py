@@ -1,8 +1,38 @@
-"""Request middleware for access: login required everywhere, and forced password changes."""
+"""Request middleware for access: idle timeout, login required everywhere, and forced password changes."""
 
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequiredMiddleware
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
+
+
+class IdleTimeoutMiddleware:
+    """Log out a session idle for SESSION_IDLE_TIMEOUT seconds; note activity at most once a minute."""
+
+    KEY = "last_seen"
+    RESOLUTION = 60
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and hasattr(request, "session"):
+            now = int(time.time())
+            last = request.session.get(self.KEY, now)
+            if now - last > settings.SESSION_IDLE_TIMEOUT:
+                logout(request)
+                if not request.path_info.startswith("/api/"):
+                    messages.info(request, _("You were logged out after a period without activity."))
+                    return redirect(f"{reverse(settings.LOGIN_URL)}?next={request.get_full_path()}")
+            elif now - last >= self.RESOLUTION or self.KEY not in request.session:
+                request.session[self.KEY] = now
+        return self.get_response(request)
 
 
 class LoginRequiredMiddleware(DjangoLoginRequiredMiddleware):

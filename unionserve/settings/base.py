@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "unionserve.accounts.middleware.IdleTimeoutMiddleware",
     "unionserve.accounts.middleware.LoginRequiredMiddleware",
     "unionserve.accounts.middleware.PasswordChangeRequiredMiddleware",
     # Axes must be last: it turns locked-out authentication attempts into responses.
@@ -139,11 +140,12 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# Sessions end after 8 hours of work or 30 minutes idle, whichever comes first.
-SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(30 * 60)))
-SESSION_SAVE_EVERY_REQUEST = True
+# Sessions end after 8 hours, or 30 minutes idle, or when the browser closes. The idle clock is kept by
+# accounts.middleware.IdleTimeoutMiddleware, which writes the session at most once a minute (saving it on
+# every request would make every page view a database write).
+SESSION_COOKIE_AGE = 8 * 60 * 60
+SESSION_IDLE_TIMEOUT = int(os.environ.get("SESSION_IDLE_TIMEOUT", str(30 * 60)))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-SESSION_ABSOLUTE_MAX_AGE = 8 * 60 * 60
 
 # Lockout: 5 failures for the same account and address lock it for 30 minutes.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))

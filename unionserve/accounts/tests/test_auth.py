@@ -49,8 +49,33 @@ def test_wrong_password_gets_a_clear_message(client, users):
 
 
 def test_sessions_expire():
-    assert settings.SESSION_COOKIE_AGE <= 30 * 60
+    assert settings.SESSION_COOKIE_AGE == 8 * 60 * 60
     assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
+
+
+@pytest.mark.parametrize("idle,logged_out", [(30 * 60 - 5, False), (30 * 60 + 5, True)])
+def test_idle_sessions_are_logged_out(client, users, monkeypatch, idle, logged_out):
+    import time
+
+    post_login(client, "station", "Test-pass-123")
+    start = time.time()
+    assert client.get(reverse("web:home")).status_code == 200
+    monkeypatch.setattr(time, "time", lambda: start + idle)
+    response = client.get(reverse("web:home"))
+    assert (response.status_code == 302) is logged_out
+    if logged_out:
+        assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_pages_do_not_write_the_session_every_time(client, users, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    post_login(client, "station", "Test-pass-123")
+    client.get(reverse("web:home"))
+    with CaptureQueriesContext(connection) as queries:
+        client.get(reverse("web:home"))
+    assert not [q for q in queries.captured_queries if "django_session" in q["sql"] and "UPDATE" in q["sql"]]
 
 
 def test_new_accounts_must_change_password_demo_accounts_not(db):
