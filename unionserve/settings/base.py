@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "unionserve.audit",
     "unionserve.workcalendar",
     "unionserve.notifications",
+    "unionserve.members",
     "unionserve.workflow",
     "unionserve.workorders",
 ]
@@ -241,6 +242,22 @@ UNIONSERVE_SMS_RATE_PER_MINUTE = int(os.environ.get("SMS_RATE_PER_MINUTE", "600"
 UNIONSERVE_SITE_URL = os.environ.get("SITE_URL", "")
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
 EMAIL_FILE_PATH = str(VAR_DIR / "mail")
+
+# Personal data keys (members.crypto). PII_KEYS is "id:base64key[,id:base64key...]"; new values use
+# PII_ACTIVE_KEY; PII_HASH_KEY keys the lookup hashes. Development derives them from SECRET_KEY; production
+# must set them (settings/production.py refuses to start without them).
+def _derived_key(label: str) -> str:
+    import base64
+    import hashlib
+
+    return base64.b64encode(hashlib.sha256(f"{label}:{SECRET_KEY}".encode()).digest()).decode()
+
+
+UNIONSERVE_PII_KEYS = dict(
+    item.split(":", 1) for item in env_list("PII_KEYS", f"k1:{_derived_key('pii-k1')}")
+)
+UNIONSERVE_PII_ACTIVE_KEY = os.environ.get("PII_ACTIVE_KEY", next(iter(UNIONSERVE_PII_KEYS)))
+UNIONSERVE_PII_HASH_KEY = os.environ.get("PII_HASH_KEY", _derived_key("pii-hash"))
 
 LOGGING = {
     "version": 1,

@@ -12,6 +12,12 @@ SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("dev-insecure"):
     raise ImproperlyConfigured("SECRET_KEY must be set to a random value of at least 50 characters.")
 
+for _name in ("PII_KEYS", "PII_HASH_KEY"):
+    if not os.environ.get(_name):
+        raise ImproperlyConfigured(
+            f"{_name} must be set in production (see docs/operations.md, 'Personal data keys')."
+        )
+
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))

@@ -31,7 +31,8 @@ def test_404_page_is_friendly(client_for, users):
 def test_check_deploy_passes_with_production_settings(tmp_path):
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "unionserve.settings.production",
            "SECRET_KEY": "k" * 20 + "9f8e7d6c5b4a39281706f5e4d3c2b1a0" + "z" * 10,
-           "ALLOWED_HOSTS": "unionserve.example", "UNIONSERVE_VAR_DIR": str(tmp_path)}
+           "ALLOWED_HOSTS": "unionserve.example", "UNIONSERVE_VAR_DIR": str(tmp_path),
+           "PII_KEYS": "k1:" + "A" * 43 + "=", "PII_HASH_KEY": "B" * 43 + "="}
     env.pop("DATABASE_URL", None)
     result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
                             cwd=ROOT, env=env, capture_output=True, text=True)

@@ -1,0 +1,149 @@
+"""The real-name register: employers (units) and members, with history and protected personal data.
+
+Personal data (ID number, phone) is stored encrypted (crypto.encrypt) with a keyed hash for exact lookup
+and a masked form for lists; only `members.pii` reads the clear text, and it writes the audit log.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Employer(models.Model):
+    """An employer (用人单位), with or without a union; it sits under a station and may belong to a company union."""
+
+    scope_paths = ("station__region_path", "industry_union__industry_path")
+
+    name = models.CharField(_("name"), max_length=200)
+    uscc = models.CharField(_("Unified Social Credit Code"), max_length=18, unique=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    station = models.ForeignKey("orgs.OrgUnit", models.PROTECT, related_name="employers",
+                                verbose_name=_("station"))
+    industry_union = models.ForeignKey("orgs.OrgUnit", models.PROTECT, null=True, blank=True, related_name="+",
+                                       verbose_name=_("industry or company union"))
+    has_union = models.BooleanField(_("has a union"), default=False)
+    grassroots = models.ForeignKey("orgs.OrgUnit", models.PROTECT, null=True, blank=True, related_name="employers_of",
+                                   verbose_name=_("grassroots union"))
+    reported_members = models.PositiveIntegerField(_("members reported"), default=0)
+    contact_name = models.CharField(_("contact"), max_length=60, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("employer")
+        verbose_name_plural = _("employers")
+        indexes = [models.Index(fields=["station", "name"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MemberStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    LEFT = "left", _("Left")
+    TRANSFERRED = "transferred", _("Transferred out")
+    DECEASED = "deceased", _("Deceased")
+
+
+class Gender(models.TextChoices):
+    MALE = "M", _("Male")
+    FEMALE = "F", _("Female")
+
+
+class Member(models.Model):
+    """A union member. One ID number is one person across the city (unique keyed hash)."""
+
+    scope_paths = ("grassroots__region_path", "grassroots__industry_path")
+
+    name = models.CharField(_("name"), max_length=60)
+    #: Pinyin initials of the name, for search as you type (张三 → ZS).
+    initials = models.CharField(max_length=20, blank=True)
+    id_hash = models.CharField(max_length=32, unique=True)
+    id_encrypted = models.TextField()
+    id_masked = models.CharField(_("ID number"), max_length=18)
+    birth_date = models.DateField(_("date of birth"))
+    gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
+    phone_hash = models.CharField(max_length=32, blank=True, db_index=True)
+    phone_encrypted = models.TextField(blank=True)
+    phone_masked = models.CharField(_("mobile"), max_length=11, blank=True)
+    employer = models.ForeignKey(Employer, models.PROTECT, null=True, blank=True, related_name="members",
+                                 verbose_name=_("employer"))
+    grassroots = models.ForeignKey("orgs.OrgUnit", models.PROTECT, related_name="members",
+                                   verbose_name=_("grassroots union"))
+    joined_on = models.DateField(_("joined the union"), null=True, blank=True)
+    employment = models.CharField(_("employment status"), max_length=20, blank=True)
+    education = models.CharField(_("education"), max_length=20, blank=True)
+    skill_certificate = models.CharField(_("skill certificate"), max_length=40, blank=True)
+    honour = models.CharField(_("honour"), max_length=40, blank=True)
+    hardship = models.BooleanField(_("hardship worker"), default=False)
+    single_mother = models.BooleanField(_("single-parent female worker"), default=False)
+    card_number = models.CharField(_("card number"), max_length=19, blank=True, db_index=True)
+    ethnicity = models.CharField(_("ethnicity"), max_length=20, blank=True)
+    hukou = models.CharField(_("household registration"), max_length=20, blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=MemberStatus.choices, default=MemberStatus.ACTIVE)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("member")
+        verbose_name_plural = _("members")
+        indexes = [
+            models.Index(fields=["name"], name="member_name"),
+            models.Index(fields=["initials"], name="member_initials"),
+            models.Index(fields=["grassroots", "status"], name="member_unit_status"),
+            models.Index(fields=["employer"], name="member_employer"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SpecialGroup(models.TextChoices):
+    MODEL_WORKER = "model_worker", _("Model worker")
+    HARDSHIP = "hardship", _("Hardship worker")
+    SINGLE_MOTHER = "single_mother", _("Single-parent female worker")
+    SKILLED = "skilled", _("Skill certificate")
+
+
+class SpecialGroupRecord(models.Model):
+    """History of a member's special-group status: since when, until when, set by whom."""
+
+    scope_paths = ("member__grassroots__region_path", "member__grassroots__industry_path")
+
+    member = models.ForeignKey(Member, models.CASCADE, related_name="special_groups")
+    group = models.CharField(max_length=20, choices=SpecialGroup.choices)
+    detail = models.CharField(max_length=60, blank=True)
+    since = models.DateTimeField(default=timezone.now)
+    until = models.DateTimeField(null=True, blank=True)
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
+    source = models.CharField(max_length=40, blank=True, help_text=_("Import job, page, or sample check."))
+
+    class Meta:
+        indexes = [models.Index(fields=["member", "group"])]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} {self.group}"
+
+
+class MembershipHistory(models.Model):
+    """Where a member belonged over time: the units of a transfer (会员关系接转) are kept."""
+
+    scope_paths = ("grassroots__region_path", "grassroots__industry_path")
+
+    member = models.ForeignKey(Member, models.CASCADE, related_name="history")
+    employer = models.ForeignKey(Employer, models.SET_NULL, null=True, blank=True, related_name="+")
+    grassroots = models.ForeignKey("orgs.OrgUnit", models.PROTECT, related_name="+")
+    since = models.DateTimeField(default=timezone.now)
+    until = models.DateTimeField(null=True, blank=True)
+    reason = models.CharField(max_length=60, blank=True)
+
+    class Meta:
+        ordering = ["since", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} {self.grassroots_id}"
