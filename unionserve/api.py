@@ -85,3 +85,4 @@ def http_error(request, exc):
 api.add_router("/orgs/", "unionserve.orgs.api.router")
 api.add_router("/accounts/", "unionserve.accounts.api.router")
 api.add_router("/work/", "unionserve.workflow.api.router")
+api.add_router("/members/", "unionserve.members.api.router")

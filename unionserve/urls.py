@@ -16,6 +16,8 @@ urlpatterns = [
     path("calendar/", include("unionserve.workcalendar.urls")),
     path("work/", include("unionserve.workflow.urls")),
     path("notifications/", include("unionserve.notifications.urls")),
+    path("members/", include("unionserve.members.urls")),
+    path("quality/", include("unionserve.dataquality.urls")),
     path("i18n/setlang/", scope_exempt(reason="language switch")(login_not_required(set_language)),
          name="set_language"),
     path("api/", api.urls),

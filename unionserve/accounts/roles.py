@@ -39,6 +39,13 @@ VIEW_AUDIT = "audit.view_auditevent"
 MANAGE_CALENDAR = "workcalendar.manage_calendar"
 SUPERVISE_CASES = "workflow.supervise_cases"  # urge (催办) and supervise (督办) cases handled below
 VIEW_OUTBOX = "notifications.view_outbox"
+# The member register (members app) and data quality (dataquality app).
+VIEW_MEMBERS = "members.view_member"
+VIEW_PII = "members.view_pii"  # see ID numbers and phones unmasked (every view is audited)
+MANAGE_MEMBERS = "members.manage_members"  # import, edit, transfer, merge duplicates
+EXPORT_MEMBERS = "members.export_members"
+VIEW_QUALITY = "dataquality.view_rates"
+MANAGE_SAMPLE_CHECKS = "dataquality.manage_sample_checks"
 MANAGE_OUTBOX = "notifications.manage_outbox"
 
 LEVEL_1 = {UnitKind.CITY_CENTER, UnitKind.DEPARTMENT}
@@ -57,24 +64,33 @@ class RoleSpec:
 
 
 COMMON = {VIEW_UNITS}
+# Those who keep the register: see members in full, import, edit, export.
+REGISTER = {VIEW_MEMBERS, VIEW_PII, MANAGE_MEMBERS, EXPORT_MEMBERS}
 
 ROLE_SPECS: dict[str, RoleSpec] = {
-    Role.HOTLINE_AGENT: RoleSpec(frozenset(COMMON | {SUPERVISE_CASES}), frozenset(LEVEL_1)),
+    Role.HOTLINE_AGENT: RoleSpec(frozenset(COMMON | {SUPERVISE_CASES, VIEW_MEMBERS}), frozenset(LEVEL_1)),
     Role.CITY_OFFICE: RoleSpec(
-        frozenset(COMMON | {MANAGE_UNITS, VIEW_USERS, MANAGE_USERS, MANAGE_CALENDAR, SUPERVISE_CASES}),
+        frozenset(COMMON | {MANAGE_UNITS, VIEW_USERS, MANAGE_USERS, MANAGE_CALENDAR, SUPERVISE_CASES} | REGISTER
+                  | {VIEW_QUALITY, MANAGE_SAMPLE_CHECKS}),
         frozenset(LEVEL_1),
     ),
-    Role.DEPARTMENT_STAFF: RoleSpec(frozenset(COMMON | {SUPERVISE_CASES}), frozenset(LEVEL_1)),
-    Role.CENTER_STAFF: RoleSpec(frozenset(COMMON | {VIEW_USERS, MANAGE_USERS, SUPERVISE_CASES}), frozenset(LEVEL_2)),
-    Role.SOCIAL_WORKER: RoleSpec(frozenset(COMMON | {VIEW_USERS}), frozenset({UnitKind.STATION})),
-    Role.GRASSROOTS_OFFICER: RoleSpec(frozenset(COMMON), frozenset({UnitKind.GRASSROOTS})),
+    Role.DEPARTMENT_STAFF: RoleSpec(frozenset(COMMON | {SUPERVISE_CASES, VIEW_MEMBERS, VIEW_QUALITY}),
+                                    frozenset(LEVEL_1)),
+    Role.CENTER_STAFF: RoleSpec(
+        frozenset(COMMON | {VIEW_USERS, MANAGE_USERS, SUPERVISE_CASES, VIEW_QUALITY, MANAGE_SAMPLE_CHECKS}
+                  | REGISTER),
+        frozenset(LEVEL_2),
+    ),
+    Role.SOCIAL_WORKER: RoleSpec(frozenset(COMMON | {VIEW_USERS, VIEW_QUALITY} | REGISTER),
+                                 frozenset({UnitKind.STATION})),
+    Role.GRASSROOTS_OFFICER: RoleSpec(frozenset(COMMON | REGISTER), frozenset({UnitKind.GRASSROOTS})),
     Role.MEDIATOR: RoleSpec(frozenset(COMMON)),
     Role.LAWYER: RoleSpec(frozenset(COMMON)),
-    Role.MUTUAL_INSURANCE: RoleSpec(frozenset(COMMON), frozenset(LEVEL_1 | LEVEL_2)),
-    Role.AUDITOR: RoleSpec(frozenset(COMMON | {VIEW_USERS, VIEW_AUDIT}), privileged=True),
+    Role.MUTUAL_INSURANCE: RoleSpec(frozenset(COMMON | {VIEW_MEMBERS, VIEW_PII}), frozenset(LEVEL_1 | LEVEL_2)),
+    Role.AUDITOR: RoleSpec(frozenset(COMMON | {VIEW_USERS, VIEW_AUDIT, VIEW_MEMBERS, VIEW_QUALITY}), privileged=True),
     Role.SYSTEM_ADMIN: RoleSpec(
         frozenset(COMMON | {MANAGE_UNITS, VIEW_USERS, MANAGE_USERS, GRANT_ADMIN_ROLES, VIEW_AUDIT, MANAGE_CALENDAR,
-                            VIEW_OUTBOX, MANAGE_OUTBOX}),
+                            VIEW_OUTBOX, MANAGE_OUTBOX, VIEW_QUALITY, MANAGE_SAMPLE_CHECKS} | REGISTER),
         privileged=True,
     ),
 }

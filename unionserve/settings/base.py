@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "unionserve.workcalendar",
     "unionserve.notifications",
     "unionserve.members",
+    "unionserve.dataquality",
     "unionserve.workflow",
     "unionserve.workorders",
 ]

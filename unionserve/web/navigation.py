@@ -23,6 +23,10 @@ class NavEntry:
 NAVIGATION: list[NavEntry] = [
     NavEntry(_("Home"), "web:home", "house"),
     NavEntry(_("My work"), "workflow:inbox", "inbox", badge="unionserve.workflow.inbox.todo_count"),
+    NavEntry(_("Members"), "members:search", "person-vcard", roles.VIEW_MEMBERS),
+    NavEntry(_("Employers"), "members:employers", "building", roles.VIEW_MEMBERS),
+    NavEntry(_("Imports"), "members:imports", "upload", roles.MANAGE_MEMBERS),
+    NavEntry(_("Data quality"), "dataquality:rates", "clipboard-data", roles.VIEW_QUALITY),
     NavEntry(_("Organization"), "orgs:browse", "diagram-3", roles.VIEW_UNITS),
     NavEntry(_("Users"), "accounts:user_list", "people", roles.VIEW_USERS),
     NavEntry(_("Working-day calendar"), "workcalendar:index", "calendar3"),
