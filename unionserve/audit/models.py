@@ -28,6 +28,10 @@ class AuditAction(models.TextChoices):
     PERSONAL_DATA_EXPORTED = "pii_exported", _("Unmasked personal data exported")
     AUDIT_EXPORTED = "audit_exported", _("Audit log exported")
     OUTBOX_RETRIED = "outbox_retried", _("Failed notifications retried")
+    DQ_RECOMPUTED = "dq_recomputed", _("Data-quality rates recomputed")
+    DQ_POLICY_ADDED = "dq_policy_added", _("Data-quality policy added")
+    DQ_SAMPLE_RUN_CREATED = "dq_sample_run_created", _("Sample-check run created")
+    DQ_SAMPLE_RECORDED = "dq_sample_recorded", _("Sample-check result recorded")
 
 
 class AppendOnlyError(RuntimeError):

@@ -14,6 +14,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PROJECT_DIR = BASE_DIR.parent
@@ -205,6 +206,8 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "sweep-deadlines": {"task": "unionserve.workflow.sweep",
                         "schedule": float(os.environ.get("SWEEP_INTERVAL_SECONDS", "300"))},
+    "data-quality-snapshot": {"task": "unionserve.dataquality.snapshot",
+                              "schedule": crontab(hour=2, minute=0)},
     "deliver-notifications": {"task": "unionserve.notifications.deliver_pending",
                               "schedule": float(os.environ.get("OUTBOX_INTERVAL_SECONDS", "60"))},
 }

@@ -1,0 +1,300 @@
+"""Every change in the data-quality app: snapshots, reminders, policy versions, sample-check runs and results.
+
+Each function runs in one transaction and records the audit log in it; notifications go through the outbox
+(written in the same transaction, sent after commit).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import secrets
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from unionserve.accounts.models import User
+from unionserve.accounts.scope import Scope, scope_of
+from unionserve.audit.log import record
+from unionserve.members.models import Member, MemberStatus
+from unionserve.orgs import tree
+from unionserve.orgs.models import OrgUnit, UnitKind
+from unionserve.workflow import actions as engine
+from unionserve.workflow.deadlines import compute as compute_deadline
+from unionserve.workflow.definitions import Deadline
+from unionserve.workflow.models import Case, Step, StepKind
+from unionserve.workflow.permissions import actions_for
+
+from . import rates, rules
+from .models import (
+    ItemResult,
+    QualityPolicy,
+    QualitySnapshot,
+    RunStatus,
+    SampleCheckCase,
+    SampleCheckItem,
+    SampleCheckRun,
+    SampleUnitKind,
+    policy_in_force,
+)
+from .process import CODE
+
+#: Kinds of unit reminded when below a threshold: the level-2 platforms the seed names
+#: (seed 000 §四.2(2): 提醒二级工作平台) and the street stations that collect the data (§四.2(3)).
+REMINDED_KINDS = frozenset({UnitKind.DISTRICT_CENTER, UnitKind.DEV_AREA_CENTER, UnitKind.INDUSTRY_UNION,
+                            UnitKind.COMPANY_UNION, UnitKind.STATION})
+#: A run sends at most this many cases: larger areas are checked per station or in parts.
+MAX_UNITS_PER_RUN = 500
+SNAPSHOT_BATCH = 2000
+
+
+class QualityError(ValueError):
+    """A request the rules refuse; the message says why (shown to the user)."""
+
+
+@dataclass(frozen=True)
+class SnapshotSummary:
+    date: dt.date
+    policy_id: int
+    units: int
+    reminded: int
+    seconds: float
+
+
+# --- snapshots and reminders ---------------------------------------------------------------------
+
+
+def recompute_snapshots(day: dt.date | None = None, *, acting_user: User | None = None,
+                        remind: bool = True) -> SnapshotSummary:
+    """Compute the rates of every unit for `day` (default today) and store them, replacing that day's rows.
+
+    Judged by the policy version in force on `day`; units below a threshold are reminded (once per unit
+    and day). Background runs pass no user; the page passes the user who asked.
+    """
+    started = timezone.now()
+    day = day or timezone.localdate()
+    policy = policy_in_force(day)
+    if policy is None:
+        raise QualityError(_("No data-quality policy is in force on %(day)s.") % {"day": day})
+    totals = rates.compute(day, policy)
+    now = timezone.now()
+    rows = [QualitySnapshot(unit_id=pk, date=day, policy=policy, computed_at=now,
+                            **dict(zip(rates.FIELDS, vector, strict=True)))
+            for pk, vector in totals.items()]
+    with transaction.atomic():
+        QualitySnapshot.objects.filter(date=day).delete()
+        QualitySnapshot.objects.bulk_create(rows, batch_size=SNAPSHOT_BATCH)
+        reminded = send_reminders(day, policy, totals) if remind else 0
+        record("dq_recomputed", actor=acting_user, detail={"date": day.isoformat(), "policy": policy.pk,
+                                                            "units": len(rows), "reminded": reminded})
+    return SnapshotSummary(day, policy.pk, len(rows), reminded, (timezone.now() - started).total_seconds())
+
+
+def below_thresholds(vector: rates.Vector, policy: QualityPolicy) -> list[str]:
+    """Codes of the rates (unit_pass, collection, accuracy) below the policy's minimum."""
+    out = []
+    if rules.below(vector[rates.PASSED], vector[rates.EMPLOYERS], policy.unit_pass_min):
+        out.append("unit_pass")
+    if rules.below(vector[rates.COLLECTED], vector[rates.REPORTED], policy.collection_min):
+        out.append("collection")
+    if rules.below(vector[rates.CORRECT], vector[rates.CHECKED], policy.accuracy_min):
+        out.append("accuracy")
+    return out
+
+
+def send_reminders(day: dt.date, policy: QualityPolicy, totals: dict[int, rates.Vector]) -> int:
+    """Remind each station and level-2 unit below a threshold, at most once per unit and day (dedupe key)."""
+    from unionserve.notifications.api import Message, notify_many
+
+    flagged = {pk: codes for pk, vector in totals.items() if (codes := below_thresholds(vector, policy))}
+    if not flagged:
+        return 0
+    units = OrgUnit.objects.active().filter(pk__in=list(flagged), kind__in=REMINDED_KINDS).only(
+        "id", "name", "status", "phone")
+    names = {d.code: d for d in rules.DEFINITIONS}
+    link = reverse("dataquality:rates")
+    messages = []
+    with translation.override(settings.LANGUAGE_CODE):
+        for unit in units:
+            vector = totals[unit.pk]
+            parts = []
+            for code in flagged[unit.pk]:
+                num, den, minimum = {
+                    "unit_pass": (vector[rates.PASSED], vector[rates.EMPLOYERS], policy.unit_pass_min),
+                    "collection": (vector[rates.COLLECTED], vector[rates.REPORTED], policy.collection_min),
+                    "accuracy": (vector[rates.CORRECT], vector[rates.CHECKED], policy.accuracy_min),
+                }[code]
+                parts.append(_("%(rate)s %(value)s%% (%(num)s/%(den)s), minimum %(min)s%%") % {
+                    "rate": names[code].label, "value": rules.percent(num, den), "num": num, "den": den,
+                    "min": minimum})
+            messages.append(Message(
+                context={"title": _("Data quality below the minimum: %(unit)s") % {"unit": unit.name},
+                         "text": _("On %(day)s: %(rates)s. Please check and complete the register.")
+                         % {"day": day.isoformat(), "rates": "；".join(parts)}},
+                units=(unit,), link=f"{link}?unit={unit.pk}", dedupe_key=f"dataquality:{day.isoformat()}:{unit.pk}",
+            ))
+    notify_many("broadcast", messages)
+    return len(messages)
+
+
+# --- policy versions ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def add_policy(*, acting_user: User, effective_from: dt.date, unit_pass_min, collection_min, accuracy_min,
+               sample_size_per_unit: int, check_deadline_working_days: int, accuracy_window_days: int = 365,
+               source: str = "") -> QualityPolicy:
+    """Add a policy version (versions are never edited: a decision keeps pointing at the one it used)."""
+    if QualityPolicy.objects.filter(effective_from=effective_from).exists():
+        raise QualityError(_("A version effective from %(day)s exists already; choose another date.")
+                           % {"day": effective_from})
+    policy = QualityPolicy.objects.create(
+        effective_from=effective_from, unit_pass_min=unit_pass_min, collection_min=collection_min,
+        accuracy_min=accuracy_min, sample_size_per_unit=sample_size_per_unit,
+        check_deadline_working_days=check_deadline_working_days, accuracy_window_days=accuracy_window_days,
+        source=source, created_by=acting_user,
+    )
+    record("dq_policy_added", actor=acting_user, obj=policy, detail={
+        "effective_from": effective_from.isoformat(), "unit_pass_min": str(unit_pass_min),
+        "collection_min": str(collection_min), "accuracy_min": str(accuracy_min),
+        "sample_size_per_unit": sample_size_per_unit, "check_deadline_working_days": check_deadline_working_days,
+        "accuracy_window_days": accuracy_window_days})
+    return policy
+
+
+# --- sample checks ---------------------------------------------------------------------------------
+
+
+def units_to_check(root: OrgUnit, unit_kind: str) -> list[OrgUnit]:
+    """The active stations (or grassroots unions) under `root` on either of its lines, by code."""
+    kind = UnitKind.STATION if unit_kind == SampleUnitKind.STATION else UnitKind.GRASSROOTS
+    area = Scope(region_path=root.region_path, industry_path=root.industry_path)
+    return list(area.filter(OrgUnit.objects.active().filter(kind=kind)).order_by("code"))
+
+
+def draw_sample(units: list[OrgUnit], unit_kind: str, size: int, seed: int) -> dict[int, list[tuple[int, int]]]:
+    """(member id, grassroots id) of up to `size` active members per unit, drawn reproducibly from `seed`."""
+    if not units:
+        return {}
+    by_unit: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    active = Member.objects.filter(status=MemberStatus.ACTIVE)
+    if unit_kind == SampleUnitKind.STATION:
+        for station in units:
+            # One range scan per station over the grassroots unions' paths (hundreds of stations at most).
+            rows = active.filter(tree.subtree_q("grassroots__region_path", station.region_path))
+            by_unit[station.pk] = list(rows.values_list("id", "grassroots_id").order_by("id"))
+    else:
+        ids = [u.pk for u in units]
+        for start in range(0, len(ids), 500):
+            for pk, grassroots_id in (active.filter(grassroots_id__in=ids[start:start + 500])
+                                      .values_list("id", "grassroots_id").order_by("id")):
+                by_unit[grassroots_id].append((pk, grassroots_id))
+    sample = {}
+    for unit in units:
+        pool = by_unit.get(unit.pk, [])
+        if pool:
+            rng = random.Random(f"{seed}:{unit.pk}")  # noqa: S311 - a fair draw, not a secret
+            sample[unit.pk] = sorted(rng.sample(pool, min(size, len(pool))))
+    return sample
+
+
+@transaction.atomic
+def create_run(*, acting_user: User, root: OrgUnit, unit_kind: str = SampleUnitKind.STATION,
+               sample_size: int | None = None, note: str = "", seed: int | None = None) -> SampleCheckRun:
+    """Draw a sample under `root` and send one sample-check case to each unit that has active members."""
+    scope = scope_of(acting_user)
+    if not scope.contains_unit(root):
+        raise QualityError(_("You can only check units in your part of the organization."))
+    policy = policy_in_force(timezone.localdate())
+    if policy is None:
+        raise QualityError(_("No data-quality policy is in force today."))
+    size = sample_size or policy.sample_size_per_unit
+    units = units_to_check(root, unit_kind)
+    if len(units) > MAX_UNITS_PER_RUN:
+        raise QualityError(_("%(n)s units are too many for one run (at most %(max)s): choose a smaller area or "
+                             "sample per station.") % {"n": len(units), "max": MAX_UNITS_PER_RUN})
+    seed = seed if seed is not None else secrets.randbits(48)
+    sample = draw_sample(units, unit_kind, size, seed)
+    if not sample:
+        raise QualityError(_("No unit under %(unit)s has active members to check.") % {"unit": root.name})
+    run = SampleCheckRun.objects.create(root=root, unit_kind=unit_kind, policy=policy, sample_size=size, seed=seed,
+                                        created_by=acting_user, note=note)
+    day = timezone.localdate()
+    items: list[SampleCheckItem] = []
+    for unit in units:
+        if unit.pk not in sample:
+            continue
+        case = engine.open_case(CODE, actor=acting_user, title=f"{_('Sample check')} {unit.name} {day:%Y-%m-%d}",
+                                data={}, comment=note)
+        check = SampleCheckCase.objects.create(run=run, unit=unit, case=case)
+        engine.perform(case, "dispatch", actor=acting_user, data={"units": unit.code})
+        items.extend(SampleCheckItem(unit_check=check, member_id=member_id, grassroots_id=grassroots_id)
+                     for member_id, grassroots_id in sample[unit.pk])
+    SampleCheckItem.objects.bulk_create(items, batch_size=1000)
+    record("dq_sample_run_created", actor=acting_user, obj=run, unit=root, detail={
+        "units": len(sample), "items": len(items), "sample_size": size, "policy": policy.pk,
+        "unit_kind": unit_kind, "seed": seed})
+    return run
+
+
+def apply_policy_deadline(case: Case) -> None:
+    """Give the case's open checking steps the deadline of the run's policy (engine effect of dispatch)."""
+    check = SampleCheckCase.objects.select_related("run__policy").filter(case=case).first()
+    if check is None:
+        return
+    days = check.run.policy.check_deadline_working_days
+    deadline = Deadline.working_days(days, "抽检核查时限（数据质量政策）")
+    for step in Step.objects.filter(case=case, state="checking", is_open=True, kind=StepKind.WORK):
+        if step.deadline.get("n") == days:
+            continue
+        result = compute_deadline(deadline, step.created_at)
+        step.due_at = step.original_due_at = result.deadline
+        step.deadline = {**result.as_dict(), "source": deadline.source}
+        step.save(update_fields=["due_at", "original_due_at", "deadline"])
+
+
+def close_run_when_done(case: Case) -> None:
+    """Close the run once this was its last open case (engine effect of close)."""
+    check = SampleCheckCase.objects.filter(case=case).select_related("run").first()
+    if check is None:
+        return
+    still_open = (SampleCheckCase.objects.filter(run=check.run, case__closed_at__isnull=True)
+                  .exclude(case=case).exists())
+    if not still_open:
+        SampleCheckRun.objects.filter(pk=check.run_id).update(status=RunStatus.CLOSED)
+
+
+def may_record(check: SampleCheckCase, user: User) -> bool:
+    """Results are recorded by exactly those who may feed the case back now (its unit's checkers)."""
+    return any(spec.code == "feedback" for spec in actions_for(check.case, user))
+
+
+@transaction.atomic
+def record_results(check: SampleCheckCase, results: dict[int, tuple[str, str]], *, acting_user: User) -> int:
+    """Record {item id: (result, note)} for items of `check`; returns how many changed."""
+    if not may_record(check, acting_user):
+        raise QualityError(_("Only the checking unit records results, while the check is open."))
+    valid = set(ItemResult.values)
+    now = timezone.now()
+    changed = []
+    for item in check.items.select_for_update().filter(pk__in=list(results)):
+        result, note = results[item.pk]
+        if result not in valid:
+            raise QualityError(_("Choose a result for every member."))
+        note = (note or "").strip()[:200]
+        if result == ItemResult.WRONG and not note:
+            raise QualityError(_("Say what is wrong in the note when the record is not yet corrected."))
+        if (item.result, item.note) == (result, note):
+            continue
+        item.result, item.note, item.checked_by, item.checked_at = result, note, acting_user, now
+        changed.append(item)
+    SampleCheckItem.objects.bulk_update(changed, ["result", "note", "checked_by", "checked_at"])
+    if changed:
+        record("dq_sample_recorded", actor=acting_user, obj=check.case, unit=check.unit, detail={
+            "case": check.case.number, "items": {str(i.pk): i.result for i in changed}})
+    return len(changed)

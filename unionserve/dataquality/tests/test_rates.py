@@ -1,0 +1,156 @@
+"""The three rates, their thresholds, the roll-up over both lines, policy versions and reminders."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from unionserve.dataquality import actions, rates, rules
+from unionserve.dataquality.models import QualityPolicy, QualitySnapshot, policy_in_force
+from unionserve.members.models import MemberStatus
+from unionserve.members.validators import validate_uscc
+from unionserve.notifications.models import Notification
+
+from .helpers import employer, members, uscc
+
+pytestmark = pytest.mark.django_db
+
+
+def snap(unit, day=None) -> QualitySnapshot:
+    return QualitySnapshot.objects.get(unit=unit, date=day or timezone.localdate())
+
+
+def test_helper_makes_valid_codes():
+    assert validate_uscc(uscc())
+
+
+def test_seeded_policy_names_the_seed_default():
+    policy = policy_in_force(dt.date(2026, 1, 1))
+    assert policy.collection_min == Decimal("98.00") and "003" in policy.source
+    assert policy.unit_pass_min == Decimal("95.00") and policy.accuracy_min == Decimal("95.00")
+
+
+@pytest.mark.parametrize(("active", "percent", "is_below"), [
+    (979, Decimal("97.90"), True), (980, Decimal("98.00"), False), (981, Decimal("98.10"), False)])
+def test_collection_rate_at_the_threshold(tree, active, percent, is_below):
+    employer(tree["st1"], grassroots=tree["g1"], reported=1000)
+    members(tree["g1"], active)
+    members(tree["g1"], 30, status=MemberStatus.LEFT)  # not in the register any more: not counted
+    actions.recompute_snapshots(remind=False)
+    s = snap(tree["g1"])
+    assert (s.members_collected, s.members_reported) == (active, 1000)
+    assert rules.percent(s.members_collected, s.members_reported) == percent
+    assert actions.below_thresholds([s.employers, s.employers_passed, s.members_reported, s.members_collected,
+                                     0, 0, 0], s.policy) == (["collection"] if is_below else [])
+
+
+def test_collection_is_capped_per_grassroots_union(tree):
+    employer(tree["st1"], grassroots=tree["g1"], reported=10)
+    employer(tree["st1"], grassroots=tree["g2"], reported=10)
+    members(tree["g1"], 15)  # 5 above reported: do not make up for g2's shortfall
+    members(tree["g2"], 5)
+    actions.recompute_snapshots(remind=False)
+    assert (snap(tree["g1"]).members_collected, snap(tree["g1"]).members_over) == (10, 5)
+    st1 = snap(tree["st1"])
+    assert (st1.members_collected, st1.members_reported, st1.members_over) == (15, 20, 5)
+
+
+@pytest.mark.parametrize(("passed", "is_below"), [(949, True), (950, False), (951, False)])
+def test_unit_pass_and_accuracy_thresholds_are_exact(passed, is_below):
+    assert rules.below(passed, 1000, Decimal("95")) is is_below
+    assert rules.below(passed, 1000, Decimal("95.00")) is is_below
+    assert rules.below(0, 0, Decimal("95")) is False  # nothing to judge
+    assert rules.percent(9799, 10000) == Decimal("97.99")
+    assert rules.percent(97999, 100000) == Decimal("97.99")  # rounded down, never shown as 98.00
+
+
+def test_unit_pass_rate_checks_every_condition(tree):
+    st = tree["st1"]
+    employer(st, grassroots=tree["g1"], reported=5)  # passes
+    employer(st)  # no union, no grassroots: passes
+    employer(st, valid=False)  # bad phone
+    employer(st, address="")
+    employer(st, contact_name="")
+    employer(st, uscc="91110101MA0000000O")  # wrong form: the letter O is never used
+    employer(st, has_union=True)  # union without a grassroots union
+    employer(st, grassroots=tree["g2"], reported=0)  # union, no members reported
+    employer(st, grassroots=tree["g2"], has_union=False, reported=3)  # grassroots set but "no union"
+    actions.recompute_snapshots(remind=False)
+    s = snap(st)
+    assert (s.employers_passed, s.employers) == (2, 9)
+
+
+def test_roll_up_sums_numerators_over_both_lines_without_double_counting(tree):
+    # g1: station 1 and the bus company; g2: station 1 only; g3: station 3 and the bus company.
+    employer(tree["st1"], grassroots=tree["g1"], industry=tree["co"], reported=100)
+    employer(tree["st1"], grassroots=tree["g2"], reported=10)
+    employer(tree["st3"], grassroots=tree["g3"], industry=tree["co"], reported=1000)
+    employer(tree["st3"], industry=tree["co"], valid=False)  # no union: at station 3 and the company
+    members(tree["g1"], 50)
+    members(tree["g2"], 10)
+    members(tree["g3"], 990)
+    actions.recompute_snapshots(remind=False)
+    expect = {  # (collected, reported, passed, employers)
+        "g1": (50, 100, 1, 1), "g2": (10, 10, 1, 1), "g3": (990, 1000, 1, 1),
+        "st1": (60, 110, 2, 2), "dc": (60, 110, 2, 2), "st3": (990, 1000, 1, 2), "hd": (990, 1000, 1, 2),
+        "co": (1040, 1100, 2, 3), "ind": (1040, 1100, 2, 3), "city": (1050, 1110, 3, 4),
+    }
+    for key, figures in expect.items():
+        s = snap(tree[key])
+        assert (s.members_collected, s.members_reported, s.employers_passed, s.employers) == figures, key
+    # Pooled, not averaged: the company's 1040/1100 = 94.54%, while the mean of 50% and 99% would be 74.5%.
+    assert rules.percent(1040, 1100) == Decimal("94.54")
+    assert not QualitySnapshot.objects.filter(unit=tree["ind2"]).exists()
+
+
+def test_roll_up_is_pure_and_needs_no_query_per_unit(tree, django_assert_max_num_queries):
+    employer(tree["st1"], grassroots=tree["g1"], reported=3)
+    members(tree["g1"], 3)
+    policy = policy_in_force()
+    with django_assert_max_num_queries(4):
+        totals = rates.compute(timezone.localdate(), policy)
+    assert totals[tree["city"].pk][rates.COLLECTED] == 3
+
+
+def test_policy_versions_by_effective_date(tree, users):
+    day = timezone.localdate()
+    later = actions.add_policy(acting_user=users["city"], effective_from=day + dt.timedelta(days=10),
+                               unit_pass_min=Decimal("90"), collection_min=Decimal("99"), accuracy_min=Decimal("90"),
+                               sample_size_per_unit=5, check_deadline_working_days=3)
+    first = QualityPolicy.objects.get(effective_from=dt.date(2013, 1, 1))
+    assert policy_in_force(day) == first
+    assert policy_in_force(day + dt.timedelta(days=9)) == first
+    assert policy_in_force(day + dt.timedelta(days=10)) == later
+    assert policy_in_force(day + dt.timedelta(days=400)) == later
+    employer(tree["st1"], grassroots=tree["g1"], reported=100)
+    members(tree["g1"], 98)  # 98%: passes the first version, fails the later one
+    actions.recompute_snapshots(day, remind=False)
+    actions.recompute_snapshots(day + dt.timedelta(days=10), remind=False)
+    assert snap(tree["g1"], day).policy == first
+    assert snap(tree["g1"], day + dt.timedelta(days=10)).policy == later
+    with pytest.raises(actions.QualityError):
+        actions.add_policy(acting_user=users["city"], effective_from=later.effective_from, unit_pass_min=1,
+                           collection_min=1, accuracy_min=1, sample_size_per_unit=1, check_deadline_working_days=1)
+
+
+def test_reminders_go_once_per_unit_and_day(tree, users):
+    employer(tree["st1"], grassroots=tree["g1"], reported=100)
+    members(tree["g1"], 90)  # 90% collected
+    employer(tree["st3"], grassroots=tree["g3"], reported=10)
+    members(tree["g3"], 10)  # fine
+    first = actions.recompute_snapshots()
+    again = actions.recompute_snapshots()
+    station_user = users["station"]
+    rows = Notification.objects.filter(event="broadcast", recipient_user=station_user)
+    assert rows.count() == 1
+    assert rows.get().dedupe_key == f"dataquality:{timezone.localdate().isoformat()}:{tree['st1'].pk}"
+    assert first.reminded >= 1 and again.reminded == first.reminded
+    # District 1 and the city's station 1 are below; station 3 is not reminded.
+    assert not Notification.objects.filter(event="broadcast", recipient_user=users["station3"]).exists()
+    assert Notification.objects.filter(event="broadcast", recipient_user=users["district"]).count() == 1
+    # A new day reminds again.
+    actions.recompute_snapshots(timezone.localdate() + dt.timedelta(days=1))
+    assert rows.count() == 2
