@@ -4,6 +4,7 @@
     python -m bench generate [--members N] [--units N] [--cases N] [--seed N] [--xlsx-members N] [--out DIR]
                              [--processes N] [--checksum] [--load-db --db sqlite|postgres]
     python -m bench run [names...] [--db sqlite|postgres] [--repeat N] [--warmup N] [--members N] ...
+                        [--workflow-cases N]
     python -m bench report bench/results/A.json [B.json ...]   (Markdown table)
 """
 
@@ -28,6 +29,8 @@ def _add_scale(p: argparse.ArgumentParser) -> None:
     p.add_argument("--xlsx-members", type=int, default=d.xlsx_members,
                    help=f"members also written to XLSX, the first N (default {d.xlsx_members:,}; 0: none)")
     p.add_argument("--processes", type=int, default=2, help="processes writing the members CSV (default 2)")
+    p.add_argument("--workflow-cases", type=int, default=d.workflow_cases,
+                   help=f"work-order cases in the database for the workflow benchmarks (default {d.workflow_cases:,})")
 
 
 def _add_run(p: argparse.ArgumentParser) -> None:
@@ -41,7 +44,7 @@ def _add_run(p: argparse.ArgumentParser) -> None:
 
 def _scale(args: argparse.Namespace) -> Scale:
     return Scale(seed=args.seed, members=args.members, units=args.units, cases=args.cases, users=args.users,
-                 xlsx_members=args.xlsx_members)
+                 xlsx_members=args.xlsx_members, workflow_cases=args.workflow_cases)
 
 
 def _log(msg: str) -> None:
@@ -94,6 +97,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     dataset: dict = {}
     if any(registry[n].needs_db for n in names):
         dataset = prepare_database(ctx.scale, log=_log)
+    if any(registry[n].needs_workflow_cases for n in names):
+        from bench.datagen.cases_db import ensure_cases
+
+        dataset["workflow_cases"] = ensure_cases(ctx.scale, log=_log)
     if any(registry[n].needs_members_csv for n in names):
         from bench.datagen.generate import ensure_members_csv
 

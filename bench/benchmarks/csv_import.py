@@ -12,9 +12,9 @@ import shutil
 from pathlib import Path
 
 from bench.datagen.generate import ensure_members_csv
-from bench.datagen.template import MEMBER_COLUMNS
 from bench.harness.memory import run_sampled
 from bench.harness.registry import Benchmark, Case, Context, Skip, register
+from unionserve.members.template import MEMBER_COLUMNS
 
 
 @register

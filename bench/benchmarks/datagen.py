@@ -8,9 +8,9 @@ import time
 from bench.datagen.generate import write_members_csv
 from bench.datagen.members import iter_members
 from bench.datagen.plan import build_plan
-from bench.datagen.template import MEMBER_HEADERS
 from bench.datagen.writers import write_xlsx
 from bench.harness.registry import Benchmark, Case, Context, register
+from unionserve.members.template import MEMBER_HEADERS
 
 
 @register

@@ -16,11 +16,12 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from unionserve.members.template import CASE_HEADERS, MEMBER_HEADERS, UNIT_HEADERS
+
 from . import tables
 from .cases import iter_case_rows
 from .members import PARTITIONS, iter_member_rows, iter_members, partition_bounds, slice_units, unit_refs
 from .plan import OrgPlan, build_plan
-from .template import CASE_HEADERS, MEMBER_HEADERS, UNIT_HEADERS
 from .writers import BOM, write_csv, write_xlsx
 
 #: Bump when the generator's output changes, so cached datasets and databases are rebuilt.
@@ -39,6 +40,8 @@ class Scale:
     cases: int = tables.CASES
     users: int = 2000
     xlsx_members: int = 100_000
+    #: Work-order cases of the workflow engine in the database (bench/datagen/cases_db.py).
+    workflow_cases: int = 1_000_000
 
     @property
     def name(self) -> str:

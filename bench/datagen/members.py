@@ -1,4 +1,4 @@
-"""Members: rows of the import template (:data:`bench.datagen.template.MEMBER_COLUMNS`), generated fast.
+"""Members: rows of the import template (:data:`unionserve.members.template.MEMBER_COLUMNS`), generated fast.
 
 The members are split into ``PARTITIONS`` (10) fixed partitions by index; partition ``p`` draws from its
 own random stream (seed, p), so any number of processes produce the same bytes. Members come unit by

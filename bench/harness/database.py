@@ -54,25 +54,94 @@ def configure_django(db: str, *, debug: bool = False) -> None:
     warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
     import django
 
+    _reread_settings_if_evaluated()
     django.setup()
+    name = current_database_name()
+    if name != benchmark_database_name(db):
+        raise RuntimeError(f"Django points at {name}, not the benchmark database {benchmark_database_name(db)}: "
+                           "refusing to go on (something evaluated the settings before configure_django)")
 
 
-def _read_fingerprint() -> str | None:
+def benchmark_database_name(db: str) -> str:
+    return str(SQLITE_FILE) if db == "sqlite" else "bench"
+
+
+def current_database_name() -> str:
+    from django.conf import settings
+
+    return str(settings.DATABASES["default"]["NAME"])
+
+
+def _reread_settings_if_evaluated() -> None:
+    """Evaluate the settings again if an import already did, with the environment set above.
+
+    ``unionserve/__init__`` defaults DJANGO_SETTINGS_MODULE (Celery), and an app module that calls a
+    translation function at import time (``gettext_noop`` reads ``settings.USE_I18N``) evaluates the settings
+    then — before the benchmark database was chosen — so DATABASES would be the development database's.
+    """
+    import importlib
+    import sys
+
+    from django.conf import settings
+    from django.utils.functional import empty
+
+    if settings._wrapped is empty:  # noqa: SLF001 - not evaluated yet: nothing to undo
+        return
+    for module_name in ("unionserve.settings.base", SETTINGS):
+        module = sys.modules.get(module_name)
+        if module is not None:
+            importlib.reload(module)
+    settings._wrapped = empty  # noqa: SLF001
+    from django.db import connections
+
+    connections.__dict__.pop("settings", None)  # a cached_property of the connection handler
+
+
+def is_benchmark_database() -> bool:
+    """The default database is the benchmark database (SQLite file or PostgreSQL ``bench``) or a test database.
+
+    Checked before anything destructive (flush, emptying tables): never the development database.
+    """
+    from django.db import connection
+
+    name = str(connection.settings_dict["NAME"])
+    test_name = (connection.settings_dict.get("TEST") or {}).get("NAME")
+    return (name in (str(SQLITE_FILE), "bench") or (bool(test_name) and name == str(test_name))
+            or Path(name).name.startswith("test") or name == ":memory:" or "mode=memory" in name)
+
+
+def assert_benchmark_database(action: str) -> None:
+    if not is_benchmark_database():
+        raise RuntimeError(f"refusing to {action} in {current_database_name()}: not the benchmark database")
+
+
+def read_meta(name: str) -> str | None:
+    """A value kept in ``bench_dataset`` (created when missing), or None."""
     from django.db import connection
 
     with connection.cursor() as cursor:
         cursor.execute(f"CREATE TABLE IF NOT EXISTS {META_TABLE} (name VARCHAR(64) PRIMARY KEY, value TEXT NOT NULL)")
-        cursor.execute(f"SELECT value FROM {META_TABLE} WHERE name = %s", ["fingerprint"])  # noqa: S608
+        cursor.execute(f"SELECT value FROM {META_TABLE} WHERE name = %s", [name])  # noqa: S608
         row = cursor.fetchone()
     return row[0] if row else None
 
 
-def _write_fingerprint(value: str) -> None:
+def write_meta(name: str, value: str) -> None:
+    """Keep ``value`` under ``name`` in ``bench_dataset``."""
     from django.db import connection
 
+    read_meta(name)  # creates the table when missing
     with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {META_TABLE} WHERE name = %s", ["fingerprint"])  # noqa: S608
-        cursor.execute(f"INSERT INTO {META_TABLE} (name, value) VALUES (%s, %s)", ["fingerprint", value])  # noqa: S608
+        cursor.execute(f"DELETE FROM {META_TABLE} WHERE name = %s", [name])  # noqa: S608
+        cursor.execute(f"INSERT INTO {META_TABLE} (name, value) VALUES (%s, %s)", [name, value])  # noqa: S608
+
+
+def _read_fingerprint() -> str | None:
+    return read_meta("fingerprint")
+
+
+def _write_fingerprint(value: str) -> None:
+    write_meta("fingerprint", value)
 
 
 def load_dataset(scale: Scale, log=print) -> dict:
@@ -99,6 +168,7 @@ def prepare_database(scale: Scale, log=print) -> dict:
     fingerprint = scale.db_fingerprint()
     loaded = False
     if _read_fingerprint() != fingerprint:
+        assert_benchmark_database("load the dataset")
         if OrgUnit.objects.exists() or User.objects.exists():
             log("the benchmark database holds another dataset: flushing it")
             call_command("flush", interactive=False, verbosity=0)

@@ -79,6 +79,8 @@ class Benchmark:
     needs_db: ClassVar[bool] = True
     #: Needs the dataset's members CSV (generated once and cached under bench/work/data/).
     needs_members_csv: ClassVar[bool] = False
+    #: Needs the work-order cases in the database (loaded once by ``bench.datagen.cases_db.ensure_cases``).
+    needs_workflow_cases: ClassVar[bool] = False
 
     def setup(self, ctx: Context) -> list[Case]:
         raise NotImplementedError

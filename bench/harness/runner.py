@@ -142,6 +142,7 @@ def context_args(ctx: Context) -> list[str]:
     s = ctx.scale
     return ["--db", ctx.db, "--seed", str(s.seed), "--members", str(s.members), "--units", str(s.units),
             "--cases", str(s.cases), "--users", str(s.users), "--xlsx-members", str(s.xlsx_members),
+            "--workflow-cases", str(s.workflow_cases),
             "--repeat", str(ctx.repeat), "--warmup", str(ctx.warmup), "--throughput-repeat",
             str(ctx.throughput_repeat), "--processes", str(ctx.processes)]
 

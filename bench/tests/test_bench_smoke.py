@@ -15,6 +15,8 @@ from bench.harness.registry import Context, discover
 
 TINY = Scale(seed=7, members=3000, units=600, cases=300, users=40, xlsx_members=300)
 DB_BENCHMARKS = ["org_subtree", "page_org_detail", "page_user_list", "workdays"]
+IMPORT_BENCHMARKS = ["member_import", "member_import_xlsx"]
+WORKFLOW_BENCHMARKS = ["inbox_station", "inbox_district", "sweep"]  # run in test_workflow_bench.py
 
 
 @pytest.fixture
@@ -27,7 +29,8 @@ def _digest(path) -> str:
 
 
 def test_every_benchmark_is_covered_here():
-    assert set(discover()) == {*DB_BENCHMARKS, "datagen_members", "csv_import_baseline"}
+    assert set(discover()) == {*DB_BENCHMARKS, "datagen_members", "csv_import_baseline", "quality_rates",
+                               *IMPORT_BENCHMARKS, *WORKFLOW_BENCHMARKS}
 
 
 def test_generated_files_are_deterministic_whatever_the_processes(tmp_path):
@@ -79,7 +82,7 @@ def test_database_benchmarks_run_at_tiny_size(ctx, tmp_path, monkeypatch):
 
 def test_datagen_benchmark_runs(ctx):
     entry = runner.run_benchmark("datagen_members", ctx, with_db=False)
-    assert entry["status"] == "ok", entry
+    assert entry["status"] == "ok", entry.get("traceback") or entry
     assert [c["name"] for c in entry["cases"]] == ["csv", "xlsx"]
     assert entry["cases"][0]["stats"]["rows"] == TINY.members
 
@@ -87,5 +90,31 @@ def test_datagen_benchmark_runs(ctx):
 @pytest.mark.skipif(shutil.which("sqlite3") is None, reason="the sqlite3 shell is not installed")
 def test_csv_import_baseline_runs(ctx):
     entry = runner.run_benchmark("csv_import_baseline", ctx, with_db=False)
-    assert entry["status"] == "ok", entry
+    assert entry["status"] == "ok", entry.get("traceback") or entry
     assert entry["cases"][0]["stats"]["rows"] == TINY.members
+
+
+@pytest.mark.skipif(shutil.which("sqlite3") is None, reason="the sqlite3 shell is not installed")
+@pytest.mark.django_db(transaction=True)
+def test_member_import_benchmarks_run(ctx, monkeypatch, settings, tmp_path):
+    """The import benchmarks at tiny size, on the test database (instead of a fresh one of their own)."""
+    from bench.benchmarks import member_import
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+    def fresh(c):
+        load_dataset(TINY, log=lambda _m: None)
+        return "test"
+
+    monkeypatch.setattr(member_import, "use_fresh_database", fresh)
+    entry = runner.run_benchmark("member_import", ctx, with_db=False)
+    assert entry["status"] == "ok", entry.get("traceback") or entry
+    csv_case, again = entry["cases"]
+    assert csv_case["params"]["created"] == TINY.members and again["params"]["unchanged"] == TINY.members
+    assert csv_case["baselines"][0]["name"] == "sqlite3_cli"
+    from django.core.management import call_command
+
+    call_command("flush", interactive=False, verbosity=0)
+    entry = runner.run_benchmark("member_import_xlsx", ctx, with_db=False)
+    assert entry["status"] == "ok", entry.get("traceback") or entry
+    assert entry["cases"][0]["params"]["created"] == TINY.members

@@ -36,7 +36,7 @@ class Employer(models.Model):
     class Meta:
         verbose_name = _("employer")
         verbose_name_plural = _("employers")
-        indexes = [models.Index(fields=["station", "name"])]
+        indexes = [models.Index(fields=["station", "name"]), models.Index(fields=["name"], name="employer_name")]
 
     def __str__(self) -> str:
         return self.name
@@ -97,6 +97,8 @@ class Member(models.Model):
             models.Index(fields=["initials"], name="member_initials"),
             models.Index(fields=["grassroots", "status"], name="member_unit_status"),
             models.Index(fields=["employer"], name="member_employer"),
+            # Near-duplicates: same phone and name, different ID numbers.
+            models.Index(fields=["phone_hash", "name"], name="member_phone_name"),
         ]
 
     def __str__(self) -> str:
@@ -147,3 +149,78 @@ class MembershipHistory(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_id} {self.grassroots_id}"
+
+
+class ImportKind(models.TextChoices):
+    MEMBERS = "members", _("Members")
+    UNITS = "units", _("Employers (units)")
+
+
+class ImportMode(models.TextChoices):
+    ALL_OR_NOTHING = "all_or_nothing", _("All or nothing: import only if every row is valid")
+    VALID_ROWS = "valid_rows", _("Import the valid rows and give me the rest back")
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    VALIDATING = "validating", _("Validating")
+    WRITING = "writing", _("Writing")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class ImportJob(models.Model):
+    """One upload of the member or unit template and what became of it (members.importing runs it).
+
+    The job is the progress row that the page polls and the CLI prints; totals say what the import did.
+    """
+
+    scope_paths = ("unit__region_path", "unit__industry_path")
+    FINISHED = (ImportStatus.DONE, ImportStatus.FAILED, ImportStatus.CANCELLED)
+
+    kind = models.CharField(_("kind"), max_length=10, choices=ImportKind.choices, default=ImportKind.MEMBERS)
+    mode = models.CharField(_("mode"), max_length=16, choices=ImportMode.choices, default=ImportMode.ALL_OR_NOTHING)
+    status = models.CharField(_("status"), max_length=12, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
+    file = models.FileField(_("file"), upload_to="imports/%Y/%m/", max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+",
+                                   verbose_name=_("imported by"))
+    unit = models.ForeignKey("orgs.OrgUnit", models.PROTECT, related_name="+", verbose_name=_("unit"))
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    valid = models.PositiveIntegerField(_("valid rows"), default=0)
+    invalid = models.PositiveIntegerField(_("invalid rows"), default=0)
+    created = models.PositiveIntegerField(_("created"), default=0)
+    updated = models.PositiveIntegerField(_("updated"), default=0)
+    transferred = models.PositiveIntegerField(_("transferred"), default=0)
+    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=0)
+    error_report = models.FileField(_("error report"), upload_to="imports/%Y/%m/", max_length=200, blank=True)
+    rejected_file = models.FileField(_("rejected rows"), upload_to="imports/%Y/%m/", max_length=200, blank=True)
+    message = models.TextField(_("message"), blank=True)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["unit", "-created_at"], name="importjob_unit_created")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk} {self.original_name}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in self.FINISHED
+
+    @property
+    def percent(self) -> int:
+        """Progress in whole percent (0 before the rows are counted, 100 when finished)."""
+        if self.is_finished:
+            return 100
+        if not self.progress_total:
+            return 0
+        return min(100, self.progress_done * 100 // self.progress_total)

@@ -105,6 +105,14 @@ TEMPLATES: dict[str, dict[str, Template]] = {
          _("%(unit)s reopened case %(number)s “%(title)s”. Reason: %(reason)s")),
         ("", _("Case %(number)s has been reopened by %(unit)s. Please log in to handle it.")),
     ),
+    # A member moved to another union (会员关系接转); sent to the union the member left.
+    "member.transferred": _same_for_in_app_and_email(
+        (_("Member %(name)s transferred to %(to_unit)s"),
+         _("Member %(name)s (ID %(id)s) has been transferred from %(from_unit)s to %(to_unit)s. "
+           "Reason: %(reason)s")),
+        ("", _("Member %(name)s (ID %(id)s) has been transferred from %(from_unit)s to %(to_unit)s. "
+               "Reason: %(reason)s")),
+    ),
     # Free text written by the sender (title, text); nothing to translate.
     "broadcast": _same_for_in_app_and_email(("%(title)s", "%(text)s"), ("", "%(text)s")),
 }

@@ -19,6 +19,10 @@ class Command(BaseCommand):
         from unionserve.workorders.demo import seed_demo_work_orders
 
         orders = seed_demo_work_orders()
+        from unionserve.members.demo import seed_demo_members
+
+        members = seed_demo_members()
+        self.stdout.write(f"New demo members: {members}")
         self.stdout.write(f"Org units: {OrgUnit.objects.count()}; new demo accounts: {len(made)}; "
                           f"new demo work orders: {len(orders)}")
         self.stdout.write(f"Demo accounts (password {DEMO_PASSWORD}):")

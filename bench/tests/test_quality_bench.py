@@ -1,0 +1,33 @@
+"""The data-quality benchmark and its register loader, at tiny size (SQLite in the test database)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bench.datagen.generate import Scale
+from bench.harness import runner
+from bench.harness.database import load_dataset
+from bench.harness.registry import Context
+
+TINY = Scale(seed=7, members=3000, units=600, cases=300, users=40, xlsx_members=300)
+
+
+@pytest.mark.django_db
+def test_loader_and_quality_benchmark(tmp_path):
+    from bench.datagen.members_db import DUMMY_TOKEN, ensure_members, fast_lookup_hash
+    from unionserve.members import crypto
+    from unionserve.members.models import Employer, Member
+
+    load_dataset(TINY, log=lambda _m: None)
+    first = ensure_members(TINY, log=lambda _m: None)
+    assert first["loaded_now"] and Member.objects.count() == TINY.members
+    assert ensure_members(TINY, log=lambda _m: None)["loaded_now"] is False  # fingerprint matches: skipped
+    member = Member.objects.select_related("grassroots").first()
+    assert member.id_encrypted == DUMMY_TOKEN and member.grassroots.kind == "grassroots"
+    assert fast_lookup_hash()("110101199003077613") == crypto.lookup_hash("110101199003077613")
+    assert Employer.objects.filter(has_union=False, grassroots__isnull=True).exists()
+    ctx = Context(scale=TINY, db="test", work_dir=tmp_path, repeat=2, warmup=1, processes=1, log=lambda _m: None)
+    doc = runner.run(["quality_rates"], ctx, isolate=False, dataset={})
+    bench = doc["benchmarks"][0]
+    assert bench["status"] == "ok", bench
+    assert {c["name"] for c in bench["cases"]} == {"compute_city", "recompute_and_store"}

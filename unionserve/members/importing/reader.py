@@ -1,0 +1,188 @@
+"""Reading an uploaded template file: CSV or Excel, streamed, every cell as text, headers mapped by name.
+
+- **Format** is told from the file's first bytes, not its name: ``PK`` (XLSX, XLSM, ODS zip) and the OLE2
+  signature (XLS) go to python-calamine; anything else must be text (UTF-8, with or without BOM, or GB18030 as
+  Excel on Chinese Windows saves CSV) without NUL bytes, else the file is refused as "not Excel or CSV".
+- **Cells** become text: numbers without a fractional part lose their ``.0`` (an ID typed as a number keeps
+  its digits only up to 15 significant digits — Excel's limit — and then fails the check digit, as it should),
+  Excel date cells become ``YYYY-MM-DD``.
+- **Headers** are mapped by name (after trimming spaces), so the column order does not matter; missing,
+  unknown, repeated or empty header cells refuse the file with a message naming them and the expected set.
+- **Rows** that are entirely empty are skipped; row numbers are those Excel shows (the header is row 1).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.utils.translation import gettext as _
+
+from unionserve.members.template import Column
+
+SNIFF_BYTES = 1 << 16
+_ZIP = b"PK\x03\x04"
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+class FileRefused(ValueError):
+    """The file as a whole cannot be imported (format, headers); the message says why, in the site language."""
+
+
+@dataclass
+class Table:
+    """An opened file: which raw column holds each template column, and the data rows."""
+
+    format: str  # "csv" or "xlsx"
+    headers: list[str]
+    #: index in a raw row of each template column, in template order
+    positions: list[int]
+    #: (row number as Excel shows it, raw cells as text)
+    rows: Iterator[tuple[int, list[str]]]
+    #: rows in the file (data rows, an upper bound for progress: empty rows are skipped later)
+    total_hint: int
+    #: number of header cells: a row with text beyond them is an error
+    width: int
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def sniff_format(path: Path) -> str:
+    """``xlsx`` (any workbook calamine reads) or ``csv``; FileRefused for anything else."""
+    with open(path, "rb") as fh:
+        head = fh.read(SNIFF_BYTES)
+    if not head:
+        raise FileRefused(_("The file is empty."))
+    if head.startswith(_ZIP) or head.startswith(_OLE2):
+        return "xlsx"
+    if b"\x00" in head or _encoding(head) is None:
+        raise FileRefused(_("This file is neither an Excel workbook (.xlsx, .xls) nor a CSV text file. "
+                            "Download the template from this page, fill it in and upload it."))
+    return "csv"
+
+
+def _encoding(head: bytes) -> str | None:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            # The sniffed block may end inside a character: decode incrementally, without the final flush.
+            codecs.getincrementaldecoder(encoding)().decode(head, final=False)
+            return encoding
+        except UnicodeDecodeError:
+            continue
+    return None
+
+
+def map_headers(headers: Sequence[str], columns: Sequence[Column]) -> list[int]:
+    """For each template column, the index of its header in ``headers``; FileRefused naming what is wrong."""
+    cleaned = [h.replace("\ufeff", "").strip() for h in headers]
+    while cleaned and not cleaned[-1]:
+        cleaned.pop()  # Excel often keeps empty cells after the last header
+    expected = [c.header for c in columns]
+    problems = []
+    blank = [str(i + 1) for i, h in enumerate(cleaned) if not h]
+    if blank:
+        problems.append(_("Column(s) %(numbers)s have no header.") % {"numbers": "、".join(blank)})
+    repeated = sorted({h for h in cleaned if h and cleaned.count(h) > 1})
+    if repeated:
+        problems.append(_("Repeated column(s): %(names)s.") % {"names": "、".join(repeated)})
+    missing = [h for h in expected if h not in cleaned]
+    if missing:
+        problems.append(_("Missing column(s): %(names)s.") % {"names": "、".join(missing)})
+    unknown = [h for h in cleaned if h and h not in expected]
+    if unknown:
+        problems.append(_("Column(s) not in the template: %(names)s.") % {"names": "、".join(unknown)})
+    if problems:
+        if len(cleaned) != len(expected):
+            problems.insert(0, _("The sheet has %(found)d columns where the template has %(expected)d.")
+                            % {"found": len(cleaned), "expected": len(expected)})
+        problems.append(_("The template's columns are (in any order): %(names)s.") % {"names": "、".join(expected)})
+        raise FileRefused(" ".join(problems))
+    return [cleaned.index(h) for h in expected]
+
+
+def _csv_rows(path: Path, encoding: str) -> Iterator[list[str]]:
+    with open(path, encoding=encoding, newline="") as fh:
+        yield from csv.reader(fh)
+
+
+def _count_lines(path: Path) -> int:
+    count = 0
+    with open(path, "rb") as fh:
+        while block := fh.read(1 << 22):
+            count += block.count(b"\n")
+    return count
+
+
+def _xlsx_rows(path: Path) -> tuple[Iterator[list[str]], int]:
+    from python_calamine import CalamineWorkbook
+
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+        if not workbook.sheet_names:
+            raise FileRefused(_("The workbook has no sheet."))
+        sheet = workbook.get_sheet_by_index(0)
+        total = sheet.total_height or sheet.height
+        rows = sheet.iter_rows()
+    except FileRefused:
+        raise
+    except Exception as exc:  # noqa: BLE001 - calamine raises several error types for damaged files
+        raise FileRefused(_("The Excel file cannot be read (%(error)s). Save it again as .xlsx and retry.")
+                          % {"error": str(exc)[:200]}) from exc
+
+    def cells() -> Iterator[list[str]]:
+        for row in rows:
+            yield [_cell_text(v) for v in row]
+
+    return cells(), total
+
+
+def open_table(path: Path, columns: Sequence[Column]) -> Table:
+    """Open ``path`` and check its header row against ``columns`` (the first sheet of a workbook)."""
+    fmt = sniff_format(path)
+    if fmt == "csv":
+        with open(path, "rb") as fh:
+            encoding = _encoding(fh.read(SNIFF_BYTES)) or "utf-8-sig"
+        raw: Iterator[list[str]] = _csv_rows(path, encoding)
+        total = max(0, _count_lines(path) - 1)
+    else:
+        raw, total = _xlsx_rows(path)
+        total = max(0, total - 1)
+    try:
+        headers = next(raw)
+    except StopIteration:
+        raise FileRefused(_("The file has no header row: use the template.")) from None
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise FileRefused(_("The file cannot be read as CSV (%(error)s).") % {"error": str(exc)[:200]}) from exc
+    positions = map_headers(headers, columns)
+    width = max(positions) + 1
+
+    def data() -> Iterator[tuple[int, list[str]]]:
+        strip = fmt == "csv"
+        for number, row in enumerate(raw, start=2):
+            if strip:
+                row = [c.strip() for c in row]
+            if not any(row):
+                continue
+            if len(row) < width:
+                row = row + [""] * (width - len(row))
+            yield number, row
+
+    return Table(fmt, list(headers), positions, data(), total, width)

@@ -1,0 +1,98 @@
+"""``manage.py import_members FILE --as USERNAME [--mode valid_rows]``: the page's import, from a shell.
+
+Runs the same job as the page (members.importing.run_job) in this process, with a progress bar on stderr,
+then prints the summary and where the error report and the rejected rows were saved.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from django.core.files import File
+from django.core.management.base import BaseCommand, CommandError, OutputWrapper
+
+from unionserve.members.importing import create_job, run_job
+from unionserve.members.models import ImportJob, ImportKind, ImportMode, ImportStatus
+
+KIND = ImportKind.MEMBERS
+
+
+class Command(BaseCommand):
+    help = "Import members from the official template (CSV or XLSX), as a given user (the same scope)."
+    kind = KIND
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("file", type=Path)
+        parser.add_argument("--as", dest="username", required=True, help="the importing user (scope and audit)")
+        parser.add_argument("--mode", choices=ImportMode.values, default=ImportMode.ALL_OR_NOTHING)
+        parser.add_argument("--workers", type=int, default=None, help="validating processes (default: 2)")
+        parser.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+
+    def handle(self, *args, file: Path, username: str, mode: str, workers: int | None, no_progress: bool,
+               **options) -> None:
+        from unionserve.accounts.models import User
+        from unionserve.accounts.roles import MANAGE_MEMBERS
+
+        if not file.is_file():
+            raise CommandError(f"No such file: {file}")
+        user = User.objects.filter(username=username, is_active=True).first()
+        if user is None:
+            raise CommandError(f"No active user {username!r}.")
+        if not user.has_perm(MANAGE_MEMBERS):
+            raise CommandError(f"{username} may not import members (needs {MANAGE_MEMBERS}).")
+        with file.open("rb") as fh:
+            job = create_job(kind=self.kind, mode=mode, file=File(fh), original_name=file.name, acting_user=user)
+        bar = ProgressBar(self.stderr, enabled=not no_progress)
+        job = run_job(job.pk, workers=workers, progress=bar.update)
+        bar.close()
+        self.stdout.write(summary(job))
+        if job.status != ImportStatus.DONE:
+            raise CommandError(job.message or job.get_status_display())
+
+
+class ProgressBar:
+    """A one-line text progress bar (rows done / total, rows/s) redrawn at most 5 times a second."""
+
+    WIDTH = 30
+
+    def __init__(self, stream: OutputWrapper, *, enabled: bool = True) -> None:
+        self.stream = stream
+        self.enabled = enabled
+        self.t0 = time.monotonic()
+        self.last = 0.0
+
+    def update(self, job: ImportJob) -> None:
+        now = time.monotonic()
+        if not self.enabled or (now - self.last < 0.2 and not job.is_finished):
+            return
+        self.last = now
+        total = max(job.progress_total, 1)
+        done = min(job.progress_done, total)
+        filled = self.WIDTH * done // total
+        rate = done / max(now - self.t0, 1e-6)
+        self.stream.write(f"\r{job.get_status_display():<10} [{'#' * filled}{'.' * (self.WIDTH - filled)}] "
+                          f"{done:,}/{job.progress_total:,} rows  {rate:,.0f} rows/s ", ending="")
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.enabled:
+            self.stream.write("")
+            self.stream.flush()
+
+
+def summary(job: ImportJob) -> str:
+    lines = [
+        f"import #{job.pk} {job.get_kind_display()} · {job.get_mode_display()} · {job.get_status_display()}",
+        f"rows {job.rows:,}: valid {job.valid:,}, invalid {job.invalid:,}; created {job.created:,}, "
+        f"updated {job.updated:,}, transferred {job.transferred:,}, unchanged {job.unchanged:,}",
+    ]
+    if job.started_at and job.finished_at:
+        lines.append(f"time {(job.finished_at - job.started_at).total_seconds():,.1f} s")
+    if job.message:
+        lines.append(job.message)
+    if job.error_report:
+        lines.append(f"error report: {job.error_report.path}")
+    if job.rejected_file:
+        lines.append(f"rejected rows: {job.rejected_file.path}")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,15 @@
+"""Background work of the register (Celery; eager in the calling process without a broker)."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+
+@shared_task(name="unionserve.members.run_import")
+def run_import(job_id: int) -> dict[str, object]:
+    """Run an import job (members.importing.run_job): status and progress go to the job row."""
+    from .importing import run_job
+
+    job = run_job(job_id)
+    return {"job": job.pk, "status": job.status, "created": job.created, "updated": job.updated,
+            "transferred": job.transferred, "unchanged": job.unchanged, "invalid": job.invalid}

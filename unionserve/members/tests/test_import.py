@@ -1,0 +1,452 @@
+"""The member and unit import: validation messages, modes, idempotence, transfers, scope, kill safety."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+from django.core.files.base import ContentFile
+from stdnum.cn import uscc as stdnum_uscc
+
+from unionserve.accounts.roles import Role
+from unionserve.members import crypto, validators
+from unionserve.members.importing import create_job, run_job, writer
+from unionserve.members.importing.reader import FileRefused, map_headers
+from unionserve.members.importing.rows import Sealer, luhn_ok
+from unionserve.members.models import (
+    Employer,
+    ImportJob,
+    Member,
+    MembershipHistory,
+    SpecialGroupRecord,
+)
+from unionserve.members.template import MEMBER_COLUMNS, MEMBER_HEADERS, UNIT_HEADERS
+
+pytestmark = pytest.mark.django_db
+
+
+def make_id(area: str = "110101", birth: str = "19900307", seq: str = "761") -> str:
+    first = area + birth + seq
+    return first + validators.id_check_char(first)
+
+
+def make_uscc(n: int) -> str:
+    i = 0
+    found = 0
+    while True:
+        first = f"91110000{n:04d}{i:05d}"
+        code = first + stdnum_uscc.calc_check_digit(first)
+        if stdnum_uscc.is_valid(code):
+            if found == 0:
+                return code
+            found += 1
+        i += 1
+
+
+def card(n: int) -> str:
+    from stdnum import luhn
+
+    first = f"621999{n:012d}"
+    return first + luhn.calc_check_digit(first)
+
+
+def member_row(**over) -> dict[str, str]:
+    row = {
+        "name": "张三", "id_number": make_id(), "gender": "男", "birth_date": "1990-03-07", "mobile": "13812345678",
+        "unit_uscc": USCC[1], "unit_name": "公交一厂", "grassroots_code": "G1", "joined_on": "2015-06-01",
+        "employment": "在职", "education": "本科", "skill_certificate": "", "honour": "", "hardship": "否",
+        "single_mother": "否", "card_number": card(1), "ethnicity": "汉族", "hukou": "本市城镇",
+    }
+    row.update(over)
+    return row
+
+
+USCC = {i: make_uscc(i) for i in range(1, 6)}
+
+
+def csv_bytes(rows: list[dict], headers=MEMBER_HEADERS, columns=MEMBER_COLUMNS) -> bytes:
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(headers)
+    for r in rows:
+        w.writerow([r.get(c.key, "") for c in columns] if isinstance(r, dict) else r)
+    return ("\ufeff" + buf.getvalue()).encode()
+
+
+def xlsx_bytes(header: list, rows: list[list]) -> bytes:
+    import xlsxwriter
+
+    buf = io.BytesIO()
+    wb = xlsxwriter.Workbook(buf, {"in_memory": True})
+    ws = wb.add_worksheet("会员")
+    ws.write_row(0, 0, header)
+    date = wb.add_format({"num_format": "yyyy-mm-dd"})
+    for i, r in enumerate(rows, start=1):
+        for j, v in enumerate(r):
+            ws.write(i, j, v, date if hasattr(v, "year") else None)
+    wb.close()
+    return buf.getvalue()
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    """Files under a temporary MEDIA_ROOT; reports in English (the source strings), except where a test
+    sets the site language back to Chinese."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.LANGUAGE_CODE = "en"
+    crypto.reset_caches()
+
+
+@pytest.fixture
+def employers(tree):
+    """E1 (union G1, station 1), E2 (no union, station 1), E3 (union G3, station 3)."""
+    return {
+        1: Employer.objects.create(name="公交一厂", uscc=USCC[1], station=tree["st1"], industry_union=tree["co"],
+                                   has_union=True, grassroots=tree["g1"]),
+        2: Employer.objects.create(name="东华门小店", uscc=USCC[2], station=tree["st1"], has_union=False),
+        3: Employer.objects.create(name="公交三厂", uscc=USCC[3], station=tree["st3"], industry_union=tree["co"],
+                                   has_union=True, grassroots=tree["g3"]),
+        4: Employer.objects.create(name="东华门科技", uscc=USCC[4], station=tree["st1"], has_union=True,
+                                   grassroots=tree["g2"]),
+    }
+
+
+@pytest.fixture
+def station_user(tree, make_user):
+    return make_user(tree["st1"], Role.SOCIAL_WORKER, username="station")
+
+
+def do_import(user, content: bytes, *, name="members.csv", mode="all_or_nothing", kind="members", **kw) -> ImportJob:
+    job = create_job(kind=kind, mode=mode, file=ContentFile(content), original_name=name, acting_user=user)
+    return run_job(job.pk, **kw)
+
+
+def errors_of(job: ImportJob) -> list[tuple]:
+    from openpyxl import load_workbook
+
+    wb = load_workbook(job.error_report.path, read_only=True)
+    rows = list(wb.worksheets[0].iter_rows(values_only=True))
+    assert rows[0] == ("行号", "列", "值", "问题")
+    return rows[1:]
+
+
+# --- validation: every bad-row kind, nothing written ------------------------------------------------------
+
+BAD_ROWS = {
+    "bad check digit": (dict(id_number=make_id()[:17] + ("0" if make_id()[17] != "0" else "1")), "身份证号",
+                        "The check character of the ID number is wrong"),
+    "wrong birth date": (dict(birth_date="1990-03-08"), "出生日期", "does not agree with the ID number"),
+    "impossible birth date in the ID": (dict(id_number=make_id(birth="19900230")), "身份证号",
+                                        "not a real date of birth"),
+    "gender against the ID": (dict(gender="女"), "性别", "does not agree with the ID number"),
+    "unknown unit": (dict(grassroots_code="NOPE"), "基层工会代码", "No org unit has this code"),
+    "not a grassroots union": (dict(grassroots_code="110101001"), "基层工会代码", "not a grassroots union"),
+    "unknown employer": (dict(unit_uscc=USCC[5]), "工作单位统一社会信用代码", "No employer with this"),
+    "empty required cell": (dict(name=""), "姓名", "Required"),
+    "bad mobile": (dict(mobile="12345"), "手机号", "mobile number has 11 digits"),
+    "bad date": (dict(joined_on="2015/06/01"), "入会日期", "YYYY-MM-DD"),
+    "bad yes/no": (dict(hardship="Y"), "困难职工", "是 or 否"),
+    "bad card": (dict(card_number="6219990000000000001"), "会员卡号", "card number has 19 digits"),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_ROWS))
+def test_a_bad_row_is_reported_and_nothing_is_written(case, employers, station_user):
+    over, column, text = BAD_ROWS[case]
+    good = member_row(id_number=make_id(seq="123"), card_number=card(2))
+    job = do_import(station_user, csv_bytes([good, member_row(**over)]))
+    assert job.status == "failed" and job.invalid == 1 and job.valid == 1
+    assert Member.objects.count() == 0
+    errors = errors_of(job)
+    assert any(e[0] == 3 and e[1] == column and text in e[3] for e in errors), errors
+    assert "nothing was imported" in job.message
+
+
+def test_messages_are_chinese_in_the_site_language(employers, station_user, settings):
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "zh-hans"
+    with translation.override("zh-hans"):
+        expected = translation.gettext("Required; this cell is empty.")
+        check = translation.gettext("The check character of the ID number is wrong; check for a typing error.")
+    bad_id = make_id()[:17] + ("0" if make_id()[17] != "0" else "1")
+    job = do_import(station_user, csv_bytes([member_row(name="", id_number=bad_id)]))
+    assert [e[3] for e in errors_of(job)] == [expected, check]
+
+
+def test_duplicate_id_in_the_file_is_an_error_on_the_later_row(employers, station_user):
+    rows = [member_row(), member_row(name="李四", card_number=card(3))]
+    job = do_import(station_user, csv_bytes(rows), mode="valid_rows")
+    assert job.status == "done" and job.created == 1 and job.invalid == 1
+    (error,) = errors_of(job)
+    assert error[0] == 3 and error[1] == "身份证号" and "earlier row" in error[3]
+    assert Member.objects.get().name == "张三"
+
+
+@pytest.mark.parametrize("headers, text", [
+    ([h for h in MEMBER_HEADERS if h != "民族"], "Missing column(s): 民族"),
+    ([*MEMBER_HEADERS[:-1], "户口"], "not in the template: 户口"),
+    ([*MEMBER_HEADERS, "备注"], "19 columns where the template has 18"),
+])
+def test_wrong_headers_refuse_the_file_with_a_clear_message(headers, text, employers, station_user):
+    job = do_import(station_user, csv_bytes([], headers=headers))
+    assert job.status == "failed" and text in job.message
+    assert "in any order" in job.message
+    assert Member.objects.count() == 0
+    assert errors_of(job)[0][3] == job.message
+
+
+def test_a_12_column_sheet_where_11_are_expected():
+    from unionserve.members.template import Column
+
+    columns = [Column(f"列{i}", f"c{i}", "") for i in range(11)]
+    with pytest.raises(FileRefused) as exc:
+        map_headers([c.header for c in columns] + ["列11"], columns)
+    assert "12 columns where the template has 11" in str(exc.value) and "列11" in str(exc.value)
+
+
+def test_wrong_column_order_is_accepted_by_header_names(employers, station_user):
+    order = list(reversed(MEMBER_COLUMNS))
+    row = member_row()
+    content = csv_bytes([[row[c.key] for c in order]], headers=[c.header for c in order])
+    job = do_import(station_user, content)
+    assert job.status == "done" and job.created == 1, job.message
+
+
+def test_a_file_that_is_not_excel_at_all(employers, station_user):
+    job = do_import(station_user, b"%PDF-1.4\x00\x01\x02 binary", name="members.xlsx")
+    assert job.status == "failed" and "neither an Excel workbook" in job.message
+    job = do_import(station_user, b"PK\x03\x04 this is not really a zip", name="members.xlsx")
+    assert job.status == "failed" and "cannot be read" in job.message
+    assert Member.objects.count() == 0
+
+
+def test_extra_text_right_of_the_last_column(employers, station_user):
+    row = member_row()
+    content = csv_bytes([[row[c.key] for c in MEMBER_COLUMNS] + ["多余"]])
+    job = do_import(station_user, content)
+    assert job.status == "failed" and "right of the last column" in errors_of(job)[0][3]
+
+
+# --- storage, modes, idempotence --------------------------------------------------------------------------
+
+def test_stored_values_are_encrypted_hashed_masked_and_derived(employers, station_user):
+    row = member_row(honour="北京市劳动模范", skill_certificate="技师（二级）", hardship="是")
+    job = do_import(station_user, csv_bytes([row]))
+    assert job.status == "done" and job.created == 1, job.message
+    m = Member.objects.get()
+    assert crypto.decrypt(m.id_encrypted) == row["id_number"]
+    assert m.id_hash == crypto.lookup_hash(row["id_number"]) and m.id_masked == "110101********" + row["id_number"][-4:]
+    assert crypto.decrypt(m.phone_encrypted) == "13812345678" and m.phone_masked == "138****5678"
+    assert m.phone_hash == crypto.lookup_hash("13812345678")
+    assert m.initials == "ZS" and str(m.birth_date) == "1990-03-07" and m.gender == "M"
+    assert m.grassroots_id == employers[1].grassroots_id and m.employer_id == employers[1].pk
+    groups = dict(SpecialGroupRecord.objects.values_list("group", "detail"))
+    assert groups == {"model_worker": "北京市劳动模范", "skilled": "技师（二级）", "hardship": ""}
+    assert SpecialGroupRecord.objects.filter(source=f"import:{job.pk}", set_by=station_user).count() == 3
+
+
+def test_importing_the_same_file_twice_changes_nothing(employers, station_user):
+    content = csv_bytes([member_row(hardship="是"), member_row(name="李四", id_number=make_id(seq="135"),
+                                                                card_number=card(5))])
+    first = do_import(station_user, content)
+    assert first.created == 2, (first.message, first.error_report and errors_of(first))
+    before = list(Member.objects.order_by("pk").values())
+    second = do_import(station_user, content)
+    assert second.status == "done" and second.unchanged == 2
+    assert (second.created, second.updated, second.transferred) == (0, 0, 0)
+    assert list(Member.objects.order_by("pk").values()) == before
+    assert SpecialGroupRecord.objects.count() == 1 and MembershipHistory.objects.count() == 0
+
+
+def test_a_changed_row_updates_and_flags_open_and_close(employers, station_user):
+    do_import(station_user, csv_bytes([member_row(hardship="是")]))
+    job = do_import(station_user, csv_bytes([member_row(hardship="否", mobile="13900001111", honour="区级劳动模范")]))
+    assert (job.updated, job.unchanged) == (1, 0)
+    m = Member.objects.get()
+    assert crypto.decrypt(m.phone_encrypted) == "13900001111" and m.version == 2
+    hardship = SpecialGroupRecord.objects.get(group="hardship")
+    assert hardship.until is not None
+    assert SpecialGroupRecord.objects.get(group="model_worker").until is None
+
+
+def test_valid_rows_mode_returns_the_rejected_rows_in_the_template_format(employers, station_user):
+    rows = [member_row(), member_row(name="", id_number=make_id(seq="125"), card_number=card(6))]
+    job = do_import(station_user, csv_bytes(rows), mode="valid_rows")
+    assert job.status == "done" and (job.created, job.invalid) == (1, 1)
+    with open(job.rejected_file.path, encoding="utf-8-sig", newline="") as fh:
+        back = list(csv.reader(fh))
+    assert back[0] == [*MEMBER_HEADERS, "错误说明"]
+    assert back[1][1] == make_id(seq="125") and "Required" in back[1][-1]
+    # Corrected and imported again, the returned file completes the import.
+    back[1][0] = "王五"
+    fixed = csv_bytes([r[:-1] for r in back[1:]])
+    again = do_import(station_user, fixed)
+    assert again.status == "done" and again.created == 1 and Member.objects.count() == 2
+
+
+def test_xlsx_with_excel_dates_and_numbers(employers, station_user):
+    import datetime as dt
+
+    row = member_row()
+    values = [row[c.key] for c in MEMBER_COLUMNS]
+    values[3] = dt.datetime(1990, 3, 7)  # an Excel date cell
+    values[8] = dt.datetime(2015, 6, 1)
+    values[4] = 13812345678  # a number cell
+    content = xlsx_bytes(list(MEMBER_HEADERS), [values])
+    job = do_import(station_user, content, name="m.xlsx", mode="valid_rows")
+    assert job.status == "done" and job.created == 1, (job.message, job.error_report and errors_of(job))
+
+
+def test_xlsx_rejected_rows_come_back_as_xlsx(employers, station_user):
+    row = member_row(name="")
+    content = xlsx_bytes(list(MEMBER_HEADERS), [[row[c.key] for c in MEMBER_COLUMNS]])
+    job = do_import(station_user, content, name="m.xlsx", mode="valid_rows")
+    assert job.status == "failed" and job.rejected_file.name.endswith(".xlsx")
+
+
+# --- transfers -------------------------------------------------------------------------------------------
+
+def test_a_member_under_a_new_unit_is_transferred_not_duplicated(tree, employers, station_user, make_user):
+    from unionserve.notifications.models import Notification
+
+    officer = make_user(tree["g1"], Role.GRASSROOTS_OFFICER, username="g1officer")
+    do_import(station_user, csv_bytes([member_row()]))
+    job = do_import(station_user, csv_bytes([member_row(unit_uscc=USCC[4], unit_name="东华门科技",
+                                                        grassroots_code="")]))
+    assert job.transferred == 1 and job.created == 0
+    m = Member.objects.get()
+    assert m.grassroots_id == tree["g2"].pk and m.employer_id == employers[4].pk
+    history = list(MembershipHistory.objects.order_by("since", "id").values_list("grassroots_id", "until"))
+    assert [h[0] for h in history] == [tree["g1"].pk, tree["g2"].pk]
+    assert history[0][1] is not None and history[1][1] is None
+    note = Notification.objects.get(recipient_user=officer)
+    assert "张三" in note.body and "110101********" in note.body and "东华门科技公司工会" in note.body
+    # The same file again: nothing more.
+    again = do_import(station_user, csv_bytes([member_row(unit_uscc=USCC[4], unit_name="东华门科技",
+                                                          grassroots_code="")]))
+    assert again.unchanged == 1 and MembershipHistory.objects.count() == 2
+
+
+def test_a_member_of_an_employer_without_union_goes_to_the_joint_union(tree, employers, station_user):
+    from unionserve.orgs.models import OrgUnit
+
+    job = do_import(station_user, csv_bytes([member_row(unit_uscc=USCC[2], unit_name="东华门小店",
+                                                        grassroots_code="")]))
+    assert job.status == "done", job.message
+    joint = OrgUnit.objects.get(name="东华门站联合工会")
+    assert joint.kind == "grassroots" and joint.region_parent_id == tree["st1"].pk
+    assert Member.objects.get().grassroots_id == joint.pk
+    job = do_import(station_user, csv_bytes([member_row(unit_uscc=USCC[2], unit_name="东华门小店",
+                                                        grassroots_code="", id_number=make_id(seq="127"),
+                                                        card_number=card(9))]))
+    assert OrgUnit.objects.filter(name="东华门站联合工会").count() == 1
+
+
+# --- scope ---------------------------------------------------------------------------------------------
+
+def test_a_station_cannot_import_into_another_stations_units(tree, employers, station_user, make_user):
+    rows = [member_row(unit_uscc=USCC[3], unit_name="公交三厂", grassroots_code="G3")]
+    job = do_import(station_user, csv_bytes(rows))
+    assert job.status == "failed" and Member.objects.count() == 0
+    texts = {e[3] for e in errors_of(job)}
+    assert any("outside your scope" in t for t in texts), texts
+    other = make_user(tree["st3"], Role.SOCIAL_WORKER, username="station3")
+    from unionserve.accounts.scope import scope_of
+
+    assert not scope_of(other).filter(ImportJob.objects.filter(pk=job.pk)).exists()
+    assert scope_of(station_user).filter(ImportJob.objects.filter(pk=job.pk)).exists()
+
+
+# --- units -------------------------------------------------------------------------------------------------
+
+def test_units_import_upserts_by_uscc_and_respects_scope(tree, station_user):
+    rows = [
+        ["新公司", USCC[1], "110101001", "", "是", "G2", "10", "王", "010-12345678"],
+        ["小店", USCC[2], "110101001", "", "否", "", "0", "", ""],
+        ["远方公司", USCC[3], "110108012", "", "是", "G3", "5", "", ""],
+    ]
+    content = csv_bytes(rows, headers=UNIT_HEADERS)
+    job = do_import(station_user, content, kind="units", mode="valid_rows", name="units.csv")
+    assert job.status == "done" and (job.created, job.invalid) == (2, 1), job.message
+    assert "outside your scope" in " ".join(e[3] for e in errors_of(job))
+    again = do_import(station_user, content, kind="units", mode="valid_rows", name="units.csv")
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
+    assert Employer.objects.get(uscc=USCC[1]).grassroots_id == tree["g2"].pk
+
+
+# --- kill safety, parallel path -----------------------------------------------------------------------
+
+@pytest.mark.django_db(transaction=True)
+def test_an_exception_mid_write_leaves_the_register_as_it_was(employers, station_user, monkeypatch):
+    do_import(station_user, csv_bytes([member_row()]))
+    before = list(Member.objects.values())
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("killed")
+
+    monkeypatch.setattr(writer, "_special_groups", boom)
+    rows = [member_row(name="张三改", hardship="是"),
+            member_row(name="李四", id_number=make_id(seq="131"), card_number=card(7))]
+    job = do_import(station_user, csv_bytes(rows))
+    assert job.status == "failed" and "killed" in job.message
+    assert list(Member.objects.values()) == before
+    assert SpecialGroupRecord.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_parallel_path_gives_the_same_result(employers, station_user, monkeypatch):
+    from unionserve.members.importing import runner
+
+    monkeypatch.setattr(runner, "CHUNK_ROWS", 3)
+    rows = [member_row(name=f"张{i}", id_number=make_id(seq=f"{201 + 2 * i:03d}"), card_number=card(100 + i))
+            for i in range(10)]
+    rows.append(member_row(name="重复", id_number=make_id(seq="201"), card_number=card(99)))
+    job = do_import(station_user, csv_bytes(rows), mode="valid_rows", workers=2, parallel=True)
+    assert job.status == "done" and job.created == 10 and job.invalid == 1, job.message
+    assert errors_of(job)[0][0] == 12
+
+
+def test_fast_checks_agree_with_the_validators():
+    import datetime as dt
+
+    from unionserve.members.importing.rows import _Fast
+
+    fast = _Fast(dt.date(2026, 1, 1))
+    for value in [make_id(), make_id(birth="20301010"), make_id(area="999999"), make_id()[:17] + "X",
+                  "11010119900307761", make_id(birth="19000101"), make_id(birth="18991231")]:
+        try:
+            expected = validators.parse_id_number(value, dt.date(2026, 1, 1))
+        except validators.InvalidValue as exc:
+            with pytest.raises(validators.InvalidValue, match=str(exc)[:10]):
+                fast.id_number(value)
+        else:
+            assert fast.id_number(value) == (expected.number, expected.birth_date.isoformat(), expected.gender)
+    from stdnum import luhn
+
+    for n in range(200):
+        number = f"621999{n * 7919:013d}"
+        assert luhn_ok(number) == luhn.is_valid(number)
+    sealer = Sealer()
+    assert crypto.decrypt(sealer.encrypt("13812345678")) == "13812345678"
+    assert sealer.hash("13812345678") == crypto.lookup_hash("13812345678")
+    for name in ["张三", "曾长江", "单于", "欧阳娜娜", "李"]:
+        from unionserve.members.search import initials_of
+
+        assert fast.initials_of(name) == initials_of(name)
+
+
+def test_data_generator_rows_import(tree, make_user, tmp_path):
+    """The generator's members file is the template: a tiny one imports cleanly through the CLI."""
+    from django.core.management import call_command
+
+    _ = Path
+    city = make_user(tree["city"], Role.CITY_OFFICE, username="cityimporter")
+    Employer.objects.create(name="公交一厂", uscc=USCC[1], station=tree["st1"], has_union=True, grassroots=tree["g1"])
+    path = tmp_path / "m.csv"
+    path.write_bytes(csv_bytes([member_row()]))
+    out, err = io.StringIO(), io.StringIO()
+    call_command("import_members", str(path), "--as", city.username, "--mode", "valid_rows", stdout=out, stderr=err)
+    assert "created 1" in out.getvalue() and "rows" in err.getvalue()
