@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from unionserve.accounts.models import User
 from unionserve.accounts.scope import Scope, scope_of
 from unionserve.audit.log import record
+from unionserve.audit.models import AuditAction
 from unionserve.members.models import Member, MemberStatus
 from unionserve.orgs import tree
 from unionserve.orgs.models import OrgUnit, UnitKind
@@ -90,7 +91,7 @@ def recompute_snapshots(day: dt.date | None = None, *, acting_user: User | None 
         QualitySnapshot.objects.filter(date=day).delete()
         QualitySnapshot.objects.bulk_create(rows, batch_size=SNAPSHOT_BATCH)
         reminded = send_reminders(day, policy, totals) if remind else 0
-        record("dq_recomputed", actor=acting_user, detail={"date": day.isoformat(), "policy": policy.pk,
+        record(AuditAction.DQ_RECOMPUTED, actor=acting_user, detail={"date": day.isoformat(), "policy": policy.pk,
                                                             "units": len(rows), "reminded": reminded})
     return SnapshotSummary(day, policy.pk, len(rows), reminded, (timezone.now() - started).total_seconds())
 
@@ -159,7 +160,7 @@ def add_policy(*, acting_user: User, effective_from: dt.date, unit_pass_min, col
         check_deadline_working_days=check_deadline_working_days, accuracy_window_days=accuracy_window_days,
         source=source, created_by=acting_user,
     )
-    record("dq_policy_added", actor=acting_user, obj=policy, detail={
+    record(AuditAction.DQ_POLICY_ADDED, actor=acting_user, obj=policy, detail={
         "effective_from": effective_from.isoformat(), "unit_pass_min": str(unit_pass_min),
         "collection_min": str(collection_min), "accuracy_min": str(accuracy_min),
         "sample_size_per_unit": sample_size_per_unit, "check_deadline_working_days": check_deadline_working_days,
@@ -236,7 +237,7 @@ def create_run(*, acting_user: User, root: OrgUnit, unit_kind: str = SampleUnitK
         items.extend(SampleCheckItem(unit_check=check, member_id=member_id, grassroots_id=grassroots_id)
                      for member_id, grassroots_id in sample[unit.pk])
     SampleCheckItem.objects.bulk_create(items, batch_size=1000)
-    record("dq_sample_run_created", actor=acting_user, obj=run, unit=root, detail={
+    record(AuditAction.DQ_SAMPLE_RUN_CREATED, actor=acting_user, obj=run, unit=root, detail={
         "units": len(sample), "items": len(items), "sample_size": size, "policy": policy.pk,
         "unit_kind": unit_kind, "seed": seed})
     return run
@@ -295,6 +296,6 @@ def record_results(check: SampleCheckCase, results: dict[int, tuple[str, str]], 
         changed.append(item)
     SampleCheckItem.objects.bulk_update(changed, ["result", "note", "checked_by", "checked_at"])
     if changed:
-        record("dq_sample_recorded", actor=acting_user, obj=check.case, unit=check.unit, detail={
+        record(AuditAction.DQ_SAMPLE_RECORDED, actor=acting_user, obj=check.case, unit=check.unit, detail={
             "case": check.case.number, "items": {str(i.pk): i.result for i in changed}})
     return len(changed)

@@ -1,30 +1,29 @@
-"""Load the Beijing demo: the org tree, the working-day calendar and one demo account per role."""
+"""Load the Beijing demo: org tree, calendar, demo accounts, work orders, members and data-quality rates."""
 
 from django.core.management.base import BaseCommand
 
 from unionserve.accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_demo_accounts
+from unionserve.dataquality.actions import recompute_snapshots
+from unionserve.members.demo import seed_demo_members
 from unionserve.orgs.models import OrgUnit
 from unionserve.orgs.seed import seed_beijing
+from unionserve.workcalendar.seeding import seed_from_package
+from unionserve.workorders.demo import seed_demo_work_orders
 
 
 class Command(BaseCommand):
-    help = "Seed the Beijing org tree, the holiday calendar and the demo accounts (safe to run again)."
+    help = "Seed the Beijing demo data and accounts (safe to run again: nothing already there is changed)."
 
     def handle(self, *args, **options):
-        from unionserve.workcalendar.seeding import seed_from_package
-
         seed_beijing()
         seed_from_package()
-        made = seed_demo_accounts()
-        from unionserve.workorders.demo import seed_demo_work_orders
-
+        accounts = seed_demo_accounts()
         orders = seed_demo_work_orders()
-        from unionserve.members.demo import seed_demo_members
-
         members = seed_demo_members()
-        self.stdout.write(f"New demo members: {members}")
-        self.stdout.write(f"Org units: {OrgUnit.objects.count()}; new demo accounts: {len(made)}; "
-                          f"new demo work orders: {len(orders)}")
+        # Today's data-quality rates, so the rates page has figures before the first nightly run.
+        recompute_snapshots(remind=False)
+        self.stdout.write(f"Org units: {OrgUnit.objects.count()}; new demo accounts: {len(accounts)}; "
+                          f"new demo work orders: {len(orders)}; new demo members: {members}")
         self.stdout.write(f"Demo accounts (password {DEMO_PASSWORD}):")
         for username, _name, code, roles, what in DEMO_ACCOUNTS:
             self.stdout.write(f"  {username:<11} {', '.join(str(r) for r in roles):<20} {code:<10} {what}")
