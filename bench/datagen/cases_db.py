@@ -356,7 +356,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "step": ("id", "case_id", "process", "state", "kind", "unit_id", "dispatcher_unit_id", "status", "is_open",
              "created_at", "signed_at", "completed_at", "completed_by_id", "due_at", "original_due_at", "deadline",
              "overdue", "overdue_at", "due_soon_notified"),
-    "access": ("id", "case_id", "unit_id", "kind", "at"),
+    "access": ("id", "case_id", "unit_id", "kind", "at", "case_open"),
     "event": ("id", "case_id", "step_id", "at", "actor_id", "actor_unit_id", "action", "action_label", "from_state",
               "to_state", "data", "deadline"),
     "sequence": ("prefix", "day", "last"),
@@ -461,10 +461,11 @@ class Builder:
             out["work_order"].append((self._next("work_order"), case_id, d.category, INSTRUCTIONS[d.category],
                                       results))
             out["step"].extend(steps)
-            access = [(self._next("access"), case_id, d.owner, k["owner"], opened_at)]
-            access += [(self._next("access"), case_id, u, k["handler"], dispatched_at) for u in d.handlers]
+            access = [(self._next("access"), case_id, d.owner, k["owner"], opened_at, d.is_open)]
+            access += [(self._next("access"), case_id, u, k["handler"], dispatched_at, d.is_open)
+                       for u in d.handlers]
             if d.filed:
-                access.append((self._next("access"), case_id, d.filed, k["filed"], dispatched_at))
+                access.append((self._next("access"), case_id, d.filed, k["filed"], dispatched_at, d.is_open))
             out["access"].extend(access)
             out["event"].append((
                 self._next("event"), case_id, new_step, opened_at, opener, d.owner, "opened", "已立案", "", "new",

@@ -87,6 +87,18 @@ TEMPLATES: dict[str, dict[str, Template]] = {
          _("Case %(number)s “%(title)s” at %(unit)s was due %(due)s and is overdue.")),
         ("", _("%(unit)s: case %(number)s was due %(due)s and is overdue. Please handle it at once.")),
     ),
+    # The sweep's digest to one unit: count: how many of its steps (or of those it dispatched) became overdue in
+    # this run; numbers: the first few case numbers. One message per unit and run, not one per case.
+    "steps.overdue": _same_for_in_app_and_email(
+        (_("%(count)s cases overdue"),
+         _("%(unit)s: %(count)s cases became overdue: %(numbers)s. Open the inbox to handle or supervise them.")),
+        ("", _("%(unit)s: %(count)s cases became overdue (%(numbers)s). Please handle them at once.")),
+    ),
+    "steps.due_soon": _same_for_in_app_and_email(
+        (_("%(count)s cases due soon"),
+         _("%(unit)s: %(count)s cases are due by the end of the next working day: %(numbers)s.")),
+        ("", _("%(unit)s: %(count)s cases are due soon (%(numbers)s). Please handle them in time.")),
+    ),
     # unit: the new handling unit; due: its deadline (the old unit is told too).
     "case.reassigned": _same_for_in_app_and_email(
         (_("Case %(number)s reassigned to %(unit)s"),

@@ -72,7 +72,7 @@ def _notify(event: str, case: Case, *, units: Iterable[OrgUnit] = (), users: Ite
 
 
 # Events worth a text message to the unit's duty phone, not only an in-app notice.
-SMS_EVENTS = {"case.dispatched", "case.overdue", "case.urged"}
+SMS_EVENTS = {"case.dispatched", "case.urged"}
 
 
 def _fmt_due(step: Step) -> str:
@@ -382,6 +382,7 @@ def _finish(case: Case, actor: User) -> None:
     for open_step in case.steps.filter(is_open=True):
         _close_step(open_step, StepStatus.CANCELLED, actor)
     case.closed_at = timezone.now()
+    CaseAccess.objects.filter(case=case).update(case_open=False)
 
 
 # --- generic operations ----------------------------------------------------------------------------
@@ -521,6 +522,7 @@ def _reopen(case, spec, step, actor, data):
     case.state = reopen.to_state
     case.closed_at = None
     case.reopen_count += 1
+    CaseAccess.objects.filter(case=case).update(case_open=True)
     new = _open_step(case, reopen.to_state, actor.org_unit)
     _notify("case.reopened", case, units=[u.unit for u in case.access.select_related("unit")
                                           .filter(kind=AccessKind.HANDLER).exclude(unit=actor.org_unit)],

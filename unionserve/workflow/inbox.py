@@ -10,7 +10,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from . import deadlines
-from .models import AccessKind, Case, Step
+from .models import AccessKind, Case, CaseAccess, Step
 
 TABS = ("todo", "overdue", "due_soon", "watching", "filed", "done")
 
@@ -47,7 +47,9 @@ def steps_for(unit_id: int, tab: str, now=None) -> QuerySet:
 
 
 def filed_cases(unit_id: int) -> QuerySet:
-    return Case.objects.filter(access__unit_id=unit_id, access__kind=AccessKind.FILED)
+    """Cases filed to the unit (备案), open ones first, most recent filing first."""
+    return Case.objects.filter(access__unit_id=unit_id, access__kind=AccessKind.FILED).order_by(
+        "-access__case_open", "-access__at")
 
 
 def apply_filter(qs: QuerySet, f: InboxFilter, *, cases: bool = False) -> QuerySet:
@@ -80,8 +82,7 @@ def counts(unit_id: int | None, now=None) -> dict[str, int]:
         due_soon=Count("id", filter=Q(due_at__gte=now, due_at__lte=_threshold(now))),
     )
     watching = Step.objects.filter(dispatcher_unit_id=unit_id, is_open=True).exclude(unit_id=unit_id).count()
-    filed = Case.objects.filter(access__unit_id=unit_id, access__kind=AccessKind.FILED,
-                                closed_at__isnull=True).count()
+    filed = CaseAccess.objects.filter(unit_id=unit_id, kind=AccessKind.FILED, case_open=True).count()
     return {**mine, "watching": watching, "filed": filed}
 
 

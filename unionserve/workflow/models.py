@@ -114,13 +114,18 @@ class CaseAccess(models.Model):
     scope_paths = ("unit__region_path", "unit__industry_path")
 
     case = models.ForeignKey(Case, models.CASCADE, related_name="access")
-    unit = models.ForeignKey("orgs.OrgUnit", models.PROTECT, related_name="+")
+    unit = models.ForeignKey("orgs.OrgUnit", models.PROTECT, related_name="+", db_index=False)
     kind = models.CharField(max_length=8, choices=AccessKind.choices)
     at = models.DateTimeField(default=timezone.now)
+    #: Copied from the case (closed_at is null), so a unit's open filing copies are one index range.
+    case_open = models.BooleanField(default=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["case", "unit", "kind"], name="unique_case_access")]
-        indexes = [models.Index(fields=["unit", "kind", "case"])]
+        indexes = [
+            models.Index(fields=["unit", "kind", "case"]),
+            models.Index(fields=["unit", "kind", "case_open", "-at"], name="access_filed"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.unit_id} {self.kind}"
@@ -154,9 +159,12 @@ class Step(models.Model):
     process = models.CharField(max_length=20)  # copied from the case so inboxes filter without a join
     state = models.CharField(max_length=32)
     kind = models.CharField(max_length=20, choices=StepKind.choices, default=StepKind.WORK)
-    unit = models.ForeignKey("orgs.OrgUnit", models.PROTECT, related_name="steps", verbose_name=_("unit"))
+    # Indexed by the composite indexes below (the plain FK indexes would lure SQLite's planner away from them).
+    unit = models.ForeignKey("orgs.OrgUnit", models.PROTECT, related_name="steps", verbose_name=_("unit"),
+                             db_index=False)
     assignee = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
-    dispatcher_unit = models.ForeignKey("orgs.OrgUnit", models.PROTECT, null=True, blank=True, related_name="+")
+    dispatcher_unit = models.ForeignKey("orgs.OrgUnit", models.PROTECT, null=True, blank=True, related_name="+",
+                                        db_index=False)
     reviews = models.ForeignKey("self", models.CASCADE, null=True, blank=True, related_name="reviewed_by")
     status = models.CharField(max_length=16, choices=StepStatus.choices, default=StepStatus.OPEN)
     is_open = models.BooleanField(default=True)
@@ -179,13 +187,14 @@ class Step(models.Model):
 
     class Meta:
         ordering = ["due_at", "id"]
+        # Open steps are a small part of all steps: partial indexes on them keep the inbox and the sweep
+        # reading only what they show, already in due order (SQLite and PostgreSQL both use them).
         indexes = [
-            # A unit's inbox: its open steps by due time.
-            models.Index(fields=["unit", "is_open", "due_at"], name="step_inbox"),
-            models.Index(fields=["dispatcher_unit", "is_open", "due_at"], name="step_watching"),
-            models.Index(fields=["unit", "is_open", "completed_at"], name="step_done"),
-            # The sweep: open steps by due time.
-            models.Index(fields=["is_open", "due_at"], name="step_sweep"),
+            models.Index(fields=["unit", "due_at"], condition=Q(is_open=True), name="step_inbox"),
+            models.Index(fields=["dispatcher_unit", "due_at", "unit"], condition=Q(is_open=True),
+                         name="step_watching"),
+            models.Index(fields=["unit", "-completed_at"], condition=Q(is_open=False), name="step_done"),
+            models.Index(fields=["due_at"], condition=Q(is_open=True), name="step_sweep"),
         ]
 
     def __str__(self) -> str:

@@ -7,7 +7,7 @@ flag is set with a conditional UPDATE and only the rows this run flipped are not
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
@@ -26,79 +26,104 @@ class SweepReport:
     overdue: int = 0
     due_soon: int = 0
     escalated: int = 0
+    notified_units: int = 0
+
+
+@dataclass
+class _Digest:
+    """What one unit is told at the end of a run: how many steps, the first few case numbers, where to look."""
+
+    unit: object
+    tab: str
+    count: int = 0
+    numbers: list = field(default_factory=list)
+
+    def add(self, number: str) -> None:
+        self.count += 1
+        if len(self.numbers) < DIGEST_NUMBERS:
+            self.numbers.append(number)
+
+
+DIGEST_NUMBERS = 5
 
 
 def sweep(now=None) -> SweepReport:
-    """Mark newly overdue and due-soon open steps and notify their units and dispatchers."""
+    """Mark newly overdue and due-soon open steps; tell each unit once per run (a digest, not one per case)."""
     now = now or timezone.now()
     report = SweepReport()
+    overdue_digest: dict[int, _Digest] = {}
     while True:
         ids = list(Step.objects.filter(is_open=True, overdue=False, due_at__lt=now)
                    .order_by("due_at").values_list("id", flat=True)[:BATCH])
         if not ids:
             break
-        report.overdue += _mark_overdue(ids, now, report)
+        report.overdue += _mark_overdue(ids, now, report, overdue_digest)
     threshold = deadlines.due_soon_threshold(now, settings.UNIONSERVE.get("DUE_SOON_WORKING_DAYS", 1))
+    due_soon_digest: dict[int, _Digest] = {}
     while True:
         ids = list(Step.objects.filter(is_open=True, due_soon_notified=False, overdue=False,
                                        due_at__gte=now, due_at__lte=threshold)
                    .order_by("due_at").values_list("id", flat=True)[:BATCH])
         if not ids:
             break
-        report.due_soon += _mark_due_soon(ids, now)
+        report.due_soon += _mark_due_soon(ids, due_soon_digest)
+    report.notified_units = _send("steps.overdue", overdue_digest, now, ("in_app", "sms"))
+    report.notified_units += _send("steps.due_soon", due_soon_digest, now, ("in_app",))
     return report
 
 
-@transaction.atomic
-def _mark_overdue(ids: list[int], now, report: SweepReport) -> int:
-    from unionserve.notifications.api import Message, notify_many
+def _digest_for(digests: dict, unit, tab: str) -> _Digest:
+    key = (unit.pk, tab)
+    if key not in digests:
+        digests[key] = _Digest(unit, tab)
+    return digests[key]
 
-    # Only rows still not overdue are flipped and notified (another sweep may have taken some).
+
+@transaction.atomic
+def _mark_overdue(ids: list[int], now, report: SweepReport, digests: dict) -> int:
+    # Only rows still not overdue are flipped and reported (another sweep may have taken some).
     claimed = list(Step.objects.filter(pk__in=ids, overdue=False)
                    .select_related("case", "unit__region_parent", "unit__industry_parent", "dispatcher_unit"))
     Step.objects.filter(pk__in=[s.pk for s in claimed]).update(overdue=True, overdue_at=now)
-    events, messages = [], []
+    events = []
     for step in claimed:
         case = step.case
         definition = registry.get(case.process) if case.process in registry else None
         events.append(CaseEvent(case=case, step=step, at=now, action="overdue", action_label="已超期",
                                 from_state=step.state, to_state=step.state, deadline=step.deadline,
                                 data={"unit": step.unit.code}))
-        units = [step.unit] + ([step.dispatcher_unit] if step.dispatcher_unit_id else [])
+        _digest_for(digests, step.unit, "overdue").add(case.number)
+        if step.dispatcher_unit_id:
+            _digest_for(digests, step.dispatcher_unit, "watching").add(case.number)
         if definition is not None and definition.on_overdue == "escalate" and step.kind == StepKind.WORK:
             parent = step.unit.region_parent or step.unit.industry_parent
-            if parent is not None and parent not in units:
-                units.append(parent)
+            if parent is not None and parent.pk != step.dispatcher_unit_id:
+                _digest_for(digests, parent, "supervise").add(case.number)
                 report.escalated += 1
-        messages.append(Message(
-            context=_context(case, definition, step, f"{timezone.localtime(step.due_at):%Y-%m-%d}"),
-            units=tuple(units), link=_link(case), dedupe_key=f"overdue:{step.pk}"))
     CaseEvent.objects.bulk_create(events, batch_size=1000)
-    notify_many("case.overdue", messages, channels=("in_app", "sms"))
     return len(claimed)
 
 
 @transaction.atomic
-def _mark_due_soon(ids: list[int], now) -> int:
-    from unionserve.notifications.api import Message, notify_many
-
+def _mark_due_soon(ids: list[int], digests: dict) -> int:
     claimed = list(Step.objects.filter(pk__in=ids, due_soon_notified=False).select_related("case", "unit"))
     Step.objects.filter(pk__in=[s.pk for s in claimed]).update(due_soon_notified=True)
-    messages = []
     for step in claimed:
-        case = step.case
-        definition = registry.get(case.process) if case.process in registry else None
-        messages.append(Message(
-            context=_context(case, definition, step, f"{timezone.localtime(step.due_at):%Y-%m-%d %H:%M}"),
-            units=(step.unit,), link=_link(case), dedupe_key=f"due_soon:{step.pk}:{step.due_at:%Y%m%d}"))
-    notify_many("case.due_soon", messages)
+        _digest_for(digests, step.unit, "due_soon").add(step.case.number)
     return len(claimed)
 
 
-def _context(case, definition, step, due: str) -> dict:
-    return {"number": case.number, "process": str(definition.label) if definition else case.process,
-            "title": case.title, "unit": step.unit.name, "due": due}
+@transaction.atomic
+def _send(event: str, digests: dict, now, channels: tuple[str, ...]) -> int:
+    from unionserve.notifications.api import Message, notify_many
 
-
-def _link(case) -> str:
-    return reverse("workflow:case", args=[case.number])
+    tabs = {"overdue": "overdue", "due_soon": "due_soon", "watching": "watching", "supervise": "todo"}
+    messages = [
+        Message(context={"unit": d.unit.name, "count": d.count,
+                         "numbers": "、".join(d.numbers) + ("…" if d.count > len(d.numbers) else "")},
+                units=(d.unit,), link=reverse("workflow:inbox_tab", args=[tabs[d.tab]]),
+                dedupe_key=f"{event}:{d.tab}:{d.unit.pk}:{now:%Y%m%d%H%M%S}")
+        for d in digests.values()
+    ]
+    notify_many(event, messages, channels=channels)
+    return len(messages)

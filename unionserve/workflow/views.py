@@ -42,7 +42,6 @@ def inbox_view(request, tab: str = "todo"):
     filters = inbox.InboxFilter(**(form.cleaned_data if form.is_valid() else {}))
     if tab == "filed":
         qs = inbox.apply_filter(inbox.filed_cases(unit_id), filters, cases=True).select_related("current_unit")
-        qs = qs.order_by("closed_at", "due_at", "-opened_at")
     else:
         qs = inbox.apply_filter(inbox.steps_for(unit_id, tab), filters).select_related(
             "case", "unit", "dispatcher_unit")

@@ -220,7 +220,10 @@ def test_overdue_across_the_national_day_week(example, people, clock, tree):
     assert sweep().overdue == 0  # marked once
     step.refresh_from_db()
     assert step.overdue
-    assert Notification.objects.filter(event="case.overdue", recipient_unit=tree["dc"]).exists()
+    # One digest per unit: the station that has it, the city that dispatched it, the district above the station.
+    digests = Notification.objects.filter(event="steps.overdue", channel="in_app")
+    assert {n.recipient_unit.code for n in digests} >= {"110101001", "110101"}
+    assert case.number in digests.filter(recipient_unit=tree["dc"]).first().body
     assert CaseEvent.objects.filter(case=case, action="overdue").count() == 1
 
 

@@ -44,5 +44,5 @@ def test_sweep_and_outbox_run_on_a_worker_over_redis(example, people, clock):
     from unionserve.notifications.models import Notification
 
     assert Step.objects.get(case=case, unit__code="110101001").overdue
-    overdue = Notification.objects.filter(event="case.overdue")
+    overdue = Notification.objects.filter(event="steps.overdue")
     assert overdue.exists() and not overdue.exclude(status="sent").exists()
