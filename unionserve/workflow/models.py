@@ -124,7 +124,7 @@ class CaseAccess(models.Model):
         constraints = [models.UniqueConstraint(fields=["case", "unit", "kind"], name="unique_case_access")]
         indexes = [
             models.Index(fields=["unit", "kind", "case"]),
-            models.Index(fields=["unit", "kind", "case_open", "-at"], name="access_filed"),
+            models.Index(fields=["unit", "kind", "-case_open", "-at"], name="access_filed"),
         ]
 
     def __str__(self) -> str:

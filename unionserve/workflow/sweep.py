@@ -14,6 +14,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from unionserve.orgs.models import OrgUnit
+
 from . import deadlines
 from .models import CaseEvent, Step, StepKind
 from .registry import registry
@@ -52,21 +54,18 @@ def sweep(now=None) -> SweepReport:
     now = now or timezone.now()
     report = SweepReport()
     overdue_digest: dict[int, _Digest] = {}
-    while True:
-        ids = list(Step.objects.filter(is_open=True, overdue=False, due_at__lt=now)
-                   .order_by("due_at").values_list("id", flat=True)[:BATCH])
-        if not ids:
-            break
-        report.overdue += _mark_overdue(ids, now, report, overdue_digest)
+    # One read of the ids (integers, even 200,000 are small), then batches: no rescanning of marked rows.
+    ids = list(Step.objects.filter(is_open=True, overdue=False, due_at__lt=now)
+               .order_by("due_at").values_list("id", flat=True))
+    for start in range(0, len(ids), BATCH):
+        report.overdue += _mark_overdue(ids[start:start + BATCH], now, report, overdue_digest)
     threshold = deadlines.due_soon_threshold(now, settings.UNIONSERVE.get("DUE_SOON_WORKING_DAYS", 1))
     due_soon_digest: dict[int, _Digest] = {}
-    while True:
-        ids = list(Step.objects.filter(is_open=True, due_soon_notified=False, overdue=False,
-                                       due_at__gte=now, due_at__lte=threshold)
-                   .order_by("due_at").values_list("id", flat=True)[:BATCH])
-        if not ids:
-            break
-        report.due_soon += _mark_due_soon(ids, due_soon_digest)
+    ids = list(Step.objects.filter(is_open=True, due_soon_notified=False, overdue=False,
+                                   due_at__gte=now, due_at__lte=threshold)
+               .order_by("due_at").values_list("id", flat=True))
+    for start in range(0, len(ids), BATCH):
+        report.due_soon += _mark_due_soon(ids[start:start + BATCH], due_soon_digest)
     report.notified_units = _send("steps.overdue", overdue_digest, now, ("in_app", "sms"))
     report.notified_units += _send("steps.due_soon", due_soon_digest, now, ("in_app",))
     return report
@@ -83,20 +82,27 @@ def _digest_for(digests: dict, unit, tab: str) -> _Digest:
 def _mark_overdue(ids: list[int], now, report: SweepReport, digests: dict) -> int:
     # Only rows still not overdue are flipped and reported (another sweep may have taken some).
     claimed = list(Step.objects.filter(pk__in=ids, overdue=False)
-                   .select_related("case", "unit__region_parent", "unit__industry_parent", "dispatcher_unit"))
+                   .select_related("case", "unit", "dispatcher_unit")
+                   .only("id", "state", "kind", "deadline", "due_at", "dispatcher_unit", "case__number",
+                         "case__process", "unit__name", "unit__code", "unit__status", "unit__phone",
+                         "unit__region_parent_id", "unit__industry_parent_id", "dispatcher_unit__name",
+                         "dispatcher_unit__status", "dispatcher_unit__phone"))
     Step.objects.filter(pk__in=[s.pk for s in claimed]).update(overdue=True, overdue_at=now)
+    parents = OrgUnit.objects.in_bulk(
+        {s.unit.region_parent_id or s.unit.industry_parent_id for s in claimed} - {None})
     events = []
     for step in claimed:
         case = step.case
         definition = registry.get(case.process) if case.process in registry else None
-        events.append(CaseEvent(case=case, step=step, at=now, action="overdue", action_label="已超期",
-                                from_state=step.state, to_state=step.state, deadline=step.deadline,
+        events.append(CaseEvent(case_id=case.pk, step_id=step.pk, at=now, action="overdue", action_label="已超期",
+                                from_state=step.state, to_state=step.state,
+                                deadline={k: step.deadline[k] for k in ("due_date", "deadline") if k in step.deadline},
                                 data={"unit": step.unit.code}))
         _digest_for(digests, step.unit, "overdue").add(case.number)
         if step.dispatcher_unit_id:
             _digest_for(digests, step.dispatcher_unit, "watching").add(case.number)
         if definition is not None and definition.on_overdue == "escalate" and step.kind == StepKind.WORK:
-            parent = step.unit.region_parent or step.unit.industry_parent
+            parent = parents.get(step.unit.region_parent_id or step.unit.industry_parent_id)
             if parent is not None and parent.pk != step.dispatcher_unit_id:
                 _digest_for(digests, parent, "supervise").add(case.number)
                 report.escalated += 1
