@@ -37,7 +37,8 @@ DISTRICT_TARGET_MS = 100.0
 SWEEP_TARGET_MS = 10_000.0
 SWEEP_REPEAT = 5
 PAGE = 25  # unionserve.workflow.views.PAGE
-SWEEP_EVENTS = ("case.overdue", "case.due_soon")
+#: What the sweep notifies with: one message per step (before cde0830) or one digest per unit and run (since).
+SWEEP_EVENTS = ("case.overdue", "case.due_soon", "steps.overdue", "steps.due_soon")
 
 
 def _cases(ctx: Context) -> tuple[dict, dt.datetime]:
@@ -189,7 +190,8 @@ def reset_sweep(anchor: dt.datetime) -> None:
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {q(CaseEvent._meta.db_table)} WHERE at = %s AND action = %s",  # noqa: S608
                            [connection.ops.adapt_datetimefield_value(anchor), "overdue"])
-            cursor.execute(f"DELETE FROM {q(Notification._meta.db_table)} WHERE event IN (%s, %s)",  # noqa: S608
+            marks = ", ".join(["%s"] * len(SWEEP_EVENTS))
+            cursor.execute(f"DELETE FROM {q(Notification._meta.db_table)} WHERE event IN ({marks})",  # noqa: S608
                            list(SWEEP_EVENTS))
     if connection.vendor == "postgresql" and not connection.in_atomic_block:
         # As autovacuum would between two sweeps minutes apart: no dead rows left from the last repetition.
@@ -263,7 +265,8 @@ class Sweep(Benchmark):
                    .annotate(n=Count("id")).order_by("event", "recipient_unit__kind")}
         params = {
             "anchor": anchor.isoformat(), "open_steps": open_steps, "marked_overdue": report.overdue,
-            "marked_due_soon": report.due_soon, "escalated": report.escalated, "notifications": written,
+            "marked_due_soon": report.due_soon, "escalated": report.escalated,
+            "notified_units": getattr(report, "notified_units", None), "notifications": written,
             "notifications_by_recipient_unit_kind": by_kind, "notifications_total": sum(written.values()),
             "queries": counter.n, "delivery_runs_scheduled": scheduled["delivery_runs"],
             "untimed_first_run_s": round(first_s, 2), "untimed_first_run_notify_many_s": round(in_notify["s"], 2),
