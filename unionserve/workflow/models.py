@@ -211,11 +211,15 @@ class Step(models.Model):
 class CaseEvent(models.Model):
     """The timeline: one row per thing that happened to a case. Append-only."""
 
-    case = models.ForeignKey(Case, models.CASCADE, related_name="events")
-    step = models.ForeignKey(Step, models.SET_NULL, null=True, blank=True, related_name="events")
-    at = models.DateTimeField(default=timezone.now, db_index=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
-    actor_unit = models.ForeignKey("orgs.OrgUnit", models.SET_NULL, null=True, blank=True, related_name="+")
+    # Only (case, at) is indexed: the timeline is read per case, and the sweep inserts thousands of rows at
+    # once (who did what across cases is the audit log's job, not this table's).
+    case = models.ForeignKey(Case, models.CASCADE, related_name="events", db_index=False)
+    step = models.ForeignKey(Step, models.SET_NULL, null=True, blank=True, related_name="events", db_index=False)
+    at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+",
+                              db_index=False)
+    actor_unit = models.ForeignKey("orgs.OrgUnit", models.SET_NULL, null=True, blank=True, related_name="+",
+                                   db_index=False)
     action = models.CharField(max_length=32)
     action_label = models.CharField(max_length=60)
     from_state = models.CharField(max_length=32, blank=True)
@@ -227,6 +231,7 @@ class CaseEvent(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+        indexes = [models.Index(fields=["case", "at"], name="event_timeline")]
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.action} {self.at:%Y-%m-%d %H:%M}"
