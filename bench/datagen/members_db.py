@@ -173,7 +173,8 @@ def load_members(scale: Scale, log: Log = print) -> dict:
             for sql in connection.ops.sequence_reset_sql(no_style(), [Employer, Member]):
                 cursor.execute(sql)
     with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+        vacuum = connection.vendor == "postgresql" and not connection.in_atomic_block  # not in a transaction
+        cursor.execute("VACUUM ANALYZE" if vacuum else "ANALYZE")
     seconds = time.perf_counter() - t0
     log(f"members: {members:,} in {seconds:.1f} s ({members / seconds:,.0f} rows/s)")
     return {"employers": employers, "members": members, "seconds": round(seconds, 1)}

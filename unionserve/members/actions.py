@@ -214,7 +214,7 @@ def transfer_member(member: Member, *, to_employer: Employer | None = None, to_g
     if to_employer is None:
         to_employer = member.employer if (member.employer and member.employer.grassroots_id == to_grassroots.pk) \
             else _employer_of_union(to_grassroots)
-    member = Member.objects.select_for_update().select_related("grassroots", "employer").get(pk=member.pk)
+    member = Member.objects.select_for_update(of=("self",)).select_related("grassroots", "employer").get(pk=member.pk)
     old_unit, old_employer = member.grassroots, member.employer
     if old_unit.pk == to_grassroots.pk and (to_employer is None or to_employer.pk == member.employer_id):
         raise TransferError(_("The member already belongs there."), code="same")
@@ -256,7 +256,8 @@ def merge_members(keep: Member, other: Member, *, acting_user, note: str = "", r
     if keep.pk == other.pk:
         raise MergeError(_("Choose two different members."), code="same")
     scope = scope_of(acting_user)
-    found = scope.filter(Member.objects.select_for_update().filter(pk__in=[keep.pk, other.pk]))
+    # of=self: the scope filter joins org units with an outer join, which PostgreSQL cannot lock.
+    found = scope.filter(Member.objects.select_for_update(of=("self",)).filter(pk__in=[keep.pk, other.pk]))
     found = {m.pk: m for m in found}
     if len(found) != 2:
         raise MergeError(_("Both members must be in your part of the organization."), code="scope")
