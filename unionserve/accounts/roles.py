@@ -47,6 +47,20 @@ EXPORT_MEMBERS = "members.export_members"
 VIEW_QUALITY = "dataquality.view_rates"
 MANAGE_SAMPLE_CHECKS = "dataquality.manage_sample_checks"
 MANAGE_OUTBOX = "notifications.manage_outbox"
+# The 12351 platform (hotline), its knowledge base and broadcast appeals.
+HANDLE_HOTLINE = "hotline.handle_requests"  # agent workbench: take calls, answer, dispatch, call back
+INTAKE_REQUESTS = "hotline.intake_requests"  # a service window: register a worker's request
+MANAGE_CATEGORIES = "hotline.manage_categories"
+VIEW_HOTLINE_STATS = "hotline.view_statistics"
+WRITE_ARTICLES = "knowledge.write_articles"
+REVIEW_ARTICLES = "knowledge.review_articles"
+SEND_BROADCAST = "broadcasts.send_broadcast"
+# Mediation, legal aid, their documents, partner referrals and statistics.
+MANAGE_DOC_TEMPLATES = "documents.manage_templates"
+MANAGE_MEDIATORS = "mediation.manage_mediators"
+MANAGE_LAW_FIRMS = "legalaid.manage_firms"
+REFER_CASES = "linkage.refer_cases"
+VIEW_LEGAL_STATS = "legalreports.view_statistics"
 
 LEVEL_1 = {UnitKind.CITY_CENTER, UnitKind.DEPARTMENT}
 LEVEL_2 = {UnitKind.DISTRICT_CENTER, UnitKind.DEV_AREA_CENTER, UnitKind.INDUSTRY_UNION, UnitKind.COMPANY_UNION}
@@ -68,29 +82,43 @@ COMMON = {VIEW_UNITS}
 REGISTER = {VIEW_MEMBERS, VIEW_PII, MANAGE_MEMBERS, EXPORT_MEMBERS}
 
 ROLE_SPECS: dict[str, RoleSpec] = {
-    Role.HOTLINE_AGENT: RoleSpec(frozenset(COMMON | {SUPERVISE_CASES, VIEW_MEMBERS}), frozenset(LEVEL_1)),
-    Role.CITY_OFFICE: RoleSpec(
-        frozenset(COMMON | {MANAGE_UNITS, VIEW_USERS, MANAGE_USERS, MANAGE_CALENDAR, SUPERVISE_CASES} | REGISTER
-                  | {VIEW_QUALITY, MANAGE_SAMPLE_CHECKS}),
+    Role.HOTLINE_AGENT: RoleSpec(
+        frozenset(COMMON | {SUPERVISE_CASES, VIEW_MEMBERS, HANDLE_HOTLINE, INTAKE_REQUESTS, VIEW_HOTLINE_STATS,
+                            WRITE_ARTICLES}),
         frozenset(LEVEL_1),
     ),
-    Role.DEPARTMENT_STAFF: RoleSpec(frozenset(COMMON | {SUPERVISE_CASES, VIEW_MEMBERS, VIEW_QUALITY}),
-                                    frozenset(LEVEL_1)),
+    Role.CITY_OFFICE: RoleSpec(
+        frozenset(COMMON | {MANAGE_UNITS, VIEW_USERS, MANAGE_USERS, MANAGE_CALENDAR, SUPERVISE_CASES} | REGISTER
+                  | {VIEW_QUALITY, MANAGE_SAMPLE_CHECKS}
+                  | {HANDLE_HOTLINE, INTAKE_REQUESTS, MANAGE_CATEGORIES, VIEW_HOTLINE_STATS, WRITE_ARTICLES,
+                     REVIEW_ARTICLES, SEND_BROADCAST}
+                  | {MANAGE_DOC_TEMPLATES, MANAGE_MEDIATORS, MANAGE_LAW_FIRMS, REFER_CASES, VIEW_LEGAL_STATS}),
+        frozenset(LEVEL_1),
+    ),
+    Role.DEPARTMENT_STAFF: RoleSpec(
+        frozenset(COMMON | {SUPERVISE_CASES, VIEW_MEMBERS, VIEW_QUALITY, VIEW_HOTLINE_STATS, WRITE_ARTICLES,
+                            REFER_CASES, VIEW_LEGAL_STATS}),
+        frozenset(LEVEL_1),
+    ),
     Role.CENTER_STAFF: RoleSpec(
         frozenset(COMMON | {VIEW_USERS, MANAGE_USERS, SUPERVISE_CASES, VIEW_QUALITY, MANAGE_SAMPLE_CHECKS}
-                  | REGISTER),
+                  | REGISTER | {INTAKE_REQUESTS, VIEW_HOTLINE_STATS, MANAGE_MEDIATORS, REFER_CASES,
+                               VIEW_LEGAL_STATS}),
         frozenset(LEVEL_2),
     ),
-    Role.SOCIAL_WORKER: RoleSpec(frozenset(COMMON | {VIEW_USERS, VIEW_QUALITY} | REGISTER),
+    Role.SOCIAL_WORKER: RoleSpec(frozenset(COMMON | {VIEW_USERS, VIEW_QUALITY, INTAKE_REQUESTS, REFER_CASES}
+                                           | REGISTER),
                                  frozenset({UnitKind.STATION})),
     Role.GRASSROOTS_OFFICER: RoleSpec(frozenset(COMMON | REGISTER), frozenset({UnitKind.GRASSROOTS})),
     Role.MEDIATOR: RoleSpec(frozenset(COMMON)),
     Role.LAWYER: RoleSpec(frozenset(COMMON)),
     Role.MUTUAL_INSURANCE: RoleSpec(frozenset(COMMON | {VIEW_MEMBERS, VIEW_PII}), frozenset(LEVEL_1 | LEVEL_2)),
-    Role.AUDITOR: RoleSpec(frozenset(COMMON | {VIEW_USERS, VIEW_AUDIT, VIEW_MEMBERS, VIEW_QUALITY}), privileged=True),
+    Role.AUDITOR: RoleSpec(frozenset(COMMON | {VIEW_USERS, VIEW_AUDIT, VIEW_MEMBERS, VIEW_QUALITY, VIEW_HOTLINE_STATS,
+                                               VIEW_LEGAL_STATS}), privileged=True),
     Role.SYSTEM_ADMIN: RoleSpec(
         frozenset(COMMON | {MANAGE_UNITS, VIEW_USERS, MANAGE_USERS, GRANT_ADMIN_ROLES, VIEW_AUDIT, MANAGE_CALENDAR,
-                            VIEW_OUTBOX, MANAGE_OUTBOX, VIEW_QUALITY, MANAGE_SAMPLE_CHECKS} | REGISTER),
+                            VIEW_OUTBOX, MANAGE_OUTBOX, VIEW_QUALITY, MANAGE_SAMPLE_CHECKS} | REGISTER
+                  | {MANAGE_CATEGORIES, MANAGE_DOC_TEMPLATES}),
         privileged=True,
     ),
 }

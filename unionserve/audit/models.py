@@ -38,6 +38,17 @@ class AuditAction(models.TextChoices):
     DQ_POLICY_ADDED = "dq_policy_added", _("Data-quality policy added")
     DQ_SAMPLE_RUN_CREATED = "dq_sample_run_created", _("Sample-check run created")
     DQ_SAMPLE_RECORDED = "dq_sample_recorded", _("Sample-check result recorded")
+    # 12351 platform, knowledge base, broadcasts (hotline, knowledge apps).
+    CATEGORY_CHANGED = "category_changed", _("Request category changed")
+    ARTICLE_CHANGED = "article_changed", _("Knowledge article changed")
+    BROADCAST_SENT = "broadcast_sent", _("Broadcast appeal sent")
+    STATISTICS_EXPORTED = "stats_exported", _("Statistics exported")
+    # Mediation and legal aid (mediation, legalaid, documents apps).
+    DOCUMENT_GENERATED = "document_generated", _("Document generated")
+    DOCUMENT_TEMPLATE_CHANGED = "doc_template_changed", _("Document template changed")
+    LAW_FIRM_CHANGED = "law_firm_changed", _("Law firm or lawyer changed")
+    MEDIATOR_CHANGED = "mediator_changed", _("Mediator changed")
+    ELIGIBILITY_OVERRIDDEN = "eligibility_overridden", _("Eligibility criterion overridden")
 
 
 class AppendOnlyError(RuntimeError):

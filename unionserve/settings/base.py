@@ -58,6 +58,14 @@ INSTALLED_APPS = [
     "unionserve.dataquality",
     "unionserve.workflow",
     "unionserve.workorders",
+    "unionserve.hotline",
+    "unionserve.knowledge",
+    "unionserve.broadcasts",
+    "unionserve.documents",
+    "unionserve.mediation",
+    "unionserve.legalaid",
+    "unionserve.linkage",
+    "unionserve.legalreports",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,7 @@
+"""Pages of broadcast appeals."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "broadcasts"
+
+urlpatterns: list = []

@@ -1,0 +1,7 @@
+"""Pages of generated documents."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "documents"
+
+urlpatterns: list = []
