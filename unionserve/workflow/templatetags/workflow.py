@@ -12,3 +12,12 @@ def state_label(code: str, definition) -> str:
         return str(definition.state(code).label)
     except (KeyError, AttributeError):
         return code
+
+
+@register.simple_tag(takes_context=True)
+def case_panels(context, case) -> list[dict[str, str]]:
+    """The panels other apps add to the case page (workflow.panels), rendered for the current user."""
+    from unionserve.workflow.panels import render_panels
+
+    request = context.get("request")
+    return render_panels(case, getattr(request, "user", None), request)
