@@ -7,6 +7,11 @@ naming the paths of its org unit, or, when a row belongs to several units (a cas
 queryset of such a model. Pages, API endpoints, exports and background tasks all go through it, and every view is
 marked with ``@scoped_view`` or ``@scope_exempt(reason=...)`` so a test can prove none bypasses it
 (accounts/tests/test_scope_coverage.py).
+
+Personal restriction: a user whose roles are only "personal" ones (mediator, lawyer — people who work
+cases, not a unit's register) gets ``personal_user_id``. Models that declare ``scope_filter`` (cases)
+narrow themselves further to what that person takes part in; models scoped by paths only stay as they
+are (those users hold no permission to read them anyway).
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from typing import Any, TypeVar
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
+from unionserve.accounts.roles import Role
 from unionserve.orgs import tree
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -34,6 +40,12 @@ class Scope:
     region_path: str | None = None
     industry_path: str | None = None
     everything: bool = False
+    #: Set for users whose roles are all PERSONAL_ROLES: cases narrow to those this user takes part in.
+    personal_user_id: int | None = None
+
+    @property
+    def is_personal(self) -> bool:
+        return self.personal_user_id is not None
 
     @property
     def is_empty(self) -> bool:
@@ -89,6 +101,15 @@ class Scope:
 NOTHING = Scope()
 EVERYTHING = Scope(everything=True)
 
+#: Roles that work their own cases only. A user holding nothing but these sees only their own cases.
+PERSONAL_ROLES = frozenset({Role.MEDIATOR.value, Role.LAWYER.value})
+
+
+def is_personal_user(user) -> bool:
+    """Whether all of the user's roles (at least one) are personal roles (mediator, lawyer)."""
+    roles = set(getattr(user, "role_names", ()) or ())
+    return bool(roles) and roles <= PERSONAL_ROLES
+
 
 def scope_of(user) -> Scope:
     """The scope of a user (anonymous or inactive users, and users without a unit, see nothing)."""
@@ -103,7 +124,8 @@ def scope_of(user) -> Scope:
     if unit is None or not unit.is_active:
         scope = NOTHING
     else:
-        scope = Scope(region_path=unit.region_path, industry_path=unit.industry_path)
+        scope = Scope(region_path=unit.region_path, industry_path=unit.industry_path,
+                      personal_user_id=user.pk if is_personal_user(user) else None)
     user._scope_cache = scope
     return scope
 

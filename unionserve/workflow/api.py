@@ -193,4 +193,4 @@ class CountsOut(Schema):
 @router.get("/inbox/counts", response=CountsOut, summary="My unit's inbox counts")
 @scoped_view
 def counts(request):
-    return inbox.counts(request.user.org_unit_id)
+    return inbox.counts(request.user.org_unit_id, assignee_id=inbox.personal_id(request.user))

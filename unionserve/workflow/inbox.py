@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from . import deadlines
@@ -29,10 +29,15 @@ def _threshold(now):
     return deadlines.due_soon_threshold(now, settings.UNIONSERVE.get("DUE_SOON_WORKING_DAYS", 1))
 
 
-def steps_for(unit_id: int, tab: str, now=None) -> QuerySet:
-    """The steps (or, for "filed", the cases) listed on one tab of a unit's inbox."""
+def steps_for(unit_id: int, tab: str, now=None, *, assignee_id: int | None = None) -> QuerySet:
+    """The steps (or, for "filed", the cases) listed on one tab of a unit's inbox.
+
+    With `assignee_id` (a personal scope: mediator or lawyer only) the tabs list that person's steps only.
+    """
     now = now or timezone.now()
     mine = Step.objects.filter(unit_id=unit_id, is_open=True)
+    if assignee_id is not None:
+        mine = mine.filter(assignee_id=assignee_id)
     if tab == "todo":
         return mine
     if tab == "overdue":
@@ -40,9 +45,12 @@ def steps_for(unit_id: int, tab: str, now=None) -> QuerySet:
     if tab == "due_soon":
         return mine.filter(due_at__gte=now, due_at__lte=_threshold(now))
     if tab == "watching":
+        if assignee_id is not None:
+            return Step.objects.none()
         return Step.objects.filter(dispatcher_unit_id=unit_id, is_open=True).exclude(unit_id=unit_id)
     if tab == "done":
-        return Step.objects.filter(unit_id=unit_id, is_open=False, completed_at__isnull=False)
+        done = Step.objects.filter(unit_id=unit_id, is_open=False, completed_at__isnull=False)
+        return done if assignee_id is None else done.filter(assignee_id=assignee_id)
     raise ValueError(tab)
 
 
@@ -76,11 +84,21 @@ def apply_filter(qs: QuerySet, f: InboxFilter, *, cases: bool = False) -> QueryS
     return qs
 
 
-def counts(unit_id: int | None, now=None) -> dict[str, int]:
-    """Counts for the navigation and the tabs: three indexed queries."""
+def counts(unit_id: int | None, now=None, *, assignee_id: int | None = None) -> dict[str, int]:
+    """Counts for the navigation and the tabs: three indexed queries (a personal scope: its own steps)."""
     if not unit_id:
         return dict.fromkeys(("todo", "overdue", "due_soon", "watching", "filed"), 0)
     now = now or timezone.now()
+    if assignee_id is not None:
+        mine = Step.objects.filter(unit_id=unit_id, is_open=True, assignee_id=assignee_id).aggregate(
+            todo=Count("unit"),
+            overdue=Count("unit", filter=Q(due_at__lt=now)),
+            due_soon=Count("unit", filter=Q(due_at__gte=now, due_at__lte=_threshold(now))),
+        )
+        filed = Case.objects.filter(
+            Q(assignee_id=assignee_id) | Q(Exists(Step.objects.filter(case=OuterRef("pk"), assignee_id=assignee_id))),
+            access__unit_id=unit_id, access__kind=AccessKind.FILED, access__case_open=True).count()
+        return {**mine, "watching": 0, "filed": filed}
     # Counting unit_id (never null) touches only columns of the step_inbox index: index-only on PostgreSQL.
     mine = Step.objects.filter(unit_id=unit_id, is_open=True).aggregate(
         todo=Count("unit"),
@@ -93,7 +111,16 @@ def counts(unit_id: int | None, now=None) -> dict[str, int]:
 
 
 def todo_count(user) -> int:
-    """Open steps of the user's unit: the badge on "My work" (one indexed count)."""
+    """Open steps of the user's unit (a personal scope: the user's own): the badge on "My work"."""
     if not user.org_unit_id:
         return 0
-    return Step.objects.filter(unit_id=user.org_unit_id, is_open=True).count()
+    qs = Step.objects.filter(unit_id=user.org_unit_id, is_open=True)
+    assignee_id = personal_id(user)
+    return qs.count() if assignee_id is None else qs.filter(assignee_id=assignee_id).count()
+
+
+def personal_id(user) -> int | None:
+    """The user's id when their scope is personal (mediator/lawyer only), else None."""
+    from unionserve.accounts.scope import scope_of
+
+    return scope_of(user).personal_user_id

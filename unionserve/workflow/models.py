@@ -82,8 +82,16 @@ class Case(models.Model):
 
     @classmethod
     def scope_filter(cls, scope) -> Q:
-        """A case is visible where any unit that takes part in it (owner, handler, filed-to) is in scope."""
-        return Q(Exists(scope.filter(CaseAccess.objects.filter(case=OuterRef("pk")))))
+        """A case is visible where any unit that takes part in it (owner, handler, filed-to) is in scope.
+
+        A personal scope (a user who is only a mediator or lawyer) narrows this further to the cases the
+        user takes part in: assignee of the case or of one of its steps (open or done).
+        """
+        q = Q(Exists(scope.filter(CaseAccess.objects.filter(case=OuterRef("pk")))))
+        uid = getattr(scope, "personal_user_id", None)
+        if uid is not None:
+            q &= Q(assignee_id=uid) | Q(Exists(Step.objects.filter(case=OuterRef("pk"), assignee_id=uid)))
+        return q
 
     @property
     def definition(self):

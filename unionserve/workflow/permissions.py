@@ -44,7 +44,9 @@ def _levels_ok(user, roles: frozenset[str], levels: frozenset[int]) -> bool:
 def my_open_steps(case: Case, user) -> list[Step]:
     if not user.org_unit_id:
         return []
-    return [s for s in case.steps.all() if s.is_open and s.unit_id == user.org_unit_id]
+    personal = scope_of(user).personal_user_id
+    return [s for s in case.steps.all() if s.is_open and s.unit_id == user.org_unit_id
+            and (personal is None or s.assignee_id == personal)]
 
 
 def actions_for(case: Case, user) -> list[ActionSpec]:
@@ -55,6 +57,10 @@ def actions_for(case: Case, user) -> list[ActionSpec]:
     specs: list[ActionSpec] = []
     steps = list(case.steps.all())
     mine = [s for s in steps if s.is_open and s.unit_id == user.org_unit_id]
+    personal = scope_of(user).personal_user_id
+    if personal is not None:
+        # A mediator or lawyer acts only on the steps assigned to them, not on their unit's other work.
+        mine = [s for s in mine if s.assignee_id == personal]
     for step in mine:
         if step.kind == StepKind.REVIEW_RETURN:
             specs.append(ActionSpec(d.OP_RULE_RETURN, _("Rule on the return"), (
@@ -100,7 +106,7 @@ def actions_for(case: Case, user) -> list[ActionSpec]:
                                     "outline-secondary", step))
         specs.append(ActionSpec(d.OP_ASSIGN, _("Assign to a colleague"), (
             d.Field("assignee", _("Colleague (user name)"), "user"),), "outline-secondary", step))
-    dispatched = [s for s in steps if s.is_open and s.kind == StepKind.WORK
+    dispatched = [s for s in steps if s.is_open and s.kind == StepKind.WORK and personal is None
                   and s.dispatcher_unit_id == user.org_unit_id and s.unit_id != user.org_unit_id]
     if dispatched:
         specs.append(ActionSpec(d.OP_REASSIGN, _("Reassign to another unit"), (
@@ -118,7 +124,12 @@ def actions_for(case: Case, user) -> list[ActionSpec]:
             and _levels_ok(user, definition.reopen.roles, definition.reopen.levels) \
             and case.access.filter(unit_id=user.org_unit_id).exclude(kind="filed").exists():
         specs.append(ActionSpec(d.OP_REOPEN, _("Reopen"), (REASON,), "outline-danger"))
-    if case.access.filter(unit_id=user.org_unit_id).exclude(kind="filed").exists() or mine:
+    if personal is not None:
+        # A personal user notes only on cases they take part in.
+        may_note = bool(mine) or case.assignee_id == personal or any(s.assignee_id == personal for s in steps)
+    else:
+        may_note = bool(mine) or case.access.filter(unit_id=user.org_unit_id).exclude(kind="filed").exists()
+    if may_note:
         specs.append(ActionSpec(d.OP_COMMENT, _("Add a note"), (
             d.Field("comment", _("Note"), "textarea"), FILES), "outline-secondary"))
     return specs

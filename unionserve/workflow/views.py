@@ -40,18 +40,21 @@ def inbox_view(request, tab: str = "todo"):
     if tab not in inbox.TABS:
         raise Http404
     unit_id = request.user.org_unit_id
+    # A personal scope (mediator/lawyer only) lists the user's own steps, not the whole unit's.
+    assignee_id = inbox.personal_id(request.user)
     form = InboxFilterForm(request.GET or None, process_choices=registry.choices())
     filters = inbox.InboxFilter(**(form.cleaned_data if form.is_valid() else {}))
     if tab == "filed":
         qs = inbox.apply_filter(inbox.filed_cases(unit_id), filters, cases=True).select_related("current_unit")
     else:
-        qs = inbox.apply_filter(inbox.steps_for(unit_id, tab), filters).select_related(
+        qs = inbox.apply_filter(inbox.steps_for(unit_id, tab, assignee_id=assignee_id), filters).select_related(
             "case", "unit", "dispatcher_unit")
         qs = qs.order_by("-completed_at") if tab == "done" else qs.order_by("due_at", "id")
     # Every row is already restricted to the user's own unit; scope narrows it again for safety.
     qs = scope_of(request.user).filter(qs) if tab == "filed" else qs
     paginator = Paginator(qs, PAGE)
-    if tab == "filed" and not any(getattr(filters, f.name) for f in dataclasses.fields(filters)):
+    unfiltered = not any(getattr(filters, f.name) for f in dataclasses.fields(filters))
+    if tab == "filed" and assignee_id is None and unfiltered:
         # Counting through the join to cases reads every filing ever made; the access rows alone suffice.
         paginator.count = inbox.filed_count(unit_id)
     page = paginator.get_page(request.GET.get("page"))
@@ -59,7 +62,7 @@ def inbox_view(request, tab: str = "todo"):
     query.pop("page", None)
     return render(request, "workflow/inbox.html", {
         "tab": tab, "page": page, "form": form, "query": query.urlencode(),
-        "counts": inbox.counts(unit_id), "processes": registry.all(),
+        "counts": inbox.counts(unit_id, assignee_id=assignee_id), "processes": registry.all(),
         "openable": [p for p in registry.all() if _may_open(request.user, p)],
     })
 
@@ -189,4 +192,5 @@ def process_help(request, code: str):
 @require_GET
 def counts_fragment(request):
     """The inbox badge in the navigation (htmx)."""
-    return render(request, "workflow/_counts.html", {"counts": inbox.counts(request.user.org_unit_id)})
+    return render(request, "workflow/_counts.html", {
+        "counts": inbox.counts(request.user.org_unit_id, assignee_id=inbox.personal_id(request.user))})
