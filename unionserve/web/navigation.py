@@ -32,6 +32,7 @@ NAVIGATION: list[NavEntry] = [
     NavEntry(_("Working-day calendar"), "workcalendar:index", "calendar3"),
     NavEntry(_("Audit log"), "audit:list", "journal-check", roles.VIEW_AUDIT),
     NavEntry(_("Outbox"), "notifications:outbox", "send", roles.VIEW_OUTBOX),
+    NavEntry(_("Document templates"), "documents:templates", "file-earmark-text", roles.MANAGE_DOC_TEMPLATES),
     NavEntry(_("Processes"), "workflow:processes", "diagram-2"),
     NavEntry(_("API"), "api-1.0.0:openapi-view", "braces"),
 ]
