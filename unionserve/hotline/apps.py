@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class HotlineConfig(AppConfig):
     name = "unionserve.hotline"
     verbose_name = _("12351 worker service platform")
+
+    def ready(self) -> None:
+        from unionserve.members.sections import register_section
+
+        from . import receivers  # noqa: F401 - connects the signal receivers
+        from .sections import requests_for_member
+
+        register_section(_("12351 requests"), "hotline/_member_section.html", requests_for_member)

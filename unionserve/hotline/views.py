@@ -1,0 +1,395 @@
+"""Pages of the 12351 platform: the agent workbench, window intake, requests, categories, the member portal.
+
+Thin: read through the scope, validate, call `services` (intake) or the engine (`workflow.actions`), render.
+Acting on a request after intake happens on the engine's case page (the same buttons for every process).
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required, permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from unionserve.accounts import roles
+from unionserve.accounts.scope import scope_exempt, scope_of, scoped_view
+from unionserve.audit.log import record
+from unionserve.audit.models import AuditAction
+from unionserve.members.models import Member
+from unionserve.members.search import MemberFilter, QueryKind, classify, search_members
+from unionserve.workflow.models import Step, StepKind
+
+from . import ratelimit, services
+from .forms import CategoryForm, FollowForm, IntakeForm, PortalForm, RateForm
+from .models import Category, Channel, HotlineRequest, Kind, Satisfaction, SatisfactionSource
+from .process import PROCESSES
+
+LOOKUP_LIMIT = 8
+PAGE = 50
+#: Portal limits per client address: submissions per hour, follow-up look-ups per 10 minutes.
+PORTAL_SUBMISSIONS_PER_HOUR = 10
+PORTAL_LOOKUPS_PER_10_MIN = 30
+FOLLOW_SESSION_KEY = "hotline_followed"
+
+
+def _may_intake(user) -> bool:
+    return user.has_perm(roles.HANDLE_HOTLINE) or user.has_perm(roles.INTAKE_REQUESTS)
+
+
+def _require_intake(request: HttpRequest) -> None:
+    if not _may_intake(request.user):
+        raise PermissionDenied(_("Your roles do not include taking 12351 requests."))
+
+
+def knowledge_url() -> str | None:
+    """The knowledge base's suggestion endpoint, or None while that app has not provided it."""
+    try:
+        return reverse("knowledge:suggest")
+    except NoReverseMatch:
+        return None
+
+
+# --- intake: the workbench (phone) and the service window ---------------------------------------------
+
+
+def _queues(user) -> dict:
+    """Open work of the user's unit in the 12351 processes: callbacks due, and requests to answer/dispatch."""
+    steps = list(Step.objects.filter(is_open=True, unit_id=user.org_unit_id, process__in=PROCESSES,
+                                     kind=StepKind.WORK)
+                 .select_related("case", "case__hotline_request").order_by("due_at", "id")[:100])
+    end_of_today = timezone.localtime().replace(hour=23, minute=59, second=59)
+    callbacks = [s for s in steps if s.state == "callback"]
+    waiting = [s for s in steps if s.state in ("answering", "intake")]
+    return {"callbacks": callbacks, "waiting": waiting, "end_of_today": end_of_today,
+            "callbacks_due_today": sum(1 for s in callbacks if s.due_at and s.due_at <= end_of_today)}
+
+
+def _intake_page(request: HttpRequest, channel: str) -> HttpResponse:
+    user = request.user
+    departments = list(services.departments())
+    form = IntakeForm(request.POST or None, departments=departments)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        member = None
+        if data.get("member"):
+            member = Member.objects.filter(pk=data["member"]).first()
+        action = data["action"]
+        intake = services.Intake(
+            kind=data["kind"], category=data["category"], description=data["description"],
+            caller_name=data["caller_name"], caller_phone=data["caller_phone"],
+            caller_id_number=data["caller_id_number"], member=member, channel=channel,
+            answer=data["answer"] if action == "answer" else "",
+            refer_to=[data["refer_to"]] if action == "refer" else [],
+            units=_codes(data["units"]) if action == "dispatch" else [],
+            filed_units=_codes(data["filed_units"]) if action == "dispatch" else [])
+        try:
+            taken = services.take_request(intake, actor=user)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Request %(number)s registered (%(state)s). Tracking code for the caller: "
+                                        "%(code)s.") % {"number": taken.case.number,
+                                                        "state": taken.case.state_label(),
+                                                        "code": taken.tracking_code})
+            return redirect(request.path)
+    context = {"form": form, "channel": channel, "knowledge_url": knowledge_url(),
+               "is_workbench": channel == Channel.PHONE, **_queues(user),
+               "recent": services.visible_requests(user).filter(received_by=user)
+               .select_related("case", "category").order_by("-received_at")[:10]}
+    return render(request, "hotline/workbench.html", context, status=400 if form.errors else 200)
+
+
+def _codes(text: str) -> list[str]:
+    return [c.strip() for c in (text or "").replace("，", ",").split(",") if c.strip()]
+
+
+@scoped_view
+@permission_required(roles.HANDLE_HOTLINE, raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def workbench(request: HttpRequest) -> HttpResponse:
+    """The agent's one screen: caller, member, history, knowledge, a new request, today's callbacks."""
+    return _intake_page(request, Channel.PHONE)
+
+
+@scoped_view
+@permission_required(roles.INTAKE_REQUESTS, raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def window(request: HttpRequest) -> HttpResponse:
+    """A service window registers a worker's request (the same form; channel 'window')."""
+    return _intake_page(request, Channel.WINDOW)
+
+
+@scoped_view
+@require_GET
+def lookup(request: HttpRequest) -> HttpResponse:
+    """Members matching what was typed (phone, ID number, card number, name), masked; htmx fragment."""
+    _require_intake(request)
+    text = (request.GET.get("member_q") or "").strip() or (request.GET.get("caller_phone") or "").strip()
+    kind, _value = classify(text)
+    result = None
+    if kind is not QueryKind.EMPTY and (kind is not QueryKind.NAME or len(text) >= 2):
+        result = search_members(request.user, MemberFilter(q=text), limit=LOOKUP_LIMIT)
+    return render(request, "hotline/_lookup.html", {"result": result, "text": text,
+                                                    "can_view": request.user.has_perm(roles.VIEW_MEMBERS)})
+
+
+@scoped_view
+@require_GET
+def caller_history(request: HttpRequest) -> HttpResponse:
+    """Earlier requests of the caller (by phone, or by the chosen member), in the user's scope; htmx fragment."""
+    _require_intake(request)
+    phone = ""
+    try:
+        raw = request.GET.get("caller_phone", "")
+        phone = services.normalize_phone(raw) if raw.strip() else ""
+    except ValidationError:
+        phone = ""
+    member = None
+    member_id = request.GET.get("member", "")
+    if member_id.isdigit():
+        member = scope_of(request.user).filter(Member.objects.all()).filter(pk=int(member_id)).first()
+    rows = []
+    if phone or member is not None:
+        from django.db.models import Q
+
+        from unionserve.members import crypto
+
+        q = Q(pk__in=[])
+        if phone:
+            q |= Q(caller_phone_hash=crypto.lookup_hash(phone))
+        if member is not None:
+            q |= Q(member=member)
+        rows = list(services.visible_requests(request.user).filter(q).select_related("case", "category")
+                    .order_by("-received_at")[:10])
+    return render(request, "hotline/_history.html", {"rows": rows, "asked": bool(phone or member)})
+
+
+@scoped_view
+@require_GET
+def routing(request: HttpRequest) -> HttpResponse:
+    """Suggested dispatch units and filing copies for the chosen category and member; htmx fragment."""
+    _require_intake(request)
+    category = None
+    if request.GET.get("category", "").isdigit():
+        category = Category.objects.filter(pk=int(request.GET["category"])).select_related(
+            "default_unit", "parent__default_unit").first()
+    member = None
+    if request.GET.get("member", "").isdigit():
+        member = Member.objects.filter(pk=int(request.GET["member"])).select_related(
+            "grassroots__region_parent__region_parent", "grassroots__industry_parent__industry_parent").first()
+    suggestion = services.suggest_routing(category, member, request.user)
+    return render(request, "hotline/_routing.html", {
+        "units": ",".join(u.code for u in suggestion.units), "filed": ",".join(u.code for u in suggestion.filed),
+        "suggestion": suggestion})
+
+
+# --- requests ---------------------------------------------------------------------------------------
+
+
+@scoped_view
+@require_GET
+def request_list(request: HttpRequest) -> HttpResponse:
+    """Requests in the user's scope, newest first; filters: kind, open/closed, case number or tracking code."""
+    _require_intake(request)
+    qs = services.visible_requests(request.user).select_related("case", "category", "case__current_unit")
+    kind = request.GET.get("kind", "")
+    if kind in Kind.values:
+        qs = qs.filter(kind=kind)
+    status = request.GET.get("status", "")
+    if status == "open":
+        qs = qs.filter(case__closed_at__isnull=True)
+    elif status == "closed":
+        qs = qs.filter(case__closed_at__isnull=False)
+    text = "".join(request.GET.get("q", "").split()).upper()
+    if text:
+        qs = qs.filter(tracking_code=text) if len(text) == services.CODE_LENGTH and text.isalnum() \
+            and not text.startswith(("ZX", "SW")) else qs.filter(case__number__startswith=text)
+    page = Paginator(qs.order_by("-received_at"), PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "hotline/requests.html", {"page": page, "kind": kind, "status": status,
+                                                     "q": request.GET.get("q", ""), "kinds": Kind.choices,
+                                                     "query": query.urlencode()})
+
+
+@scoped_view
+@require_GET
+def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One request: caller (masked), what was asked, answer or feedback, callback and satisfaction."""
+    _require_intake(request)
+    item = scope_of(request.user).get_object_or_404(
+        HotlineRequest.objects.select_related("case", "category", "member", "received_unit", "answered_unit",
+                                              "case__current_unit"), pk=pk)
+    return render(request, "hotline/request.html", {"item": item,
+                                                    "can_view_member": request.user.has_perm(roles.VIEW_MEMBERS)})
+
+
+# --- categories --------------------------------------------------------------------------------------
+
+
+@scope_exempt(reason="request categories are city-wide reference data")
+@permission_required(roles.MANAGE_CATEGORIES, raise_exception=True)
+@require_GET
+def categories(request: HttpRequest) -> HttpResponse:
+    rows = list(Category.objects.select_related("default_unit").order_by("sort_order", "code"))
+    tops = [c for c in rows if c.parent_id is None]
+    children: dict[int, list] = {}
+    for c in rows:
+        if c.parent_id:
+            children.setdefault(c.parent_id, []).append(c)
+    tree = [(c, children.get(c.pk, [])) for c in tops]
+    return render(request, "hotline/categories.html", {"tree": tree})
+
+
+@scope_exempt(reason="request categories are city-wide reference data")
+@permission_required(roles.MANAGE_CATEGORIES, raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def category_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """Add or change a category; a version check keeps two editors from overwriting each other."""
+    instance = get_object_or_404(Category, pk=pk) if pk else Category()
+    before = {"code": instance.code, "name": instance.name, "active": instance.active,
+              "parent": instance.parent_id, "default_unit": instance.default_unit_id,
+              "default_level": instance.default_level} if pk else {}
+    form = CategoryForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            category = form.save(commit=False)
+            category.default_unit = form.cleaned_data["default_unit_code"]
+            category.updated_at = timezone.now()
+            if pk:
+                sent = form.cleaned_data.get("version") or 0
+                updated = Category.objects.filter(pk=pk, version=sent).update(
+                    parent=category.parent, code=category.code, name=category.name,
+                    sort_order=category.sort_order, active=category.active, default_unit=category.default_unit,
+                    default_level=category.default_level, updated_at=category.updated_at, version=sent + 1)
+                if not updated:
+                    messages.error(request, _("Someone else changed this category meanwhile. Reload and try "
+                                              "again."))
+                    return redirect("hotline:category_edit", pk)
+            else:
+                category.save()
+            after = {"code": category.code, "name": category.name, "active": category.active,
+                     "parent": category.parent_id, "default_unit": category.default_unit_id,
+                     "default_level": category.default_level}
+            record(AuditAction.CATEGORY_CHANGED, request=request, obj=category, unit=request.user.org_unit,
+                   detail={"before": before, "after": after})
+        messages.success(request, _("Category %(name)s saved.") % {"name": category.name})
+        return redirect("hotline:categories")
+    return render(request, "hotline/category_edit.html", {"form": form, "category": instance if pk else None},
+                  status=400 if form.errors else 200)
+
+
+# --- the member portal (public) ------------------------------------------------------------------------
+
+
+def _portal_context(request: HttpRequest, **extra) -> dict:
+    return {"portal": True, **extra}
+
+
+@scope_exempt(reason="public member portal: a worker submits a request; reads nothing scoped")
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def portal(request: HttpRequest) -> HttpResponse:
+    """Submit a request without logging in; the answer is a tracking code."""
+    form = PortalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if data.get("website"):
+            # A robot filled the hidden field: answer as if accepted, store nothing.
+            return render(request, "hotline/portal_done.html", _portal_context(request, code=None))
+        if not ratelimit.hit(request, "submit", PORTAL_SUBMISSIONS_PER_HOUR, 3600):
+            form.add_error(None, _("Too many requests from this connection; please call 12351 or try again in "
+                                   "an hour."))
+        else:
+            try:
+                taken = services.take_request(services.Intake(
+                    kind=Kind.CONSULTATION, category=data["category"], description=data["description"],
+                    caller_name=data["name"], caller_phone=data["phone"], caller_id_number=data["id_number"],
+                    channel=Channel.WEB), actor=services.portal_actor())
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                request.session.setdefault(FOLLOW_SESSION_KEY, [])
+                request.session[FOLLOW_SESSION_KEY] = [*request.session[FOLLOW_SESSION_KEY][-9:], taken.pk]
+                return render(request, "hotline/portal_done.html", _portal_context(request, code=taken.tracking_code))
+    return render(request, "hotline/portal.html", _portal_context(request, form=form),
+                  status=400 if form.errors else 200)
+
+
+def _followed(request: HttpRequest, code: str) -> HotlineRequest:
+    """The request of a tracking code this browser proved (code + phone) in this session; else 404."""
+    item = HotlineRequest.objects.select_related("case", "category").filter(tracking_code=code.upper()).first()
+    if item is None or item.pk not in request.session.get(FOLLOW_SESSION_KEY, []):
+        raise Http404
+    return item
+
+
+@scope_exempt(reason="public member portal: a request is shown only to who gives its tracking code and phone")
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def portal_follow(request: HttpRequest) -> HttpResponse:
+    """Follow a request by tracking code and phone; any mismatch gets the same 'not found' answer."""
+    form = FollowForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if not ratelimit.hit(request, "follow", PORTAL_LOOKUPS_PER_10_MIN, 600):
+            form.add_error(None, _("Too many look-ups from this connection; try again in a few minutes."))
+        else:
+            item = services.follow(form.cleaned_data["tracking_code"], form.cleaned_data["phone"])
+            if item is None:
+                form.add_error(None, _("No request matches this tracking code and phone number. Check both and "
+                                       "try again."))
+            else:
+                followed = [pk for pk in request.session.get(FOLLOW_SESSION_KEY, []) if pk != item.pk]
+                request.session[FOLLOW_SESSION_KEY] = [*followed[-9:], item.pk]
+                return redirect("hotline:portal_status", item.tracking_code)
+    return render(request, "hotline/portal_follow.html", _portal_context(request, form=form),
+                  status=400 if form.errors else 200)
+
+
+def _can_rate(item: HotlineRequest) -> bool:
+    answered = item.case.is_closed or bool(item.answer) or bool(item.feedback)
+    return answered and not item.satisfaction
+
+
+@scope_exempt(reason="public member portal: only a request proved by tracking code and phone in this session")
+@login_not_required
+@require_GET
+def portal_status(request: HttpRequest, code: str) -> HttpResponse:
+    item = _followed(request, code)
+    return render(request, "hotline/portal_status.html", _portal_context(
+        request, item=item, can_rate=_can_rate(item), rate_form=RateForm()))
+
+
+@scope_exempt(reason="public member portal: only a request proved by tracking code and phone in this session")
+@login_not_required
+@require_POST
+def portal_rate(request: HttpRequest, code: str) -> HttpResponse:
+    """The caller rates the answer once (when the platform's callback has not already recorded it)."""
+    item = _followed(request, code)
+    form = RateForm(request.POST)
+    if not _can_rate(item):
+        messages.info(request, _("This request cannot be rated now."))
+        return redirect("hotline:portal_status", item.tracking_code)
+    if not form.is_valid():
+        return render(request, "hotline/portal_status.html", _portal_context(
+            request, item=item, can_rate=True, rate_form=form), status=400)
+    now = timezone.now()
+    reason = form.cleaned_data["reason"].strip() if form.cleaned_data["satisfaction"] == Satisfaction.UNSATISFIED \
+        else ""
+    # Only the first rating counts: the filter makes a double submit a no-op.
+    HotlineRequest.objects.filter(pk=item.pk, satisfaction="").update(
+        satisfaction=form.cleaned_data["satisfaction"], satisfaction_reason=reason,
+        satisfaction_source=SatisfactionSource.PORTAL, rated_at=now)
+    messages.success(request, _("Thank you for your rating."))
+    return redirect("hotline:portal_status", item.tracking_code)
+
+
+__all__ = ["workbench", "window", "lookup", "caller_history", "routing", "request_list", "request_detail",
+           "categories", "category_edit", "portal", "portal_follow", "portal_status", "portal_rate"]
