@@ -1,0 +1,362 @@
+"""Every change to legal-aid data: intake, the eligibility screen, assignment, and the process effects.
+
+State changes of a case go through the engine (`workflow.actions.perform`); the functions here add what
+only legal aid knows, inside the same transaction, and write the audit log.
+"""
+
+from __future__ import annotations
+
+import logging
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from unionserve.audit.log import record
+from unionserve.audit.models import AuditAction
+from unionserve.members.validators import InvalidValue, validate_mobile, validate_uscc
+from unionserve.workflow import actions as engine
+from unionserve.workflow.errors import ActionRefused, StaleCase
+from unionserve.workflow.models import Case, StepStatus
+
+from . import rules
+from .models import Contract, EligibilityResult, LegalAidCase, Lawyer, Outcome, Path, Result
+
+log = logging.getLogger(__name__)
+
+#: The process for an application received at each platform level (seed 000 §四.6: 下派 / 上报).
+PROCESS_FOR_LEVEL = {1: "legalaid", 3: "legalaid_up"}
+
+
+# --- intake ---------------------------------------------------------------------------------------
+
+
+def _clean_intake(data: dict) -> dict:
+    """Validate what the opening asks for; raise ActionRefused saying what to fix."""
+    out = dict(data)
+    for key in ("applicant_name", "employer_name", "matter"):
+        out[key] = str(out.get(key) or "").strip()
+    uscc = str(out.get("employer_uscc") or "").strip()
+    phone = str(out.get("applicant_phone") or "").strip()
+    try:
+        out["employer_uscc"] = validate_uscc(uscc) if uscc else ""
+        out["applicant_phone"] = validate_mobile(phone) if phone else ""
+    except InvalidValue as exc:
+        raise ActionRefused(str(exc)) from exc
+    amount = out.get("amount_claimed")
+    if amount not in (None, ""):
+        try:
+            out["amount_claimed"] = Decimal(str(amount)).quantize(Decimal("0.01"))
+        except InvalidOperation:
+            raise ActionRefused(_("The amount claimed must be a number of yuan, e.g. 12000.50.")) from None
+        if out["amount_claimed"] < 0:
+            raise ActionRefused(_("The amount claimed cannot be negative."))
+    else:
+        out["amount_claimed"] = None
+    return out
+
+
+def _create_aid(case: Case, data: dict, actor, path: str) -> LegalAidCase:
+    from unionserve.members import crypto
+    from unionserve.members.actions import member_for_receipt
+    from unionserve.members.validators import parse_id_number
+
+    data = _clean_intake(data)
+    id_number = str(data.get("id_number") or "").strip()
+    id_hash = id_masked = ""
+    member = None
+    if id_number:
+        try:
+            parse_id_number(id_number)
+        except InvalidValue as exc:
+            raise ActionRefused(str(exc)) from exc
+        id_hash = crypto.lookup_hash(id_number)
+        id_masked = id_number[:4] + "*" * 10 + id_number[-4:]
+        member = member_for_receipt(id_number, data["applicant_name"])
+    phone = data["applicant_phone"]
+    aid = LegalAidCase.objects.create(
+        case=case, path=path, applicant_name=data["applicant_name"], applicant_id_hash=id_hash,
+        applicant_id_masked=id_masked, member=member,
+        applicant_phone_encrypted=crypto.encrypt(phone) if phone else "",
+        applicant_phone_masked=(phone[:3] + "****" + phone[-4:]) if phone else "",
+        employer_name=data["employer_name"], employer_uscc=data["employer_uscc"],
+        dispute_type=data["dispute_type"], matter=data["matter"], amount_claimed=data["amount_claimed"],
+        applied_on=data.get("applied_on") or timezone.localdate(),
+    )
+    EligibilityResult.objects.bulk_create(
+        [EligibilityResult(aid=aid, criterion=c.code, updated_by=actor) for c in rules.CRITERIA])
+    if member is not None and not case.subject_name:
+        Case.objects.filter(pk=case.pk).update(subject_name=data["applicant_name"])
+    return aid
+
+
+def create_aid_down(case: Case, data: dict, actor) -> None:
+    """Opening effect of the down process (application at level 1)."""
+    _create_aid(case, data, actor, Path.DOWN)
+
+
+def create_aid_up(case: Case, data: dict, actor) -> None:
+    """Opening effect of the up process (application received at a station)."""
+    _create_aid(case, data, actor, Path.UP)
+
+
+@transaction.atomic
+def intake(*, actor, data: dict, channel: str = "window", files=None) -> Case:
+    """Register an application at the actor's unit: level 1 opens the down process, a station the up one."""
+    unit = actor.org_unit
+    process = PROCESS_FOR_LEVEL.get(getattr(unit, "level", None))
+    if process is None:
+        raise ActionRefused(_("Legal-aid applications are received at the city center (level 1) or at a "
+                              "station (level 3)."))
+    cleaned = _clean_intake(data)
+    title = _("Legal aid: %(name)s v. %(employer)s") % {"name": cleaned["applicant_name"],
+                                                         "employer": cleaned["employer_name"]}
+    return engine.open_case(process, actor=actor, title=title, channel=channel,
+                            subject_name=cleaned["applicant_name"], data=cleaned, files=files,
+                            comment=str(data.get("comment") or ""))
+
+
+# --- eligibility screen ---------------------------------------------------------------------------
+
+REVIEW_STATES = ("review_l1", "review_l2")
+
+
+def may_screen(case: Case, user) -> bool:
+    """The user's unit holds the open review step (the one that decides) and the user may decide."""
+    from unionserve.workflow.permissions import actions_for
+
+    if case.state not in REVIEW_STATES:
+        return False
+    return any(s.code in ("accept", "refuse") for s in actions_for(case, user))
+
+
+def _bump(aid: LegalAidCase, version: int | None) -> LegalAidCase:
+    if version is None:
+        version = aid.version
+    if not LegalAidCase.objects.filter(pk=aid.pk, version=version).update(version=F("version") + 1):
+        raise StaleCase()
+    aid.refresh_from_db()
+    return aid
+
+
+@transaction.atomic
+def save_screen(aid: LegalAidCase, *, actor, results: dict[str, tuple[str, str]], override_outcome: str = "",
+                override_reason: str = "", version: int | None = None, request=None) -> LegalAidCase:
+    """Record each criterion's result and note, and an override of the outcome (which needs a reason)."""
+    if not may_screen(aid.case, actor):
+        raise ActionRefused(_("Only the unit that decides on the application may screen it, while it is "
+                              "under review."))
+    override_reason = (override_reason or "").strip()
+    if override_outcome and override_outcome not in (Outcome.ELIGIBLE, Outcome.NOT_ELIGIBLE):
+        raise ActionRefused(_("An override sets the outcome to eligible or not eligible."))
+    if override_outcome and not override_reason:
+        raise ActionRefused(_("Write the reason for overriding the eligibility outcome."))
+    for code, (result, _note) in results.items():
+        if code not in rules.CRITERIA_BY_CODE or result not in Result.values:
+            raise ActionRefused(_("Unknown criterion or result: %(code)s.") % {"code": code})
+    aid = _bump(aid, version)
+    now = timezone.now()
+    existing = {r.criterion: r for r in aid.criteria.all()}
+    for code, (result, note) in results.items():
+        row = existing.get(code) or EligibilityResult(aid=aid, criterion=code)
+        if row.pk is None or row.result != result or row.note != (note or "").strip():
+            row.result, row.note, row.updated_by, row.updated_at = result, (note or "").strip()[:300], actor, now
+            row.save()
+    computed = rules.computed_outcome(rules.results_of(aid))
+    changed = (override_outcome or "") != aid.override_outcome or (
+        override_outcome and override_reason != aid.override_reason)
+    if changed:
+        aid.override_outcome = override_outcome or ""
+        aid.override_reason = override_reason if override_outcome else ""
+        aid.override_by = actor if override_outcome else None
+        aid.override_at = now if override_outcome else None
+        aid.save(update_fields=["override_outcome", "override_reason", "override_by", "override_at"])
+        record(AuditAction.ELIGIBILITY_OVERRIDDEN, actor=actor, request=request, obj=aid,
+               unit=aid.case.owner_unit,
+               detail={"case": aid.case.number, "computed": computed, "override": override_outcome or None,
+                       "reason": override_reason})
+    return aid
+
+
+def guard_eligible(case: Case, data: dict) -> str | None:
+    """Acceptance needs a screen whose outcome (or override) is eligible."""
+    outcome = rules.outcome_of(case.legal_aid)
+    if outcome != Outcome.ELIGIBLE:
+        return _("The eligibility screen does not say eligible: record every criterion as met, or override "
+                 "the outcome with a reason, before accepting.")
+    return None
+
+
+def guard_not_eligible(case: Case, data: dict) -> str | None:
+    """A refusal needs a screen whose outcome (or override) is not eligible, and the reasons."""
+    if rules.outcome_of(case.legal_aid) != Outcome.NOT_ELIGIBLE:
+        return _("The eligibility screen does not say not eligible: record the criterion that is not met, or "
+                 "override the outcome with a reason, before refusing.")
+    if not _reasons(data.get("refusal_reasons")):
+        return _("Give at least one reason for the refusal.")
+    return None
+
+
+def _reasons(text) -> list[str]:
+    return [line.strip(" -·•\t") for line in str(text or "").splitlines() if line.strip(" -·•\t")]
+
+
+# --- documents ----------------------------------------------------------------------------------
+
+
+def _applicant(aid: LegalAidCase) -> dict:
+    detail = f"身份证号 {aid.applicant_id_masked}" if aid.applicant_id_masked else ""
+    return {"name": aid.applicant_name, "detail": detail}
+
+
+def make_document(code: str, case: Case, context: dict, actor):
+    """Generate a PDF through the documents app; a failure is logged and does not undo the decision
+    (the panel offers to make it again)."""
+    try:
+        from unionserve.documents.generate import generate
+
+        with transaction.atomic():
+            return generate(code, case=case, context=context, user=actor)
+    except Exception:  # noqa: BLE001 - the decision stands; the document can be made again
+        log.exception("legal aid: document %s for %s could not be generated", code, case.number)
+        return None
+
+
+def acceptance_context(aid: LegalAidCase) -> dict:
+    return {
+        "kind": "legal_aid", "kind_label": "法律援助", "applicants": [_applicant(aid)],
+        "employer": {"name": aid.employer_name, "detail": ""}, "matter": aid.matter,
+        "applied_on": f"{aid.applied_on:%Y年%m月%d日}".replace("年0", "年").replace("月0", "月"),
+        "accepted_on": f"{timezone.localdate(aid.accepted_at or timezone.now()):%Y年%m月%d日}",
+        "handling_unit": "", "next_steps": "本机构将指派签约律师事务所承办，承办律师将与你联系。",
+    }
+
+
+def refusal_context(aid: LegalAidCase) -> dict:
+    return {
+        "applicant": _applicant(aid), "applied_on": f"{aid.applied_on:%Y年%m月%d日}",
+        "matter": aid.get_dispute_type_display(), "reasons": _reasons(aid.refusal_reasons),
+        "deciding_unit": aid.decided_unit.name if aid.decided_unit_id else "",
+    }
+
+
+def on_accept(case: Case, data: dict, actor) -> None:
+    aid = case.legal_aid
+    aid.accepted_at = timezone.now()
+    aid.decided_unit = actor.org_unit
+    aid.save(update_fields=["accepted_at", "decided_unit"])
+    make_document("acceptance_notice", case, acceptance_context(aid), actor)
+
+
+def on_refuse(case: Case, data: dict, actor) -> None:
+    aid = case.legal_aid
+    aid.refused_at = timezone.now()
+    aid.refusal_reasons = "\n".join(_reasons(data.get("refusal_reasons")))
+    aid.decided_unit = actor.org_unit
+    aid.save(update_fields=["refused_at", "refusal_reasons", "decided_unit"])
+    make_document("legal_aid_refusal", case, refusal_context(aid), actor)
+
+
+# --- assignment -----------------------------------------------------------------------------------
+
+
+def _assignment(case: Case, data: dict, unit) -> tuple[Contract, Lawyer | None, list[rules.Flag]]:
+    aid = case.legal_aid
+    raw = str(data.get("contract") or "").strip()
+    contract = rules.contracts_serving(unit).filter(pk=int(raw)).first() if raw.isdigit() else None
+    if contract is None:
+        raise ActionRefused(_("Choose a firm with a current contract serving your unit (use the assignment "
+                              "page)."))
+    open_cases = rules.workload_by_contract([contract.pk]).get(contract.pk, 0)
+    if not rules.has_capacity(contract, open_cases):
+        raise ActionRefused(_("%(firm)s is at its contracted capacity (%(n)s concurrent cases). Choose another "
+                              "firm.") % {"firm": contract.firm.name, "n": contract.capacity})
+    lawyer = None
+    lawyer_id = str(data.get("lawyer") or "").strip()
+    if lawyer_id:
+        lawyer = Lawyer.objects.filter(pk=lawyer_id if lawyer_id.isdigit() else 0, firm=contract.firm,
+                                       active=True).select_related("user").first()
+        if lawyer is None:
+            raise ActionRefused(_("The lawyer must be an active lawyer of the chosen firm."))
+    flags = rules.conflicts(contract.firm, aid)
+    if flags and not str(data.get("conflict_reason") or "").strip():
+        raise ActionRefused(_("The conflict check flagged this firm: %(flags)s Give the reason to assign it "
+                              "anyway, or choose another firm.") % {"flags": " ".join(str(f.message) for f in flags)})
+    return contract, lawyer, flags
+
+
+def guard_assignment(case: Case, data: dict) -> str | None:
+    if not str(data.get("contract") or "").strip():
+        return _("Assign the firm on the legal-aid assignment page: it shows capacity and conflict flags.")
+    return None
+
+
+def on_assign(case: Case, data: dict, actor) -> None:
+    contract, lawyer, flags = _assignment(case, data, actor.org_unit)
+    aid = case.legal_aid
+    aid.firm, aid.contract, aid.lawyer = contract.firm, contract, lawyer
+    aid.assigned_at = timezone.now()
+    aid.conflict_flags = [f.as_dict() for f in flags]
+    aid.conflict_reason = str(data.get("conflict_reason") or "").strip() if flags else ""
+    aid.save(update_fields=["firm", "contract", "lawyer", "assigned_at", "conflict_flags", "conflict_reason"])
+
+
+@transaction.atomic
+def assign(case: Case, *, actor, contract: int, lawyer: int | None = None, conflict_reason: str = "",
+           comment: str = "", version: int | None = None) -> Case:
+    """Assign a contracted firm (and lawyer): the lawyer's login becomes the assignee of the new step."""
+    case = engine.perform(case, "assign_firm", actor=actor, version=version, data={
+        "contract": str(contract), "lawyer": str(lawyer or ""), "conflict_reason": conflict_reason,
+        "comment": comment})
+    aid = LegalAidCase.objects.select_related("lawyer__user").get(case=case)
+    user = aid.lawyer.user if aid.lawyer_id else None
+    step = case.steps.filter(is_open=True, state="representing").first()
+    if user is not None and user.is_active and step is not None and user.org_unit_id == step.unit_id:
+        step.assignee = user
+        step.save(update_fields=["assignee"])
+        Case.objects.filter(pk=case.pk).update(assignee=user)
+        case.assignee = user
+    return case
+
+
+def lawyer_may_log_in_here(lawyer: Lawyer, unit) -> bool:
+    """Whether the lawyer's cases at `unit` reach their own inbox (a login at that unit)."""
+    return bool(lawyer.user_id and lawyer.user.is_active and lawyer.user.org_unit_id == unit.pk)
+
+
+# --- the case file and archive --------------------------------------------------------------------
+
+
+def guard_report(case: Case, data: dict) -> str | None:
+    amount = str(data.get("amount_recovered") or "").strip()
+    if amount:
+        try:
+            if Decimal(amount) < 0:
+                return _("The amount recovered cannot be negative.")
+        except InvalidOperation:
+            return _("The amount recovered must be a number of yuan, e.g. 12000.50.")
+    return None
+
+
+def on_report(case: Case, data: dict, actor) -> None:
+    aid = case.legal_aid
+    amount = str(data.get("amount_recovered") or "").strip()
+    aid.result = data["result"]
+    aid.result_summary = str(data.get("result_summary") or "").strip()
+    aid.amount_recovered = Decimal(amount).quantize(Decimal("0.01")) if amount else None
+    aid.reported_at = timezone.now()
+    aid.save(update_fields=["result", "result_summary", "amount_recovered", "reported_at"])
+
+
+def on_archive(case: Case, data: dict, actor) -> None:
+    LegalAidCase.objects.filter(case=case).update(archived_at=timezone.now())
+
+
+def representing_steps_of(user):
+    """Open steps assigned to the user in which a lawyer acts (their to-do list)."""
+    from unionserve.workflow.models import Step
+
+    return Step.objects.filter(assignee=user, is_open=True, state="representing",
+                               status__in=(StepStatus.OPEN, StepStatus.PENDING_SIGN))
