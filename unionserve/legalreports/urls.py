@@ -1,7 +1,12 @@
 """Pages of mediation and legal-aid statistics."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "legalreports"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("export.xlsx", views.export, name="export"),
+]

@@ -27,6 +27,8 @@ NAVIGATION: list[NavEntry] = [
     NavEntry(_("Employers"), "members:employers", "building", roles.VIEW_MEMBERS),
     NavEntry(_("Imports"), "members:imports", "upload", roles.MANAGE_MEMBERS),
     NavEntry(_("Data quality"), "dataquality:rates", "clipboard-data", roles.VIEW_QUALITY),
+    NavEntry(_("Partner referrals"), "linkage:referrals", "arrow-left-right", roles.REFER_CASES),
+    NavEntry(_("Legal statistics"), "legalreports:index", "bar-chart-line", roles.VIEW_LEGAL_STATS),
     NavEntry(_("Organization"), "orgs:browse", "diagram-3", roles.VIEW_UNITS),
     NavEntry(_("Users"), "accounts:user_list", "people", roles.VIEW_USERS),
     NavEntry(_("Working-day calendar"), "workcalendar:index", "calendar3"),

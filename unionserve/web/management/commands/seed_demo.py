@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 
 from unionserve.accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_demo_accounts
 from unionserve.dataquality.actions import recompute_snapshots
+from unionserve.linkage.demo import seed_demo_partners, seed_demo_referrals
 from unionserve.members.demo import seed_demo_members
 from unionserve.orgs.models import OrgUnit
 from unionserve.orgs.seed import seed_beijing
@@ -22,6 +23,9 @@ class Command(BaseCommand):
         members = seed_demo_members()
         # Today's data-quality rates, so the rates page has figures before the first nightly run.
         recompute_snapshots(remind=False)
+        partners = seed_demo_partners()
+        referrals = seed_demo_referrals()
+        self.stdout.write(f"New partner bodies (six-party linkage): {partners}; demo referrals: {referrals}")
         self.stdout.write(f"Org units: {OrgUnit.objects.count()}; new demo accounts: {len(accounts)}; "
                           f"new demo work orders: {len(orders)}; new demo members: {members}")
         self.stdout.write(f"Demo accounts (password {DEMO_PASSWORD}):")
