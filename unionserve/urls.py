@@ -18,6 +18,7 @@ urlpatterns = [
     path("notifications/", include("unionserve.notifications.urls")),
     path("members/", include("unionserve.members.urls")),
     path("quality/", include("unionserve.dataquality.urls")),
+    path("hotline/statistics/", include("unionserve.hotline.statistics.urls")),
     path("hotline/", include("unionserve.hotline.urls")),
     path("knowledge/", include("unionserve.knowledge.urls")),
     path("broadcasts/", include("unionserve.broadcasts.urls")),
