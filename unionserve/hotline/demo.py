@@ -108,9 +108,11 @@ def seed_demo_requests() -> int:
     if agent is None:
         return 0
     cats = {c.code: c for c in Category.objects.all()}
-    members = list(Member.objects.filter(grassroots__region_parent__code__in=["110101001", "110108012"])
-                   .select_related("grassroots__region_parent__region_parent", "grassroots__industry_parent")
-                   .order_by("pk")[:40])
+    by_station = [list(Member.objects.filter(grassroots__region_parent__code=code, status="active")
+                       .select_related("grassroots__region_parent__region_parent", "grassroots__industry_parent")
+                       .order_by("pk")[:20]) for code in ("110101001", "110101002", "110108001")]
+    # Alternate three stations in two districts, so the demo shows dispatches across the tree.
+    members = [m for pair in itertools.zip_longest(*by_station) for m in pair if m is not None]
     if not members:
         return 0
     pool = itertools.cycle(members)
@@ -181,8 +183,9 @@ def seed_demo_requests() -> int:
             "units": station_affairs[4].case.steps.filter(state="handling").first().unit.code,
             "reason": "单位仍未支付工资，职工要求继续协调"})
     # One overdue: dispatched nine working days ago and still open.
-    if len(station_affairs) > 5:
-        overdue = station_affairs[5]
+    worked = {a.pk for a in station_affairs[:5]}
+    overdue = next((a for a in affairs if a.pk not in worked and a.case.state == "handling"), None)
+    if overdue is not None:
         past = timezone.now() - dt.timedelta(days=14)
         Step.objects.filter(case=overdue.case, is_open=True, state="handling").update(
             created_at=past, due_at=past + dt.timedelta(days=9))
