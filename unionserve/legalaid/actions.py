@@ -22,7 +22,7 @@ from unionserve.workflow.errors import ActionRefused, StaleCase
 from unionserve.workflow.models import Case, StepStatus
 
 from . import rules
-from .models import Contract, EligibilityResult, LegalAidCase, Lawyer, Outcome, Path, Result
+from .models import Contract, EligibilityResult, Lawyer, LegalAidCase, Outcome, Path, Result
 
 log = logging.getLogger(__name__)
 
@@ -307,6 +307,8 @@ def on_assign(case: Case, data: dict, actor) -> None:
 def assign(case: Case, *, actor, contract: int, lawyer: int | None = None, conflict_reason: str = "",
            comment: str = "", version: int | None = None) -> Case:
     """Assign a contracted firm (and lawyer): the lawyer's login becomes the assignee of the new step."""
+    if version is None:
+        case = Case.objects.get(pk=case.pk)  # no version given: act on the case as it is now
     case = engine.perform(case, "assign_firm", actor=actor, version=version, data={
         "contract": str(contract), "lawyer": str(lawyer or ""), "conflict_reason": conflict_reason,
         "comment": comment})
@@ -360,3 +362,28 @@ def representing_steps_of(user):
 
     return Step.objects.filter(assignee=user, is_open=True, state="representing",
                                status__in=(StepStatus.OPEN, StepStatus.PENDING_SIGN))
+
+
+# --- the registry of firms, contracts, lawyers ---------------------------------------------------------
+
+
+@transaction.atomic
+def save_registry(form, *, actor, request=None, **extra):
+    """Save a firm, contract, lawyer or declared representation from its form, audited (LAW_FIRM_CHANGED).
+
+    Versioned records are written only if nobody changed them since the form was loaded.
+    """
+    obj = form.save(commit=False)
+    for key, value in extra.items():
+        setattr(obj, key, value)
+    created = obj.pk is None
+    if not created and hasattr(obj, "version"):
+        expected = form.cleaned_data.get("version")
+        if not type(obj).objects.filter(pk=obj.pk, version=expected).update(version=F("version") + 1):
+            raise StaleCase()
+        obj.version = expected + 1
+    obj.save()
+    record(AuditAction.LAW_FIRM_CHANGED, actor=actor, request=request, obj=obj, unit=getattr(actor, "org_unit", None),
+           detail={"model": type(obj).__name__, "id": obj.pk, "created": created, "text": str(obj),
+                   "fields": sorted(form.changed_data)})
+    return obj

@@ -66,7 +66,8 @@ ASSIGN_FIELDS = (
 )
 
 REVIEW_L1 = State("review_l1", _("Level-1 eligibility review"), Deadline.days(5, "一级平台接到申请（上报）后5日内审核"))
-ASSIGN = State("assign_firm", _("Assign a contracted firm"), Deadline.working_days(3, "及时指派签约律所（本平台定3个工作日）"))
+ASSIGN = State("assign_firm", _("Assign a contracted firm"),
+               Deadline.working_days(3, "及时指派签约律所（本平台定3个工作日）"))
 REPRESENTING = State("representing", _("Lawyer acting (clock stopped)"), paused=True)
 ARCHIVE_REVIEW = State("archive_review", _("Level-1 review of the case file"),
                        Deadline.working_days(10, "一级平台审核案卷（本平台定10个工作日）"))
