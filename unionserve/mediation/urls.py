@@ -1,7 +1,17 @@
 """Pages of labor-dispute mediation."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "mediation"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.case_list, name="cases"),
+    path("new/", views.new_case, name="new"),
+    path("mine/", views.my_cases, name="mine"),
+    path("case/<str:number>/appoint/", views.appoint, name="appoint"),
+    path("mediators/", views.mediator_list, name="mediators"),
+    path("mediators/new/", views.mediator_edit, name="mediator_new"),
+    path("mediators/<int:pk>/", views.mediator_edit, name="mediator_edit"),
+]

@@ -23,6 +23,8 @@ class NavEntry:
 NAVIGATION: list[NavEntry] = [
     NavEntry(_("Home"), "web:home", "house"),
     NavEntry(_("My work"), "workflow:inbox", "inbox", badge="unionserve.workflow.inbox.todo_count"),
+    NavEntry(_("Mediation"), "mediation:cases", "people-fill"),
+    NavEntry(_("Mediators"), "mediation:mediators", "person-badge", roles.MANAGE_MEDIATORS),
     NavEntry(_("Members"), "members:search", "person-vcard", roles.VIEW_MEMBERS),
     NavEntry(_("Employers"), "members:employers", "building", roles.VIEW_MEMBERS),
     NavEntry(_("Imports"), "members:imports", "upload", roles.MANAGE_MEMBERS),

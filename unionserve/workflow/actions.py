@@ -109,7 +109,13 @@ def _open_step(case: Case, state_code: str, unit: OrgUnit, *, dispatcher: OrgUni
     else:
         rule = definition.review_deadline if kind != StepKind.WORK else state.deadline
         if rule is not None and not state.paused:
-            result = deadlines.compute(rule, now, n)
+            start = now
+            if kind == StepKind.WORK and rule.since:
+                # The period runs from an earlier state's start (e.g. receiving the dispatch), not from now.
+                anchor = case.steps.filter(state=rule.since, kind=StepKind.WORK, unit=unit).order_by(
+                    "-created_at", "-id").first()
+                start = anchor.created_at if anchor is not None else now
+            result = deadlines.compute(rule, start, n)
             due_at, deadline = result.deadline, {**result.as_dict(), "source": rule.source}
     sign = kind == StepKind.WORK and dispatcher is not None and state_code in definition.sign_required
     step = Step.objects.create(
@@ -354,8 +360,12 @@ def _transition(case: Case, spec: ActionSpec, step: Step, actor: User, data: dic
         if target.paused and old_state.deadline and step.deadline:
             case.clock[from_state] = deadlines.used_days(old_state.deadline.rule, step.created_at)
         dispatcher = step.dispatcher_unit if t.next_unit == d.TO_SAME else (
-            actor.org_unit if t.next_unit == d.TO_PARENT else None)
+            actor.org_unit if t.next_unit in (d.TO_PARENT, d.TO_UPPER_LEVEL) else None)
         new_step = _open_step(case, t.target, unit, dispatcher=dispatcher, n=n)
+        if t.next_unit == d.TO_SAME and step.assignee_id and new_step.unit_id == step.unit_id:
+            # The same unit carries on: the person it was assigned to (e.g. the appointed mediator) keeps it.
+            new_step.assignee_id = step.assignee_id
+            new_step.save(update_fields=["assignee"])
         deadline = new_step.deadline
     return _event(case, t.code, t.label, actor=actor, step=step, from_state=from_state, to_state=t.target,
                   comment=data.get("comment", ""), data=payload, deadline=deadline)
@@ -371,7 +381,20 @@ def _next_unit(policy: str, case: Case, step: Step, actor: User) -> OrgUnit:
         if parent is None:
             raise ActionRefused(_("Your unit has no upper level to report to."))
         return parent
+    if policy == d.TO_UPPER_LEVEL:
+        return _upper_level(actor.org_unit)
     return step.unit
+
+
+def _upper_level(unit: OrgUnit) -> OrgUnit:
+    """The nearest ancestor at a higher platform level (lower number), regional line first."""
+    for line in ("region_parent", "industry_parent"):
+        parent = getattr(unit, line)
+        while parent is not None and parent.level >= unit.level:
+            parent = getattr(parent, line)
+        if parent is not None:
+            return parent
+    raise ActionRefused(_("Your unit has no upper level to report to."))
 
 
 def _enter(case: Case, state: str, from_state: str) -> None:

@@ -41,6 +41,7 @@ TO_DISPATCHER = "dispatcher"  # back to the unit that dispatched the step (feedb
 TO_SAME = "same"  # stays with the acting unit
 TO_OWNER = "owner"  # to the unit that opened the case
 TO_PARENT = "parent"  # up to the acting unit's parent on the regional (else industry) line
+TO_UPPER_LEVEL = "upper_level"  # up to the nearest ancestor at a higher platform level (a grassroots union → district)
 
 
 class DefinitionError(Exception):
@@ -54,18 +55,21 @@ class Deadline:
     rule: Rule
     n: int = 0
     source: str = ""
+    #: Count from when the case's latest step in this other state was opened (e.g. "15日内办结" counted from
+    #: receiving the dispatch while a handling plan was due first), instead of from entering this state.
+    since: str = ""
 
     @classmethod
-    def working_days(cls, n: int, source: str = "") -> Deadline:
-        return cls(Rule.WORKING_DAYS, n, source)
+    def working_days(cls, n: int, source: str = "", *, since: str = "") -> Deadline:
+        return cls(Rule.WORKING_DAYS, n, source, since)
 
     @classmethod
-    def days(cls, n: int, source: str = "") -> Deadline:
-        return cls(Rule.CALENDAR_DAYS, n, source)
+    def days(cls, n: int, source: str = "", *, since: str = "") -> Deadline:
+        return cls(Rule.CALENDAR_DAYS, n, source, since)
 
     @classmethod
-    def same_day(cls, source: str = "") -> Deadline:
-        return cls(Rule.SAME_DAY, 0, source)
+    def same_day(cls, source: str = "", *, since: str = "") -> Deadline:
+        return cls(Rule.SAME_DAY, 0, source, since)
 
     def describe(self) -> str:
         if self.rule == Rule.WORKING_DAYS:
@@ -224,6 +228,8 @@ class ProcessDefinition:
                 problems.append(f"state {s.code!r} has no deadline (give one, or mark it final or paused)")
             if s.deadline and s.deadline.rule != Rule.SAME_DAY and s.deadline.n < 1:
                 problems.append(f"state {s.code!r} has a deadline of {s.deadline.n} days")
+            if s.deadline and s.deadline.since and s.deadline.since not in codes:
+                problems.append(f"state {s.code!r} counts its deadline from the unknown state {s.deadline.since!r}")
         if not any(s.final for s in self.states):
             problems.append("no final state: cases could never close")
         for t in self.transitions:
@@ -236,7 +242,7 @@ class ProcessDefinition:
                 problems.append(f"transition {t.code!r} names unknown roles {sorted(set(t.roles) - known_roles)}")
             if t.kind not in (MOVE, DISPATCH):
                 problems.append(f"transition {t.code!r} has the unknown kind {t.kind!r}")
-            if t.next_unit not in (TO_DISPATCHER, TO_SAME, TO_OWNER, TO_PARENT):
+            if t.next_unit not in (TO_DISPATCHER, TO_SAME, TO_OWNER, TO_PARENT, TO_UPPER_LEVEL):
                 problems.append(f"transition {t.code!r} has the unknown next_unit {t.next_unit!r}")
             if any(codes.count(s) and self.state(s).final for s in t.source if s in codes):
                 problems.append(f"transition {t.code!r} leaves a final state (use reopen)")
