@@ -17,6 +17,7 @@ TINY = Scale(seed=7, members=3000, units=600, cases=300, users=40, xlsx_members=
 DB_BENCHMARKS = ["org_subtree", "page_org_detail", "page_user_list", "workdays"]
 IMPORT_BENCHMARKS = ["member_import", "member_import_xlsx"]
 WORKFLOW_BENCHMARKS = ["inbox_station", "inbox_district", "sweep"]  # run in test_workflow_bench.py
+HOTLINE_BENCHMARKS = ["hotline_lookup", "hotline_statistics", "hotline_load"]
 
 
 @pytest.fixture
@@ -30,7 +31,7 @@ def _digest(path) -> str:
 
 def test_every_benchmark_is_covered_here():
     assert set(discover()) == {*DB_BENCHMARKS, "datagen_members", "csv_import_baseline", "quality_rates",
-                               *IMPORT_BENCHMARKS, *WORKFLOW_BENCHMARKS}
+                               *IMPORT_BENCHMARKS, *WORKFLOW_BENCHMARKS, *HOTLINE_BENCHMARKS}
 
 
 def test_generated_files_are_deterministic_whatever_the_processes(tmp_path):
@@ -118,3 +119,58 @@ def test_member_import_benchmarks_run(ctx, monkeypatch, settings, tmp_path):
     entry = runner.run_benchmark("member_import_xlsx", ctx, with_db=False)
     assert entry["status"] == "ok", entry.get("traceback") or entry
     assert entry["cases"][0]["params"]["created"] == TINY.members
+
+
+@pytest.mark.django_db
+def test_hotline_benchmarks_run_at_tiny_size(ctx, monkeypatch):
+    """The past-requests loader, the lookup and statistics pages; the load benchmark skips on the test database."""
+    from bench.benchmarks import hotline
+    from bench.datagen import hotline_db
+    from unionserve.hotline.models import HotlineRequest
+    from unionserve.members.tests.factories import make_member
+    from unionserve.orgs.models import OrgUnit, UnitKind
+    from unionserve.workflow.models import Case as WorkflowCase
+
+    load_dataset(TINY, log=lambda _m: None)
+    grassroots = OrgUnit.objects.filter(kind=UnitKind.GRASSROOTS).order_by("pk")
+    for i, unit in enumerate(grassroots[:3]):
+        make_member(unit, f"张{i}", phone=f"1380000000{i}")
+    monkeypatch.setattr(hotline, "REQUESTS", 400)
+    monkeypatch.setattr(hotline_db, "COMMIT_EVERY", 150)
+    workorders = WorkflowCase.objects.exclude(process__in=hotline_db.PROCESSES).count()
+    doc = runner.run([*HOTLINE_BENCHMARKS], ctx, isolate=False)
+    by_name = {b["name"]: b for b in doc["benchmarks"]}
+    assert by_name["hotline_lookup"]["status"] == "ok", by_name["hotline_lookup"]
+    assert [c["name"] for c in by_name["hotline_lookup"]["cases"]] == ["by_mobile", "by_id_number", "by_name_prefix"]
+    assert by_name["hotline_statistics"]["status"] == "ok", by_name["hotline_statistics"].get("traceback")
+    assert by_name["hotline_load"]["status"] == "skipped"
+    assert HotlineRequest.objects.count() == 400
+    summary = hotline_db.ensure_requests(TINY, 400, log=lambda _m: None)
+    assert not summary["loaded_now"] and summary["affairs"] + summary["consultations"] == 400
+    # Deterministic: the same seed gives the same rows; clearing leaves other processes' cases alone.
+    first = list(HotlineRequest.objects.order_by("pk").values_list("kind", "channel", "category_id", "received_at"))
+    hotline_db.ensure_requests(TINY, 400, force=True, log=lambda _m: None)
+    again = list(HotlineRequest.objects.order_by("pk").values_list("kind", "channel", "category_id", "received_at"))
+    assert again == first
+    assert WorkflowCase.objects.exclude(process__in=hotline_db.PROCESSES).count() == workorders
+
+
+@pytest.mark.django_db(transaction=True)
+def test_hotline_load_client_against_a_live_server(live_server):
+    """The open-loop client creates requests through the API (a few, at the target rate)."""
+    from urllib.parse import urlparse
+
+    from bench.benchmarks import hotline, hotline_load
+    from unionserve.accounts.models import ApiToken
+    from unionserve.hotline.models import HotlineRequest
+    from unionserve.orgs.models import OrgUnit, UnitKind
+
+    load_dataset(TINY, log=lambda _m: None)
+    _t, key = ApiToken.issue(hotline.agent_user(), "smoke")
+    stations = list(OrgUnit.objects.filter(kind=UnitKind.STATION, region_parent__kind=UnitKind.DISTRICT_CENTER)
+                    .values_list("code", "region_parent__code")[:3])
+    bodies = hotline_load.payloads(1, stations, ["LDGX02", "ZCZX01"], 6)
+    result = hotline_load.run_load(urlparse(live_server.url).port, key, bodies, 20, threads=2)
+    summary = result.summary()
+    assert summary["ok"] == 6, summary
+    assert HotlineRequest.objects.count() == 6 and summary["p99_ms"] > 0
