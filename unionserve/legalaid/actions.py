@@ -145,6 +145,7 @@ def _bump(aid: LegalAidCase, version: int | None) -> LegalAidCase:
 def save_screen(aid: LegalAidCase, *, actor, results: dict[str, tuple[str, str]], override_outcome: str = "",
                 override_reason: str = "", version: int | None = None, request=None) -> LegalAidCase:
     """Record each criterion's result and note, and an override of the outcome (which needs a reason)."""
+    aid = LegalAidCase.objects.select_related("case").get(pk=aid.pk)  # decide on the case as it is now
     if not may_screen(aid.case, actor):
         raise ActionRefused(_("Only the unit that decides on the application may screen it, while it is "
                               "under review."))

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 
 from unionserve.accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_demo_accounts
 from unionserve.dataquality.actions import recompute_snapshots
+from unionserve.legalaid.demo import seed_demo_legal_aid
 from unionserve.linkage.demo import seed_demo_partners, seed_demo_referrals
 from unionserve.hotline.demo import seed_demo_requests
 from unionserve.linkage.demo import seed_demo_partners, seed_demo_referrals
@@ -33,6 +34,8 @@ class Command(BaseCommand):
         partners = seed_demo_partners()
         referrals = seed_demo_referrals()
         self.stdout.write(f"New partner bodies (six-party linkage): {partners}; demo referrals: {referrals}")
+        legal_aid = seed_demo_legal_aid()
+        self.stdout.write(f"New demo legal-aid cases (firms, contracts, lawyers): {legal_aid}")
         self.stdout.write(f"Org units: {OrgUnit.objects.count()}; new demo accounts: {len(accounts)}; "
                           f"new demo work orders: {len(orders)}; new demo members: {members}")
         self.stdout.write(f"Demo accounts (password {DEMO_PASSWORD}):")
