@@ -37,8 +37,6 @@ NAVIGATION: list[NavEntry] = [
     NavEntry(_("Legal aid"), "legalaid:list", "briefcase"),
     NavEntry(_("Law firms"), "legalaid:firms", "bank", roles.MANAGE_LAW_FIRMS),
     NavEntry(_("Legal statistics"), "legalreports:index", "bar-chart-line", roles.VIEW_LEGAL_STATS),
-    NavEntry(_("Partner referrals"), "linkage:referrals", "arrow-left-right", roles.REFER_CASES),
-    NavEntry(_("Legal statistics"), "legalreports:index", "bar-chart-line", roles.VIEW_LEGAL_STATS),
     NavEntry(_("Organization"), "orgs:browse", "diagram-3", roles.VIEW_UNITS),
     NavEntry(_("Users"), "accounts:user_list", "people", roles.VIEW_USERS),
     NavEntry(_("Working-day calendar"), "workcalendar:index", "calendar3"),

@@ -5,7 +5,6 @@ from django.core.management.base import BaseCommand
 from unionserve.accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_demo_accounts
 from unionserve.dataquality.actions import recompute_snapshots
 from unionserve.legalaid.demo import seed_demo_legal_aid
-from unionserve.linkage.demo import seed_demo_partners, seed_demo_referrals
 from unionserve.hotline.demo import seed_demo_requests
 from unionserve.linkage.demo import seed_demo_partners, seed_demo_referrals
 from unionserve.members.demo import seed_demo_members
@@ -26,9 +25,6 @@ class Command(BaseCommand):
         members = seed_demo_members()
         # Today's data-quality rates, so the rates page has figures before the first nightly run.
         recompute_snapshots(remind=False)
-        partners = seed_demo_partners()
-        referrals = seed_demo_referrals()
-        self.stdout.write(f"New partner bodies (six-party linkage): {partners}; demo referrals: {referrals}")
         requests = seed_demo_requests()
         self.stdout.write(f"New demo 12351 requests: {requests}")
         partners = seed_demo_partners()
