@@ -5,11 +5,10 @@ on them through the engine (the same actions and rules as the case page; `GET ..
 actions the caller may take with their fields). Scoped like the pages; personal data only masked.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 from ninja import FilterSchema, Query, Router, Schema
 from ninja.pagination import paginate
 from pydantic import Field as PField
@@ -213,14 +212,14 @@ def create(request, payload: RequestIn):
     _may_intake(request)
     category = Category.objects.filter(code=payload.category.strip()).first()
     if category is None:
-        raise ActionRefused(f"Unknown category code {payload.category!r}.")
+        raise ActionRefused(_("Unknown category code %(code)s.") % {"code": payload.category})
     if payload.channel not in Channel.values or payload.kind not in Kind.values:
-        raise ActionRefused("kind must be consultation or affair; channel phone, window or web.")
+        raise ActionRefused(_("kind must be consultation or affair; channel phone, window or web."))
     member = None
     if payload.member_id:
         member = scope_of(request.user).filter(Member.objects.all()).filter(pk=payload.member_id).first()
         if member is None:
-            raise ActionRefused(f"No member {payload.member_id} in your part of the organization.")
+            raise ActionRefused(_("No member %(id)s in your part of the organization.") % {"id": payload.member_id})
     taken = services.take_request(services.Intake(
         kind=payload.kind, category=category, description=payload.description, caller_name=payload.caller_name,
         caller_phone=payload.caller_phone, caller_id_number=payload.caller_id_number, member=member,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from unionserve.web.forms import StyledForm, StyledFormMixin
@@ -113,6 +114,25 @@ class PortalForm(StyledForm):
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = category_choices(str(_("Choose…")))
         self.fields["name"].widget.attrs["autocomplete"] = "name"
+
+    def clean_phone(self) -> str:
+        from .services import normalize_phone
+
+        try:
+            return normalize_phone(self.cleaned_data["phone"])
+        except ValidationError as exc:
+            raise forms.ValidationError(exc.messages) from None
+
+    def clean_id_number(self) -> str:
+        from unionserve.members.validators import InvalidValue, parse_id_number
+
+        value = self.cleaned_data["id_number"].strip()
+        if not value:
+            return ""
+        try:
+            return parse_id_number(value).number
+        except InvalidValue as exc:
+            raise forms.ValidationError(str(exc)) from None
 
 
 class FollowForm(StyledForm):
