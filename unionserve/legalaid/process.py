@@ -5,7 +5,8 @@ Civil-Code count the engine's Deadline.days applies), accepts and dispatches to 
 reasons; level 2 assigns a contracted firm; when the case ends the lawyer reports the case file to
 level 2, which reports it to level 1 for review and archive.
 
-Up (上报案件流程, prefix FYS): a station forwards within 2 days; level 2 reviews within 3 days and accepts
+Up (上报案件流程, prefix FYS): a station or a worker home (level 3) forwards within 2 days to the nearest
+level-2 unit above it; level 2 reviews within 3 days and accepts
 (then assigns a firm), refuses with reasons, or sends a major case to level 1, which reviews within 5
 days; when the case ends the firm reports the case file straight to level 1 for review and archive
 (§四.6 上报 (4): 向一级工作平台上报案卷、审核、存档).
@@ -21,8 +22,8 @@ from unionserve.accounts.roles import Role
 from unionserve.workflow.definitions import (
     DISPATCH,
     TO_DISPATCHER,
-    TO_PARENT,
     TO_SAME,
+    TO_UPPER_LEVEL,
     Deadline,
     Field,
     Opening,
@@ -37,7 +38,8 @@ from .models import CaseResult, DisputeType
 
 LEVEL1 = frozenset({Role.CITY_OFFICE, Role.DEPARTMENT_STAFF})
 LEVEL2 = frozenset({Role.CENTER_STAFF})
-STATION = frozenset({Role.SOCIAL_WORKER})
+# Level 3 (三级工作平台): union service stations and worker homes (基层职工之家).
+STATION = frozenset({Role.SOCIAL_WORKER, Role.GRASSROOTS_OFFICER})
 # The lawyer reports the file; staff of the unit may record it for a lawyer without a login.
 LAWYER_OR_L2 = frozenset({Role.LAWYER, Role.CENTER_STAFF})
 LAWYER_OR_L1 = frozenset({Role.LAWYER, Role.CITY_OFFICE, Role.DEPARTMENT_STAFF})
@@ -124,20 +126,20 @@ UP = register(ProcessDefinition(
     ),
     transitions=(
         Transition("forward", _("Forward to level 2"), ("forward",), "review_l2", STATION, THREE,
-                   next_unit=TO_PARENT),
+                   next_unit=TO_UPPER_LEVEL),
         Transition("accept", _("Accept"), ("review_l2", "review_l1"), "assign_firm", LEVEL1 | LEVEL2,
                    frozenset({1, 2}), next_unit=TO_SAME, guard=actions.guard_eligible, effect=actions.on_accept),
         Transition("refuse", _("Refuse aid"), ("review_l2", "review_l1"), "refused", LEVEL1 | LEVEL2,
                    frozenset({1, 2}), fields=(REASONS,), guard=actions.guard_not_eligible,
                    effect=actions.on_refuse, style="outline-danger"),
         Transition("refer", _("Major or difficult: send to level 1"), ("review_l2",), "review_l1", LEVEL2, TWO,
-                   next_unit=TO_PARENT, fields=(Field("why", _("Why it is major or difficult"), "textarea"),),
+                   next_unit=TO_UPPER_LEVEL, fields=(Field("why", _("Why it is major or difficult"), "textarea"),),
                    style="outline-primary"),
         Transition("assign_firm", _("Assign the firm"), ("assign_firm",), "representing", LEVEL1 | LEVEL2,
                    frozenset({1, 2}), next_unit=TO_SAME, fields=ASSIGN_FIELDS, guard=actions.guard_assignment,
                    effect=actions.on_assign),
         Transition("report_file", _("Report the case file to level 1"), ("representing",), "archive_review",
-                   LAWYER_OR_L2, TWO, next_unit=TO_PARENT, fields=REPORT_FIELDS, guard=actions.guard_report,
+                   LAWYER_OR_L2, TWO, next_unit=TO_UPPER_LEVEL, fields=REPORT_FIELDS, guard=actions.guard_report,
                    effect=actions.on_report),
         Transition("report_file_here", _("Report the case file"), ("representing",), "archive_review",
                    LAWYER_OR_L1, ONE, next_unit=TO_SAME, fields=REPORT_FIELDS, guard=actions.guard_report,

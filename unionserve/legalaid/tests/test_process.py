@@ -248,3 +248,70 @@ def test_the_clock_stops_while_the_lawyer_acts(la, clock):
     sweep()
     step = open_step(case)
     assert step.state == "representing" and step.due_at is None and not step.overdue
+
+
+def _working_day_deadline(la, clock, state_action):
+    """Open a down case and walk it to the state under test at Monday 2026-11-23 10:00."""
+    clock.set(2026, 11, 23)
+    case = apply(la["city"])
+    screen(case, la["city"])
+    case = do(case, la["city"], "accept", units="110101")
+    if state_action == "assign_firm":
+        return case
+    case = la_actions.assign(case, actor=la["dc"], contract=la["contract_a"].pk, lawyer=la["a1"].pk)
+    case = do(case, la["lawyer1"], "report_file", result="won", result_summary="结案")
+    if state_action == "file_summary":
+        return case
+    return do(case, la["dc"], "report_up")
+
+
+@pytest.mark.parametrize(("state", "limit"), [
+    ("assign_firm", dt.date(2026, 11, 26)),      # 3 working days from Monday: Thursday
+    ("file_summary", dt.date(2026, 11, 30)),     # 5 working days from Monday: next Monday
+    ("archive_review", dt.date(2026, 12, 7)),    # 10 working days from Monday: the Monday after next
+])
+def test_platform_set_working_day_limits(la, clock, state, limit):
+    case = _working_day_deadline(la, clock, state)
+    step = open_step(case)
+    assert step.state == state and step.deadline["rule"] == "working_days" and step.due_at.date() == limit
+    clock.set(limit.year, limit.month, limit.day, 23, 0)
+    sweep()
+    assert not Step.objects.get(pk=step.pk).overdue
+    nxt = limit + dt.timedelta(days=1)
+    clock.set(nxt.year, nxt.month, nxt.day, 9, 0)
+    sweep()
+    assert Step.objects.get(pk=step.pk).overdue
+
+
+def test_after_the_report_the_file_is_the_units_work_not_the_lawyers(la):
+    from unionserve.workflow import inbox
+
+    case = apply(la["city"])
+    screen(case, la["city"])
+    case = do(case, la["city"], "accept", units="110101")
+    case = la_actions.assign(case, actor=la["dc"], contract=la["contract_a"].pk, lawyer=la["a1"].pk)
+    assert inbox.todo_count(la["lawyer1"]) == 1
+    case = do(case, la["lawyer1"], "report_file", result="won", result_summary="结案")
+    assert open_step(case).assignee is None and inbox.todo_count(la["lawyer1"]) == 0
+    assert Case.objects.visible_to(la["lawyer1"]).filter(pk=case.pk).exists()
+
+
+def test_a_worker_home_forwards_to_the_nearest_level_2(la, tree, make_user):
+    from unionserve.accounts.roles import Role
+
+    officer = make_user(tree["g2"], Role.GRASSROOTS_OFFICER, username="g2officer")
+    case = apply(officer)
+    assert case.process == "legalaid_up"
+    case = do(case, officer, "forward")
+    assert case.state == "review_l2" and open_step(case).unit == tree["dc"]  # past the station (level 3)
+
+
+def test_level2_may_return_a_wrong_dispatch(la, tree):
+    case = apply(la["city"])
+    screen(case, la["city"])
+    case = do(case, la["city"], "accept", units="110101")
+    case = do(case, la["dc"], "return", reason="wrong_area", comment="申请人单位在海淀区")
+    step = open_step(case)
+    assert step.unit == tree["city"] and step.kind == "review_return"
+    case = do(case, la["city"], "rule_return", decision="redispatch", units="110108", comment="改派海淀")
+    assert open_step(case).unit == tree["hd"]
