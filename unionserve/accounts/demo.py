@@ -26,6 +26,7 @@ DEMO_ACCOUNTS: list[tuple[str, str, str, list[str], str]] = [
     ("dongcheng", "东城区中心 陈刚", "110101", [Role.CENTER_STAFF], "a district center (东城区)"),
     ("bus", "公交集团工会 刘洋", "IND05C01", [Role.CENTER_STAFF], "a company union on the industry line"),
     ("mediator", "调解员 吴芳", "110101", [Role.MEDIATOR], "a mediator at 东城区"),
+    ("mediator2", "调解员 孙强", "110101", [Role.MEDIATOR], "another mediator at 东城区: sees only his own cases"),
     ("lawyer", "律师 郑伟", "110000", [Role.LAWYER], "a contracted lawyer"),
     ("lawyer2", "律师 冯磊", "110101", [Role.LAWYER], "a contracted lawyer at 东城区: only their legal-aid cases"),
     ("station", "东华门站 社工 杨帆", "110101001", [Role.SOCIAL_WORKER], "a station (东华门街道)"),

@@ -1,8 +1,6 @@
 """Mediation over the API: receive an application, list and read cases (scoped). Actions on a case go through
 the engine's API (`POST /api/work/cases/{number}/actions/{action}`)."""
 
-from __future__ import annotations
-
 import datetime as dt
 from decimal import Decimal
 

@@ -84,6 +84,10 @@ def open_mediation(actor, *, data: dict, channel: str = "window", comment: str =
         raise ActionRefused(str(exc)) from exc
     # As parsed lines (not text), the workers and their ID numbers stay off the case timeline.
     data = {**data, "workers": tuple(workers)}
+    if isinstance(data.get("claims"), (list, tuple)):
+        # The timeline stores the opening data as JSON: amounts as text.
+        data["claims"] = [{"item": c.get("item"), "amount": None if c.get("amount") is None else str(c["amount"])}
+                          for c in data["claims"]]
     names = "、".join(w.name for w in workers[:3]) + (_(" and others") if len(workers) > 3 else "")
     employer = (data.get("employer_name") or "").strip()
     title = _("%(workers)s: labor dispute") % {"workers": names}

@@ -8,6 +8,7 @@ from unionserve.legalaid.demo import seed_demo_legal_aid
 from unionserve.hotline.demo import seed_demo_requests
 from unionserve.linkage.demo import seed_demo_partners, seed_demo_referrals
 from unionserve.members.demo import seed_demo_members
+from unionserve.mediation.demo import seed_demo_mediation
 from unionserve.orgs.models import OrgUnit
 from unionserve.orgs.seed import seed_beijing
 from unionserve.workcalendar.seeding import seed_from_package
@@ -22,6 +23,8 @@ class Command(BaseCommand):
         seed_from_package()
         accounts = seed_demo_accounts()
         orders = seed_demo_work_orders()
+        mediation = seed_demo_mediation()
+        self.stdout.write(f"New demo mediators and mediation cases: {mediation}")
         members = seed_demo_members()
         # Today's data-quality rates, so the rates page has figures before the first nightly run.
         recompute_snapshots(remind=False)
