@@ -58,8 +58,8 @@ def _form_page(request: HttpRequest, broadcast: Broadcast | None) -> HttpRespons
     counts = None
     if form.is_bound and form.is_valid():
         counts = selection.count(request.user, form.criteria())
-    elif broadcast is not None:
-        counts = selection.count(request.user, broadcast.criteria)
+    elif not form.is_bound:
+        counts = selection.count(request.user, broadcast.criteria if broadcast is not None else {})
     return render(request, "broadcasts/form.html", {"form": form, "broadcast": broadcast, "counts": counts,
                                                      "placeholders": rules.PLACEHOLDERS})
 
