@@ -91,8 +91,9 @@ def _intake_page(request: HttpRequest, channel: str) -> HttpResponse:
             filed_units=_codes(data["filed_units"]) if action == "dispatch" else [])
         try:
             taken = services.take_request(intake, actor=user)
-        except ValidationError as exc:
-            form.add_error(None, exc)
+        except (ValidationError, PermissionDenied) as exc:
+            # E.g. a window choosing "refer", which only the 12351 platform does: say so, keep the form.
+            form.add_error(None, exc.messages if isinstance(exc, ValidationError) else str(exc))
         else:
             messages.success(request, _("Request %(number)s registered (%(state)s). Tracking code for the caller: "
                                         "%(code)s.") % {"number": taken.case.number,

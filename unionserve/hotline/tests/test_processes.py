@@ -299,3 +299,12 @@ def test_generic_open_page_refuses_hotline_processes(client, people):
     response = client.post(reverse("workflow:open", args=["consultation"]), {
         "title": "x", "channel": "phone", "priority": "normal", "comment": ""})
     assert response.status_code in (200, 400) and not Case.objects.exists()
+
+
+def test_a_window_cannot_refer_and_is_told_so(client, people):
+    client.force_login(people["st1"])
+    response = client.post(reverse("hotline:window"), {
+        "caller_phone": "13900002222", "caller_name": "赵师傅", "kind": "consultation",
+        "category": Category.objects.get(code="QT").pk, "description": "一个问题一个问题", "action": "refer",
+        "refer_to": "D02", "units": "", "filed_units": "", "answer": "", "member": ""})
+    assert response.status_code == 400 and not Case.objects.exists()
