@@ -31,7 +31,7 @@ def _digest(path) -> str:
 
 def test_every_benchmark_is_covered_here():
     assert set(discover()) == {*DB_BENCHMARKS, "datagen_members", "csv_import_baseline", "quality_rates",
-                               *IMPORT_BENCHMARKS, *WORKFLOW_BENCHMARKS, *HOTLINE_BENCHMARKS}
+                               "member_lookup", *IMPORT_BENCHMARKS, *WORKFLOW_BENCHMARKS, *HOTLINE_BENCHMARKS}
 
 
 def test_generated_files_are_deterministic_whatever_the_processes(tmp_path):

@@ -31,3 +31,17 @@ def test_loader_and_quality_benchmark(tmp_path):
     bench = doc["benchmarks"][0]
     assert bench["status"] == "ok", bench
     assert {c["name"] for c in bench["cases"]} == {"compute_city", "recompute_and_store"}
+
+
+@pytest.mark.django_db
+def test_member_lookup_benchmark(tmp_path):
+    """The lookup benchmark finds every sampled member by ID number (the loader's hashes are the real ones)."""
+    load_dataset(TINY, log=lambda _m: None)
+    ctx = Context(scale=TINY, db="test", work_dir=tmp_path, repeat=2, warmup=1, processes=1, log=lambda _m: None)
+    doc = runner.run(["member_lookup"], ctx, isolate=False, dataset={})
+    bench = doc["benchmarks"][0]
+    assert bench["status"] == "ok", bench
+    cases = {c["name"]: c for c in bench["cases"]}
+    assert {"id_number", "phone", "card", "name_prefix", "initials", "id_number_district", "page_id_number"} <= set(
+        cases)
+    assert cases["id_number"]["params"]["found_id"] == cases["id_number"]["params"]["sample"]

@@ -85,3 +85,29 @@ def test_search_needs_view_members(client_for, make_user, tree):
     from unionserve.accounts.roles import Role
 
     assert client_for(make_user(tree["city"], Role.MEDIATOR)).get("/members/").status_code == 403
+
+
+def test_prefix_lookup_is_an_index_range_with_startswith_semantics(users, tree):
+    """Name and initials prefixes are ranges on their b-tree index, and select exactly what startswith does."""
+    from django.db import connection
+
+    from unionserve.members.models import Member
+    from unionserve.members.search import prefix_q
+
+    for i, name in enumerate(["张", "张三", "张三丰", "张𠀋", "张A", "弛", "章三"]):
+        make_member(tree["g1"], name, number=id_number(seq=100 + i), phone=f"1391111{2300 + i}")
+    for prefix in ("张", "张三", "张三丰", "章", "Z", ""):
+        assert set(Member.objects.filter(prefix_q("name", prefix)).values_list("name", flat=True)) == set(
+            Member.objects.filter(name__startswith=prefix).values_list("name", flat=True)), prefix
+    sql, params = Member.objects.filter(prefix_q("name", "张三")).order_by("name").values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+            plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+            assert "USING INDEX member_name" in plan or "USING COVERING INDEX member_name" in plan, plan
+        else:
+            cursor.execute("SET enable_seqscan = off")  # a tiny table: ask whether the index CAN answer
+            cursor.execute("EXPLAIN " + sql, params)
+            plan = " ".join(row[0] for row in cursor.fetchall())
+            cursor.execute("SET enable_seqscan = on")
+            assert "member_name" in plan, plan
