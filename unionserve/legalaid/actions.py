@@ -225,20 +225,22 @@ def make_document(code: str, case: Case, context: dict, actor):
         return None
 
 
-def acceptance_context(aid: LegalAidCase) -> dict:
+def acceptance_context(aid: LegalAidCase, handling_unit: str = "") -> dict:
+    """Variables of the 受理通知书 (docs/documents.md: acceptance_notice, kind legal_aid)."""
     return {
         "kind": "legal_aid", "kind_label": "法律援助", "applicants": [_applicant(aid)],
         "employer": {"name": aid.employer_name, "detail": ""}, "matter": aid.matter,
-        "applied_on": f"{aid.applied_on:%Y年%m月%d日}".replace("年0", "年").replace("月0", "月"),
-        "accepted_on": f"{timezone.localdate(aid.accepted_at or timezone.now()):%Y年%m月%d日}",
-        "handling_unit": "", "next_steps": "本机构将指派签约律师事务所承办，承办律师将与你联系。",
+        "applied_on": aid.applied_on, "accepted_on": timezone.localdate(aid.accepted_at or timezone.now()),
+        "handling_unit": handling_unit,
+        "next_steps": "受理机构将指派签约律师事务所承办，承办律师将与你联系；请保持电话畅通。",
     }
 
 
 def refusal_context(aid: LegalAidCase) -> dict:
+    """Variables of the 不予援助决定书 (docs/documents.md: legal_aid_refusal)."""
     return {
-        "applicant": _applicant(aid), "applied_on": f"{aid.applied_on:%Y年%m月%d日}",
-        "matter": aid.get_dispute_type_display(), "reasons": _reasons(aid.refusal_reasons),
+        "applicant": _applicant(aid), "applied_on": aid.applied_on, "matter": aid.matter,
+        "reasons": _reasons(aid.refusal_reasons),
         "deciding_unit": aid.decided_unit.name if aid.decided_unit_id else "",
     }
 
@@ -248,7 +250,10 @@ def on_accept(case: Case, data: dict, actor) -> None:
     aid.accepted_at = timezone.now()
     aid.decided_unit = actor.org_unit
     aid.save(update_fields=["accepted_at", "decided_unit"])
-    make_document("acceptance_notice", case, acceptance_context(aid), actor)
+    # Down: the level-2 unit it was just dispatched to; up: the accepting unit assigns the firm itself.
+    dispatched = case.steps.filter(is_open=True, state="assign_firm").select_related("unit").first()
+    handling = dispatched.unit.name if dispatched is not None else actor.org_unit.name
+    make_document("acceptance_notice", case, acceptance_context(aid, handling), actor)
 
 
 def on_refuse(case: Case, data: dict, actor) -> None:

@@ -48,7 +48,7 @@ def test_down_path_accept_assign_report_archive(la, tree, documents):
     screen(case, la["city"])
     case = do(case, la["city"], "accept", units="110101")
     assert case.state == "assign_firm" and open_step(case).unit == tree["dc"]
-    assert [d[0] for d in documents] == ["acceptance_notice"]
+    assert [d[0] for d in documents] == ["acceptance_notice"] and documents[0][2]["handling_unit"] == "东城区中心"
     case = la_actions.assign(case, actor=la["dc"], contract=la["contract_a"].pk, lawyer=la["a1"].pk)
     step = open_step(case)
     assert case.state == "representing" and step.assignee == la["lawyer1"] and step.due_at is None
@@ -315,3 +315,22 @@ def test_level2_may_return_a_wrong_dispatch(la, tree):
     assert step.unit == tree["city"] and step.kind == "review_return"
     case = do(case, la["city"], "rule_return", decision="redispatch", units="110108", comment="改派海淀")
     assert open_step(case).unit == tree["hd"]
+
+
+REAL_MAKE_DOCUMENT = la_actions.make_document
+
+
+def test_decisions_make_the_acceptance_notice_and_the_refusal_decision(la, monkeypatch):
+    from unionserve.documents.models import GeneratedDocument
+
+    monkeypatch.setattr("unionserve.legalaid.actions.make_document", REAL_MAKE_DOCUMENT)
+    accepted = apply(la["city"])
+    screen(accepted, la["city"])
+    do(accepted, la["city"], "accept", units="110101")
+    refused = apply(la["city"], applicant_name="赵六")
+    screen(refused, la["city"], result=Result.NOT_MET)
+    do(refused, la["city"], "refuse", refusal_reasons="已超过仲裁时效")
+    docs = {d.case_id: d for d in GeneratedDocument.objects.all()}
+    assert docs[accepted.pk].template_code == "acceptance_notice" and docs[accepted.pk].size > 0
+    assert docs[refused.pk].template_code == "legal_aid_refusal"
+    assert AuditEvent.objects.filter(action=AuditAction.DOCUMENT_GENERATED).count() == 2
