@@ -293,3 +293,23 @@ def test_demo_partners_are_idempotent(tree):
     assert seed_demo_partners() == 0
     assert PartnerBody.objects.filter(name="东华门站司法所").exists() or PartnerBody.objects.filter(
         unit=tree["st1"]).count() == 1
+
+
+def test_incoming_referral_opens_a_mediation_case(client, people, partners):
+    from unionserve.workflow.registry import registry
+
+    if "mediation" not in registry:
+        pytest.skip("the mediation process is not installed")
+    from django.apps import apps
+
+    client.force_login(people["dc"])
+    assert "?process=mediation" in client.get(reverse("linkage:incoming")).content.decode()
+    response = client.post(reverse("linkage:incoming") + "?process=mediation", {
+        "partner": partners["dc_hrss"].pk, "referred_on": today().isoformat(), "reason": "人社局转来欠薪争议",
+        "title": "人社局转来：某餐饮公司欠薪", "open_dispute_type": "wages", "open_summary": "拖欠两个月工资",
+        "open_workers": "王五\n赵六", "open_employer_name": "某餐饮公司", "open_claims": "工资,12000"})
+    assert response.status_code == 302, response.content.decode()[:3000]
+    case = Case.objects.get(process="mediation")
+    mediation = apps.get_model("mediation", "MediationCase").objects.get(case=case)
+    assert mediation.parties.count() == 2 and mediation.claims_total() == Decimal("12000")
+    assert Referral.objects.get().case == case
