@@ -18,6 +18,7 @@ DB_BENCHMARKS = ["org_subtree", "page_org_detail", "page_user_list", "workdays"]
 IMPORT_BENCHMARKS = ["member_import", "member_import_xlsx"]
 WORKFLOW_BENCHMARKS = ["inbox_station", "inbox_district", "sweep"]  # run in test_workflow_bench.py
 HOTLINE_BENCHMARKS = ["hotline_lookup", "hotline_statistics", "hotline_load"]
+KNOWLEDGE_BENCHMARKS = ["knowledge_suggest"]  # run in unionserve/knowledge/tests/test_bench.py
 
 
 @pytest.fixture
@@ -31,7 +32,8 @@ def _digest(path) -> str:
 
 def test_every_benchmark_is_covered_here():
     assert set(discover()) == {*DB_BENCHMARKS, "datagen_members", "csv_import_baseline", "quality_rates",
-                               "member_lookup", *IMPORT_BENCHMARKS, *WORKFLOW_BENCHMARKS, *HOTLINE_BENCHMARKS}
+                               "member_lookup", *IMPORT_BENCHMARKS, *WORKFLOW_BENCHMARKS, *HOTLINE_BENCHMARKS,
+                               *KNOWLEDGE_BENCHMARKS}
 
 
 def test_generated_files_are_deterministic_whatever_the_processes(tmp_path):

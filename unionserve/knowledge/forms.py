@@ -69,9 +69,10 @@ class ArticleForm(_CategoryFormMixin, StyledForm):
                                help_text=_("Other words callers use, separated by spaces."))
     answer = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 10}),
                              help_text=_("What the agent tells the caller; it is copied into the request's answer."))
-    valid_from = forms.DateField(label=_("Valid from"), widget=forms.DateInput(attrs={"type": "date"}))
+    valid_from = forms.DateField(label=_("Valid from"),
+                                 widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     valid_to = forms.DateField(label=_("Valid until"), required=False,
-                               widget=forms.DateInput(attrs={"type": "date"}),
+                               widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
                                help_text=_("Last day the answer applies; empty: until further notice."))
 
     def clean_title(self) -> str:

@@ -33,6 +33,7 @@ NAVIGATION: list[NavEntry] = [
     NavEntry(_("Service window intake"), "hotline:window", "person-raised-hand", roles.INTAKE_REQUESTS),
     NavEntry(_("12351 requests"), "hotline:requests", "telephone-inbound", roles.INTAKE_REQUESTS),
     NavEntry(_("Request categories"), "hotline:categories", "tags", roles.MANAGE_CATEGORIES),
+    NavEntry(_("Knowledge base"), "knowledge:list", "journal-text", roles.WRITE_ARTICLES),
     NavEntry(_("Partner referrals"), "linkage:referrals", "arrow-left-right", roles.REFER_CASES),
     NavEntry(_("Legal aid"), "legalaid:list", "briefcase"),
     NavEntry(_("Law firms"), "legalaid:firms", "bank", roles.MANAGE_LAW_FIRMS),

@@ -6,6 +6,7 @@ from unionserve.accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_demo_acc
 from unionserve.dataquality.actions import recompute_snapshots
 from unionserve.legalaid.demo import seed_demo_legal_aid
 from unionserve.hotline.demo import seed_demo_requests
+from unionserve.knowledge.demo import seed_demo_knowledge
 from unionserve.linkage.demo import seed_demo_partners, seed_demo_referrals
 from unionserve.members.demo import seed_demo_members
 from unionserve.mediation.demo import seed_demo_mediation
@@ -28,6 +29,8 @@ class Command(BaseCommand):
         members = seed_demo_members()
         # Today's data-quality rates, so the rates page has figures before the first nightly run.
         recompute_snapshots(remind=False)
+        knowledge = seed_demo_knowledge()
+        self.stdout.write(f"New demo knowledge articles: {knowledge}")
         requests = seed_demo_requests()
         self.stdout.write(f"New demo 12351 requests: {requests}")
         partners = seed_demo_partners()
