@@ -76,10 +76,24 @@ def appoint_mediator(case: Case, mediator: Mediator, *, acting_user, version: in
                        step_id=step.pk)
     else:
         Case.objects.filter(pk=case.pk, version=version).update(version=F("version") + 1)
+    if user is not None and user.is_active:
+        _tell_mediator(case, user, acting_user)
     append_event(case, "mediator_appointed", _("Mediator appointed"), actor=acting_user,
                  fields=[[_("Mediator"), mediator.name]] + ([[_("Replaces"), previous.name]] if previous else []),
                  data={"mediator": mediator.pk})
     return mc
+
+
+def _tell_mediator(case: Case, user, acting_user) -> None:
+    """In-app notice and text message to the appointed mediator (the outbox sends them after commit)."""
+    from django.urls import reverse
+
+    from unionserve.notifications.api import notify
+
+    notify("mediation.appointed", users=[user], channels=("in_app", "sms"),
+           context={"number": case.number, "process": str(case.definition.label), "title": case.title,
+                    "unit": acting_user.org_unit.name},
+           link=reverse("workflow:case", args=[case.number]))
 
 
 MEDIATOR_FIELDS = ("unit", "user", "name", "phone", "specialties", "active", "max_load")

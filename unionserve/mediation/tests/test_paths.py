@@ -43,6 +43,10 @@ def test_down_path_agreement_is_reported_reviewed_and_archived(client, people, m
     step = Step.objects.get(case=case, is_open=True)
     assert step.assignee == people["med1"] and case.assignee == people["med1"]
     assert CaseEvent.objects.filter(case=case, action="mediator_appointed").exists()
+    from unionserve.notifications.models import Notification
+
+    notice = Notification.objects.get(event="mediation.appointed", recipient_user=people["med1"], channel="in_app")
+    assert case.number in notice.body
 
     # The mediator finds it in their inbox and in "my cases", and does the work.
     client.force_login(people["med1"])
