@@ -126,6 +126,12 @@ TEMPLATES: dict[str, dict[str, Template]] = {
                "Reason: %(reason)s")),
     ),
     # Free text written by the sender (title, text); nothing to translate.
+    # unit: the unit that appointed the mediator (mediation app).
+    "mediation.appointed": _same_for_in_app_and_email(
+        (_("You mediate case %(number)s"),
+         _("%(unit)s appointed you mediator of %(process)s case %(number)s “%(title)s”. It is in your inbox.")),
+        ("", _("%(unit)s appointed you mediator of case %(number)s. Please log in to handle it.")),
+    ),
     "broadcast": _same_for_in_app_and_email(("%(title)s", "%(text)s"), ("", "%(text)s")),
 }
 
