@@ -56,6 +56,8 @@ class IncomingForm(ReferralForm):
                 field = _form_field(f)
                 css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
                 field.widget.attrs["class"] = css
+                if field.help_text:
+                    field.widget.attrs["aria-describedby"] = f"id_open_{f.name}_help"
                 self.fields[f"open_{f.name}"] = field
 
     def opening_data(self) -> dict:

@@ -163,3 +163,13 @@ def test_page_export_permission_and_bad_range(client, people, month):
     client.force_login(people["st1"])
     assert client.get(reverse("legalreports:index")).status_code == 403
     assert client.get(reverse("legalreports:export")).status_code == 403
+
+
+def test_api_gives_the_same_tables(client, people, month):
+    client.force_login(people["dc"])
+    data = client.get("/api/legal-reports/", {"start": "2026-11-01", "end": "2026-11-30"}).json()
+    summary = next(t for t in data["tables"] if t["key"] == "summary")
+    assert summary["rows"][0][:3] == ["Mediation", 3, 3] or summary["rows"][0][1:3] == [3, 3]
+    assert client.get("/api/legal-reports/", {"start": "2026-11-30", "end": "2026-11-01"}).status_code == 400
+    client.force_login(people["st1"])
+    assert client.get("/api/legal-reports/").status_code == 403
