@@ -34,6 +34,8 @@ NAVIGATION: list[NavEntry] = [
     NavEntry(_("12351 requests"), "hotline:requests", "telephone-inbound", roles.INTAKE_REQUESTS),
     NavEntry(_("Request categories"), "hotline:categories", "tags", roles.MANAGE_CATEGORIES),
     NavEntry(_("Knowledge base"), "knowledge:list", "journal-text", roles.WRITE_ARTICLES),
+    NavEntry(_("Broadcast appeals"), "broadcasts:list", "megaphone", roles.SEND_BROADCAST),
+    NavEntry(_("12351 statistics"), "hotline_stats:index", "bar-chart", roles.VIEW_HOTLINE_STATS),
     NavEntry(_("Partner referrals"), "linkage:referrals", "arrow-left-right", roles.REFER_CASES),
     NavEntry(_("Legal aid"), "legalaid:list", "briefcase"),
     NavEntry(_("Law firms"), "legalaid:firms", "bank", roles.MANAGE_LAW_FIRMS),

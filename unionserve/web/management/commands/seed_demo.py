@@ -3,10 +3,11 @@
 from django.core.management.base import BaseCommand
 
 from unionserve.accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_demo_accounts
+from unionserve.broadcasts.demo import seed_broadcasts
 from unionserve.dataquality.actions import recompute_snapshots
-from unionserve.legalaid.demo import seed_demo_legal_aid
 from unionserve.hotline.demo import seed_demo_requests
 from unionserve.knowledge.demo import seed_demo_knowledge
+from unionserve.legalaid.demo import seed_demo_legal_aid
 from unionserve.linkage.demo import seed_demo_partners, seed_demo_referrals
 from unionserve.members.demo import seed_demo_members
 from unionserve.mediation.demo import seed_demo_mediation
@@ -36,6 +37,7 @@ class Command(BaseCommand):
         partners = seed_demo_partners()
         referrals = seed_demo_referrals()
         self.stdout.write(f"New partner bodies (six-party linkage): {partners}; demo referrals: {referrals}")
+        seed_broadcasts(log=self.stdout.write)
         legal_aid = seed_demo_legal_aid()
         self.stdout.write(f"New demo legal-aid cases (firms, contracts, lawyers): {legal_aid}")
         self.stdout.write(f"Org units: {OrgUnit.objects.count()}; new demo accounts: {len(accounts)}; "
