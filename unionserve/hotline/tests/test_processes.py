@@ -308,3 +308,42 @@ def test_a_window_cannot_refer_and_is_told_so(client, people):
         "category": Category.objects.get(code="QT").pk, "description": "一个问题一个问题", "action": "refer",
         "refer_to": "D02", "units": "", "filed_units": "", "answer": "", "member": ""})
     assert response.status_code == 400 and not Case.objects.exists()
+
+
+def test_demo_requests_are_seeded_once(people, tree, make_user):
+    from unionserve.accounts.roles import Role
+    from unionserve.hotline.demo import seed_demo_requests
+    from unionserve.members.tests.factories import id_number, make_member
+
+    make_user(tree["city"], Role.HOTLINE_AGENT, username="agent2")
+    people["legal"].username = "legaldept"
+    people["legal"].save(update_fields=["username"])
+    people["st1"].username = "station"
+    people["st1"].save(update_fields=["username"])
+    for i in range(6):
+        make_member(tree["g1"] if i % 2 else tree["g2"], f"职工{i}", number=id_number(seq=500 + i),
+                    phone=f"1390000{i:04d}")
+    made = seed_demo_requests()
+    assert made >= 25 and HotlineRequest.objects.count() == made
+    states = set(HotlineRequest.objects.values_list("case__state", flat=True))
+    assert {"closed", "answering", "specialist", "callback", "handling"} <= states
+    assert Step.objects.filter(process="affair", is_open=True, due_at__lt=dt.datetime.now(dt.UTC)).exists()
+    assert seed_demo_requests() == 0
+
+
+def test_intake_and_lookup_stay_lean(client, people, member, django_assert_max_num_queries):
+    from unionserve.hotline import services
+
+    category = Category.objects.get(code="LDGX02")
+    services.take_request(services.Intake(kind="affair", category=category, description="预热一次",
+                                          caller_name="甲", caller_phone="13900001111", units=["110101001"]),
+                          actor=people["agent"])
+    with django_assert_max_num_queries(60):
+        services.take_request(services.Intake(
+            kind="affair", category=category, description="拖欠工资", caller_name="王芳",
+            caller_phone="13912345678", units=["110101001"], filed_units=["110101", "IND05"]),
+            actor=people["agent"])
+    client.force_login(people["agent"])
+    client.get(reverse("hotline:lookup"), {"caller_phone": "13912345678"})
+    with django_assert_max_num_queries(8):
+        client.get(reverse("hotline:lookup"), {"caller_phone": "13912345678"})
