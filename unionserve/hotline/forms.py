@@ -69,10 +69,15 @@ class IntakeForm(StyledForm):
                             help_text=_("Suggested from the category and the member; comma-separated codes."))
     filed_units = forms.CharField(label=_("Filing copies to (unit codes)"), required=False, max_length=200)
 
-    def __init__(self, *args, departments=(), **kwargs):
+    def __init__(self, *args, departments=(), allow_refer: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
+        if not allow_refer:
+            # Only the 12351 platform refers questions to departments; a window escalates on the case page.
+            self.fields["action"].choices = [c for c in ACTION_CHOICES if c[0] != "refer"]
+            del self.fields["refer_to"]
         self.fields["category"].choices = category_choices(str(_("Choose…")))
-        self.fields["refer_to"].choices = [("", _("Choose…")), *[(u.code, u.name) for u in departments]]
+        if "refer_to" in self.fields:
+            self.fields["refer_to"].choices = [("", _("Choose…")), *[(u.code, u.name) for u in departments]]
         attrs = self.fields["caller_phone"].widget.attrs
         attrs.update({"autofocus": True, "accesskey": "p", "inputmode": "tel", "autocomplete": "off"})
         self.fields["description"].widget.attrs["accesskey"] = "d"

@@ -73,8 +73,9 @@ def _queues(user) -> dict:
 
 def _intake_page(request: HttpRequest, channel: str) -> HttpResponse:
     user = request.user
-    departments = list(services.departments())
-    form = IntakeForm(request.POST or None, departments=departments)
+    allow_refer = bool(user.org_unit_id and user.org_unit.level == 1 and user.has_perm(roles.HANDLE_HOTLINE))
+    departments = list(services.departments()) if allow_refer else []
+    form = IntakeForm(request.POST or None, departments=departments, allow_refer=allow_refer)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         member = None
@@ -86,7 +87,7 @@ def _intake_page(request: HttpRequest, channel: str) -> HttpResponse:
             caller_name=data["caller_name"], caller_phone=data["caller_phone"],
             caller_id_number=data["caller_id_number"], member=member, channel=channel,
             answer=data["answer"] if action == "answer" else "",
-            refer_to=[data["refer_to"]] if action == "refer" else [],
+            refer_to=[data["refer_to"]] if action == "refer" and data.get("refer_to") else [],
             units=_codes(data["units"]) if action == "dispatch" else [],
             filed_units=_codes(data["filed_units"]) if action == "dispatch" else [])
         try:
@@ -100,7 +101,11 @@ def _intake_page(request: HttpRequest, channel: str) -> HttpResponse:
                                                         "state": taken.case.state_label(),
                                                         "code": taken.tracking_code})
             return redirect(request.path)
-    context = {"form": form, "channel": channel, "knowledge_url": knowledge_url(),
+    chosen = None
+    if form.is_bound and str(form.data.get("member", "")).isdigit():
+        # Keep showing the member the agent picked when the form comes back with an error.
+        chosen = Member.objects.filter(pk=int(form.data["member"])).select_related("grassroots").first()
+    context = {"form": form, "channel": channel, "knowledge_url": knowledge_url(), "chosen": chosen,
                "is_workbench": channel == Channel.PHONE, **_queues(user),
                "recent": services.visible_requests(user).filter(received_by=user)
                .select_related("case", "category").order_by("-received_at")[:10]}
