@@ -1,0 +1,33 @@
+"""The demo knowledge base: seeded once, idempotent, and the suggestions find its articles."""
+
+from __future__ import annotations
+
+import pytest
+
+from unionserve.accounts.roles import Role
+from unionserve.knowledge import search
+from unionserve.knowledge.demo import ANSWERS, ARTICLES, DRAFTS, seed_demo_knowledge
+from unionserve.knowledge.models import AnsweredQuestion, Article, ArticleStatus
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_seed_is_idempotent_and_searchable(tree, make_user):
+    make_user(tree["city"], Role.HOTLINE_AGENT, username="agent")
+    make_user(tree["city"], Role.CITY_OFFICE, username="cityoffice")
+    make_user(tree["dept"], Role.DEPARTMENT_STAFF, username="legaldept")
+    assert seed_demo_knowledge() == len(ARTICLES) + len(DRAFTS)
+    assert seed_demo_knowledge() == 0
+    assert Article.objects.filter(status=ArticleStatus.PUBLISHED).count() == len(ARTICLES) >= 30
+    assert Article.objects.filter(status=ArticleStatus.IN_REVIEW).count() == 1
+    assert AnsweredQuestion.objects.count() == len(ANSWERS)
+    top = search.suggest("公司拖欠我两个月工资怎么办")
+    assert top.articles[0].article.title == "单位拖欠工资怎么办"
+    assert top.answers[0].answer.case_number == "RX20261103-0012"
+    assert search.suggest("京卡丢了").articles[0].article.title == "京卡丢失补办"
+    assert search.suggest("下班路上被电动车撞了算工伤吗").articles[0].article.title == "上下班途中交通事故算工伤吗"
+    assert search.suggest("孩子考上大学了有助学金吗").articles[0].article.title == "金秋助学申请"
+
+
+def test_demo_seed_needs_the_demo_accounts(db):
+    assert seed_demo_knowledge() == 0
