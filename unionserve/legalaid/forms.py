@@ -14,6 +14,11 @@ from . import rules
 from .models import Contract, DisputeType, Engagement, LawFirm, Lawyer, Outcome, Result
 
 
+def DateInput() -> forms.DateInput:  # noqa: N802 - reads like the widget class it makes
+    """A browser date picker; its value must be ISO (2026-11-26) whatever the language."""
+    return forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+
+
 class IntakeForm(StyledForm):
     applicant_name = forms.CharField(label=_("Applicant"), max_length=60)
     id_number = forms.CharField(label=_("Applicant's ID number"), max_length=18, required=False,
@@ -26,7 +31,7 @@ class IntakeForm(StyledForm):
     matter = forms.CharField(label=_("What aid is asked for"), widget=forms.Textarea(attrs={"rows": 3}))
     amount_claimed = forms.DecimalField(label=_("Amount claimed (yuan)"), required=False, min_value=0,
                                         max_digits=12, decimal_places=2)
-    applied_on = forms.DateField(label=_("Applied on"), widget=forms.DateInput(attrs={"type": "date"}))
+    applied_on = forms.DateField(label=_("Applied on"), widget=DateInput())
     channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices, initial=Channel.WINDOW)
     comment = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -122,7 +127,7 @@ class ContractForm(VersionedModelForm):
     class Meta:
         model = Contract
         fields = ["start", "end", "scope", "capacity"]
-        widgets = {"start": forms.DateInput(attrs={"type": "date"}), "end": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"start": DateInput(), "end": DateInput()}
 
     def __init__(self, *args, units=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -175,7 +180,7 @@ class EngagementForm(StyledFormMixin, forms.ModelForm):
     class Meta:
         model = Engagement
         fields = ["party_name", "party_uscc", "side", "start", "end", "note"]
-        widgets = {"start": forms.DateInput(attrs={"type": "date"}), "end": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"start": DateInput(), "end": DateInput()}
 
     def clean_party_uscc(self) -> str:
         value = (self.cleaned_data.get("party_uscc") or "").strip()

@@ -1,0 +1,92 @@
+"""Legal aid in Chromium: intake at the city, the eligibility screen, acceptance, assignment with the conflict
+check, and the lawyer who sees only their own case."""
+
+import datetime as dt
+
+import pytest
+from playwright.sync_api import expect
+
+from unionserve.accounts.roles import Role
+
+PASSWORD = "Test-pass-123"
+
+
+@pytest.fixture
+def people(transactional_db, tree, make_user):
+    from unionserve.legalaid.models import Contract, Engagement, LawFirm, Lawyer, Side
+
+    office = make_user(tree["city"], Role.CITY_OFFICE, username="office")
+    make_user(tree["dc"], Role.CENTER_STAFF, username="dcstaff")
+    lawyer = make_user(tree["dc"], Role.LAWYER, username="lawyer1")
+    firm = LawFirm.objects.create(name="北京东华律师事务所", uscc="91110108551385082Q")
+    Contract.objects.create(firm=firm, unit=tree["dc"], start=dt.date(2026, 1, 1), end=dt.date(2030, 12, 31),
+                            capacity=5)
+    Lawyer.objects.create(firm=firm, name="冯磊", licence_number="11101201210000003", user=lawyer)
+    Engagement.objects.create(firm=firm, party_name="北京某某科技有限公司", side=Side.FOR)
+    return office
+
+
+def test_application_screen_accept_assign_and_the_lawyers_view(page, live_server, people, login,
+                                                                 assert_accessible, assert_cjk_font):
+    login(page, live_server, "office", PASSWORD)
+    page.goto(f"{live_server.url}/legalaid/new/")
+    assert_accessible(page)
+    page.locator("#id_applicant_name").fill("王五")
+    page.locator("#id_employer_name").fill("北京某某科技有限公司")
+    page.locator("#id_dispute_type").select_option("wages")
+    page.locator("#id_matter").fill("追索拖欠工资三个月")
+    page.locator("main form button[type=submit]").click()
+    # The eligibility screen: every criterion met.
+    expect(page.locator("h1")).to_contain_text("王五")
+    assert_accessible(page)
+    for radio in page.locator("input[type=radio][value=met]").all():
+        radio.check()
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator(".alert-success, [role=status], .alert")).not_to_have_count(0)
+    page.locator("main form a.btn-outline-secondary").click()
+    # The case page: the legal-aid panel and the acceptance with the dispatch to 东城区.
+    expect(page.locator("#panel-legalaid-h")).to_be_visible()
+    assert_accessible(page)
+    number = page.locator("h1").inner_text().split(" ")[0]
+    accept = page.locator("details", has=page.locator(f"form[action='/work/cases/{number}/act/accept/']"))
+    accept.locator("summary").click()
+    page.locator("#id_accept-units").fill("110101")
+    accept.locator("button[type=submit]").click()
+    expect(page.locator("#timeline-h + ol")).to_contain_text("110101")
+    assert_cjk_font(page)
+
+    page.context.clear_cookies()
+    login(page, live_server, "dcstaff", PASSWORD)
+    page.goto(f"{live_server.url}/legalaid/cases/{number}/assign/")
+    assert_accessible(page)
+    expect(page.locator("table")).to_contain_text("北京某某科技有限公司")  # the conflict flag
+    page.locator("input[name=contract]").first.check()
+    page.locator("#id_lawyer").select_option(index=1)
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator(".alert-danger")).to_be_visible()  # a flagged firm needs a reason
+    page.locator("input[name=contract]").first.check()
+    page.locator("#id_conflict_reason").fill("该所对该单位的顾问合同已于2025年终止")
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator("#panel-legalaid-h")).to_be_visible()
+    expect(page.locator("section[aria-labelledby='panel-legalaid-h']")).to_contain_text("冯磊")
+
+    page.context.clear_cookies()
+    login(page, live_server, "lawyer1", PASSWORD)
+    page.goto(f"{live_server.url}/legalaid/mine/")
+    expect(page.locator("main")).to_contain_text(number)
+    assert_accessible(page)
+    page.goto(f"{live_server.url}/work/cases/{number}/")
+    expect(page.locator(f"form[action='/work/cases/{number}/act/report_file/']")).to_have_count(1)
+    assert_accessible(page)
+
+
+def test_registry_pages_are_accessible(page, live_server, people, login, assert_accessible):
+    login(page, live_server, "office", PASSWORD)
+    page.goto(f"{live_server.url}/legalaid/firms/")
+    expect(page.locator("table")).to_contain_text("北京东华律师事务所")
+    assert_accessible(page)
+    page.locator("table a").first.click()
+    expect(page.locator("h1")).to_contain_text("北京东华律师事务所")
+    assert_accessible(page)
+    page.goto(f"{live_server.url}/legalaid/")
+    assert_accessible(page)
