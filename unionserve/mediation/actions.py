@@ -8,6 +8,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from unionserve.accounts.scope import scope_of
 from unionserve.audit.log import record
 from unionserve.audit.models import AuditAction
 from unionserve.workflow import actions as engine
@@ -36,6 +37,8 @@ def appointing_step(case: Case, user) -> Step | None:
     """The open step through which `user` may appoint a mediator now (their unit holds the case), else None."""
     if case.is_closed or case.state not in APPOINTING_STATES:
         return None
+    if scope_of(user).is_personal:
+        return None  # a mediator works the case; the unit's staff appoint (and change) mediators
     spec = next((s for s in actions_for(case, user) if s.code == "assign"), None)
     if spec is None or spec.step is None or spec.step.kind != StepKind.WORK:
         return None

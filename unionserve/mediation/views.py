@@ -67,7 +67,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(qs, PAGE).get_page(request.GET.get("page"))
     return render(request, "mediation/case_list.html", {
         "form": form, "page": page, "query": _query(request), "may_open": may_open(request.user),
-        "may_manage": request.user.has_perm(roles.MANAGE_MEDIATORS)})
+        "may_manage": request.user.has_perm(roles.MANAGE_MEDIATORS),
+        "is_mediator": Mediator.objects.filter(user=request.user).exists()})
 
 
 @scoped_view

@@ -33,6 +33,7 @@ def test_down_path_agreement_is_reported_reviewed_and_archived(client, people, m
     notice = GeneratedDocument.objects.get(case=case, template_code="acceptance_notice")
     text = pdf_text(notice)
     assert "受理通知书" in text and "张三" in text and "东城区中心" in text and "劳动争议调解申请" in text
+    assert "7日内" in text and "15日内办结" in text  # the dispatch and its time limits
 
     # Level 2 must appoint a mediator before replying with a plan.
     client.force_login(people["district"])
@@ -52,6 +53,8 @@ def test_down_path_agreement_is_reported_reviewed_and_archived(client, people, m
     client.force_login(people["med1"])
     assert case.number in client.get(reverse("workflow:inbox")).content.decode()
     assert case.number in client.get(reverse("mediation:mine")).content.decode()
+    assert 'id="id_appoint_mediator"' not in client.get(reverse("workflow:case", args=[case.number])).content.decode()
+    assert appoint(client, case, mediators["m2"]).status_code == 403  # staff appoint, not the mediator
     assert act(client, case, "submit_plan", plan="先约谈双方，再组织调解").status_code == 302
     assert case.state == "mediating"
     assert Step.objects.get(case=case, is_open=True).assignee == people["med1"]  # keeps the case
