@@ -16,6 +16,7 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import io
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +34,16 @@ class FileRefused(ValueError):
     """The file as a whole cannot be imported (format, headers); the message says why, in the site language."""
 
 
+@dataclass(frozen=True)
+class ByteRange:
+    """A run of whole lines of a CSV file, for a worker to read on its own: bytes [start, end)."""
+
+    start: int
+    end: int
+    #: the row number (as Excel shows it, the header being row 1) of the range's first line
+    first_row: int
+
+
 @dataclass
 class Table:
     """An opened file: which raw column holds each template column, and the data rows."""
@@ -47,6 +58,47 @@ class Table:
     total_hint: int
     #: number of header cells: a row with text beyond them is an error
     width: int
+    #: the file; CSV only: its encoding and where the data rows start (for :meth:`csv_ranges`)
+    path: Path | None = None
+    encoding: str = ""
+    data_start: int = 0
+
+    def csv_ranges(self, bytes_per_range: int) -> list[ByteRange] | None:
+        """The data rows cut at line ends into ranges of about ``bytes_per_range`` bytes, or None.
+
+        None for a workbook, and for a CSV file holding a quote character anywhere: a quoted cell may hold a
+        line break, so a line end is not surely a row end (such a file is read in one piece instead).
+        Row numbers count lines, which is what the whole-file reader counts when no cell holds a line break.
+        """
+        if self.format != "csv" or self.path is None:
+            return None
+        ranges: list[ByteRange] = []
+        with open(self.path, "rb") as fh:
+            head = fh.read(self.data_start)
+            if b'"' in head or not head.endswith(b"\n"):
+                return None  # a quote, or lines not ended by LF (old Mac files): read in one piece
+            lines_before = head.count(b"\n")  # line ends before the part of the file already scanned
+            start, start_row = self.data_start, lines_before + 1
+            base = self.data_start  # file offset of `block`
+            while block := fh.read(1 << 22):
+                if b'"' in block:
+                    return None
+                pos = 0  # line ends in block[:pos] are counted
+                # Cut where the current range has grown past the target, at the next line end.
+                while base + len(block) - start > bytes_per_range:
+                    cut = block.find(b"\n", max(pos, start + bytes_per_range - base))
+                    if cut < 0:
+                        break  # the line goes on into the next block
+                    lines_before += block.count(b"\n", pos, cut + 1)
+                    end = base + cut + 1
+                    ranges.append(ByteRange(start, end, start_row))
+                    start, start_row, pos = end, lines_before + 1, cut + 1
+                lines_before += block.count(b"\n", pos)
+                base += len(block)
+            end = base
+        if end > start:
+            ranges.append(ByteRange(start, end, start_row))
+        return ranges
 
 
 def _cell_text(value: object) -> str:
@@ -173,16 +225,47 @@ def open_table(path: Path, columns: Sequence[Column]) -> Table:
         raise FileRefused(_("The file cannot be read as CSV (%(error)s).") % {"error": str(exc)[:200]}) from exc
     positions = map_headers(headers, columns)
     width = max(positions) + 1
+    rows = clean_rows(enumerate(raw, start=2), width, strip=fmt == "csv")
+    if fmt != "csv":
+        return Table(fmt, list(headers), positions, rows, total, width, path=path)
+    with open(path, "rb") as fh:
+        data_start = len(fh.readline())
+    return Table(fmt, list(headers), positions, rows, total, width, path=path, encoding=encoding,
+                 data_start=data_start)
 
-    def data() -> Iterator[tuple[int, list[str]]]:
-        strip = fmt == "csv"
-        for number, row in enumerate(raw, start=2):
-            if strip:
-                row = [c.strip() for c in row]
-            if not any(row):
-                continue
-            if len(row) < width:
-                row = row + [""] * (width - len(row))
-            yield number, row
 
-    return Table(fmt, list(headers), positions, data(), total, width)
+def clean_rows(numbered: Iterator[tuple[int, list[str]]], width: int, *, strip: bool) -> Iterator[
+        tuple[int, list[str]]]:
+    """Rows as the validators take them: cells trimmed (CSV), empty rows skipped, short rows padded."""
+    for number, row in numbered:
+        if strip:
+            row = [c.strip() for c in row]
+        if not any(row):
+            continue
+        if len(row) < width:
+            row = row + [""] * (width - len(row))
+        yield number, row
+
+
+def read_range(path: Path, encoding: str, part: ByteRange, width: int) -> list[tuple[int, list[str]]]:
+    """The rows of one range of a CSV file (see :meth:`Table.csv_ranges`), cleaned like the whole file's."""
+    with open(path, "rb") as fh:
+        fh.seek(part.start)
+        data = fh.read(part.end - part.start)
+    # Only the file's first bytes may hold a byte-order mark, and a range never starts there.
+    text = data.decode("utf-8" if encoding == "utf-8-sig" else encoding)
+    return list(clean_rows(enumerate(csv.reader(io.StringIO(text, newline="")), start=part.first_row), width,
+                           strip=True))
+
+
+def rows_numbered(path: Path, columns: Sequence[Column], wanted: set[int]) -> dict[int, list[str]]:
+    """The raw rows (template order) with these row numbers, read again from the file (rare: duplicates)."""
+    table = open_table(path, columns)
+    found: dict[int, list[str]] = {}
+    last = max(wanted, default=0)
+    for number, row in table.rows:
+        if number in wanted:
+            found[number] = [row[p] for p in table.positions]
+        if number >= last:
+            break
+    return found

@@ -43,12 +43,15 @@ Rejected = tuple[int, list[str], str]  # row number, the row in template order, 
 
 @dataclass
 class ChunkResult:
-    """What validating one chunk gave: rows for the stage (each with its in-file duplicate key last),
-    the errors, and the rejected rows in template order."""
+    """What validating one chunk gave: rows for the stage (STAGE_FIELDS order), the errors, and the rejected
+    rows in template order. A worker that stages its valid rows itself sends back only their number
+    (``staged``, with ``valid`` emptied) and, when it read the rows itself, how many it read (``rows``)."""
 
     valid: list[tuple] = field(default_factory=list)
     errors: list[Error] = field(default_factory=list)
     rejected: list[Rejected] = field(default_factory=list)
+    rows: int = 0
+    staged: int = 0
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -389,7 +392,6 @@ class MemberContext:
                 birth, gender, seal.hash(mobile), seal.encrypt(mobile), masking.mask_phone(mobile),
                 employer[0], grassroots_id, joined, employment, education, skill, honour, hardship, single, card,
                 ethnicity, hukou,
-                int(number[:17]),  # in-file duplicate key: the 17 digits decide the ID number
             ))
         return out
 

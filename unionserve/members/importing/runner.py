@@ -18,6 +18,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 
 from django.conf import settings
@@ -33,7 +34,7 @@ from unionserve.members.template import MEMBER_COLUMNS, UNIT_COLUMNS
 from unionserve.orgs.models import OrgUnit, UnitKind
 
 from . import worker, writer
-from .reader import FileRefused, Table, open_table
+from .reader import FileRefused, Table, open_table, rows_numbered
 from .reports import Collector
 from .rows import ChunkResult, MemberContext, UnitContext
 
@@ -116,29 +117,52 @@ def _chunks(rows: Iterator[tuple[int, list[str]]], size: int) -> Iterator[list[t
         yield chunk
 
 
-def validated(context, rows, *, workers: int, parallel: bool) -> Iterator[tuple[list, ChunkResult]]:
-    """(chunk, its result) in file order; chunks go to ``workers`` processes when ``parallel``."""
-    chunks = _chunks(rows, CHUNK_ROWS)
-    if not parallel or workers < 2 or multiprocessing.current_process().daemon:
-        # A daemonic process (a Celery prefork worker) may not start children: validate here.
-        for chunk in chunks:
-            yield chunk, context.validate(chunk)
-        return
+def fans_out(workers: int, parallel: bool) -> bool:
+    """Whether to validate in worker processes (a daemonic process, e.g. a Celery prefork worker, may not
+    start children: it validates in itself)."""
+    return parallel and workers >= 2 and not multiprocessing.current_process().daemon
+
+
+def validated_here(context, rows, stage: writer.Stage) -> Iterator[ChunkResult]:
+    """Chunk results in file order, validated and staged in this process."""
+    for chunk in _chunks(rows, CHUNK_ROWS):
+        result = context.validate(chunk)
+        result.rows = len(chunk)
+        stage.add(result.valid)
+        result.staged, result.valid = len(result.valid), []
+        yield result
+
+
+def validated_in_workers(context, table: Table, target: writer.StageTarget, workers: int) -> Iterator[ChunkResult]:
+    """Chunk results in file order from ``workers`` processes, which stage the valid rows themselves.
+
+    A CSV file is cut into byte ranges that the workers read on their own; a workbook (or a CSV with quoted
+    cells) is read here and its rows sent to them in chunks.
+    """
     # spawn, not fork: the parent holds database connections and may run threads. A worker that dies
     # breaks the pool (BrokenProcessPool), so the job fails instead of waiting forever.
     from concurrent.futures import ProcessPoolExecutor
 
+    ranges = None
+    if table.format == "csv" and table.path is not None:
+        data_bytes = table.path.stat().st_size - table.data_start
+        per_row = max(1, data_bytes // max(1, table.total_hint))
+        ranges = table.csv_ranges(per_row * CHUNK_ROWS)
     mp = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(workers, mp_context=mp, initializer=worker.init, initargs=(context,)) as pool:
+    with ProcessPoolExecutor(workers, mp_context=mp, initializer=worker.init, initargs=(context, target)) as pool:
+        if ranges is not None:
+            path = str(table.path)
+            tasks = (partial(pool.submit, worker.validate_range, path, table.encoding, part, table.width)
+                     for part in ranges)
+        else:
+            tasks = (partial(pool.submit, worker.validate, chunk) for chunk in _chunks(table.rows, CHUNK_ROWS))
         window: deque = deque()
-        for chunk in chunks:
-            window.append((chunk, pool.submit(worker.validate, chunk)))
+        for submit in tasks:
+            window.append(submit())
             if len(window) > workers * 2:  # bounded look-ahead: memory stays flat
-                done, pending = window.popleft()
-                yield done, pending.result()
+                yield window.popleft().result()
         while window:
-            done, pending = window.popleft()
-            yield done, pending.result()
+            yield window.popleft().result()
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -276,50 +300,55 @@ def _stop_if_invalid(job: ImportJob, collector: Collector, fmt: str) -> bool:
 def _run_members(job: ImportJob, table: Table, scope: Scope, collector: Collector, tracker: _Tracker,
                  workers: int, parallel: bool) -> None:
     context = member_context(scope, table)
-    stage = writer.Stage()
-    seen: set[int] = set()
     rows = invalid = 0
-    duplicate = _("This ID number already appears in an earlier row of this file.")
-    id_header = MEMBER_COLUMNS[1].header
-    for chunk, result in validated(context, table.rows, workers=workers, parallel=parallel):
-        good = []
-        dup_rows = []
-        for item in result.valid:
-            key = item[-1]
-            if key in seen:
-                dup_rows.append(item[0])
-                continue
-            seen.add(key)
-            good.append(item[:-1])
-        if dup_rows:
-            raw = {n: r for n, r in chunk}
-            for n in dup_rows:
-                row = [raw[n][p] for p in table.positions]
-                result.errors.append((n, id_header, row[1], duplicate))
-                result.rejected.append((n, row, duplicate))
-            result.errors.sort(key=lambda e: e[0])
-            result.rejected.sort(key=lambda r: r[0])
-        stage.add(good)
-        collector.add_errors(result.errors)
-        collector.add_rejected(result.rejected)
-        rows += len(chunk)
-        invalid += len(result.rejected)
-        job.progress_done = min(rows, job.progress_total) if job.progress_total else rows
-        job.progress_total = max(job.progress_total, rows)
-        tracker.save("progress_done", "progress_total")
-    del seen
-    _finish_counts(job, rows, invalid)
-    if _stop_if_invalid(job, collector, table.format):
-        return
-    job.status = ImportStatus.WRITING
-    tracker.save("status", "rows", "valid", "invalid", "progress_done", "progress_total", force=True)
-    result = writer.write_members(job_id=job.pk, user_id=job.created_by_id, joint_union_for=joint_union_for,
-                                  on_written=lambda res: _after_members_written(job, res))
+    target = writer.StageTarget.create(job.pk) if fans_out(workers, parallel) else None
+    try:
+        if target is not None:
+            results = validated_in_workers(context, table, target, workers)
+        else:
+            results = validated_here(context, table.rows, writer.Stage())
+        for result in results:
+            collector.add_errors(result.errors)
+            collector.add_rejected(result.rejected)
+            rows += result.rows
+            invalid += len(result.rejected)
+            job.progress_done = min(rows, job.progress_total) if job.progress_total else rows
+            job.progress_total = max(job.progress_total, rows)
+            tracker.save("progress_done", "progress_total")
+        stage = target.gather() if target is not None else writer.STAGE
+        invalid += _reject_duplicates(table, stage, collector, drop=job.mode != ImportMode.ALL_OR_NOTHING)
+        _finish_counts(job, rows, invalid)
+        if _stop_if_invalid(job, collector, table.format):
+            return
+        job.status = ImportStatus.WRITING
+        tracker.save("status", "rows", "valid", "invalid", "progress_done", "progress_total", force=True)
+        result = writer.write_members(job_id=job.pk, user_id=job.created_by_id, joint_union_for=joint_union_for,
+                                      on_written=lambda res: _after_members_written(job, res), stage=stage)
+    finally:
+        if target is not None:
+            target.discard()
     job.created, job.updated, job.transferred, job.unchanged = (
         result.created, result.updated, result.transferred, result.unchanged)
     job.status = ImportStatus.DONE
     job.message = _done_message(job)
     _attach(job, collector, with_rejected=True, fmt=table.format)
+
+
+def _reject_duplicates(table: Table, stage: str, collector: Collector, *, drop: bool) -> int:
+    """Report rows whose ID number an earlier row already has (found in the stage, by keyed hash); in
+    valid-rows mode take them out of the stage. Returns how many there are."""
+    duplicates = writer.duplicate_rows(stage)
+    if not duplicates:
+        return 0
+    message = _("This ID number already appears in an earlier row of this file.")
+    header = MEMBER_COLUMNS[1].header
+    # The stage holds no clear ID numbers: read the (few) rows again for the report and the rejected file.
+    raw = rows_numbered(table.path, MEMBER_COLUMNS, {n for n, _masked in duplicates}) if table.path else {}
+    collector.add_errors([(n, header, raw[n][1] if n in raw else masked, message) for n, masked in duplicates])
+    collector.add_rejected([(n, raw[n], message) for n, _masked in duplicates if n in raw])
+    if drop:
+        writer.drop_rows(stage, [n for n, _masked in duplicates])
+    return len(duplicates)
 
 
 def _done_message(job: ImportJob) -> str:

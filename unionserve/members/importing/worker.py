@@ -1,21 +1,45 @@
 """Entry points of the validating worker processes. Importable before Django is set up (spawned workers
-unpickle these functions and the context first, then ``init`` sets Django up)."""
+unpickle these functions and the context first, then ``init`` sets Django up).
+
+A worker validates, encrypts and stages the valid rows itself (``writer.WorkerStage``) and sends back only
+what the parent needs: counts, errors and the rejected rows. For a CSV file it also reads its rows itself, a
+byte range at a time (``reader.read_range``), so the parent neither parses the file nor pickles its rows.
+"""
 
 from __future__ import annotations
 
 _CONTEXT = None
+_STAGE = None
 
 
-def init(context) -> None:
-    """Pool initializer: set Django up (settings from DJANGO_SETTINGS_MODULE) and keep the context."""
+def init(context, target=None) -> None:
+    """Pool initializer: set Django up (settings from DJANGO_SETTINGS_MODULE), keep the context and the stage."""
     import django
 
     django.setup()
-    global _CONTEXT  # noqa: PLW0603 - one context per worker process
+    global _CONTEXT, _STAGE  # noqa: PLW0603 - one context and one stage per worker process
     _CONTEXT = context
     context.prepare()
+    if target is not None:
+        from .writer import WorkerStage
+
+        _STAGE = WorkerStage(target)
 
 
 def validate(chunk: list):
-    """Validate one chunk with the context given to ``init``."""
-    return _CONTEXT.validate(chunk)
+    """Validate one chunk of raw rows; with a stage, stage the valid rows here and send back their count."""
+    result = _CONTEXT.validate(chunk)
+    result.rows = len(chunk)
+    if _STAGE is not None:
+        _STAGE.add(result.valid)
+        result.staged, result.valid = len(result.valid), []
+    return result
+
+
+def validate_range(path: str, encoding: str, part, width: int):
+    """Read one byte range of a CSV file, then as :func:`validate`."""
+    from pathlib import Path
+
+    from .reader import read_range
+
+    return validate(read_range(Path(path), encoding, part, width))

@@ -409,6 +409,57 @@ def test_the_parallel_path_gives_the_same_result(employers, station_user, monkey
     assert errors_of(job)[0][0] == 12
 
 
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("mode", ["all_or_nothing", "valid_rows"])
+def test_the_parallel_path_finds_duplicates_and_gives_the_rows_back(employers, station_user, monkeypatch, mode):
+    """Workers stage rows themselves; a repeated ID number is found in the stage, reported with the row as
+    typed, and given back (valid rows) or fails the whole file (all or nothing). Nothing half-written."""
+    from unionserve.members.importing import runner
+
+    monkeypatch.setattr(runner, "CHUNK_ROWS", 2)
+    rows = [member_row(name=f"张{i}", id_number=make_id(seq=f"{301 + 2 * i:03d}"), card_number=card(200 + i))
+            for i in range(7)]
+    rows.insert(5, member_row(name="重复甲", id_number=make_id(seq="301").lower()[:17] + make_id(seq="301")[17],
+                              card_number=card(98)))
+    rows.append(member_row(name="重复乙", id_number=make_id(seq="305"), card_number=card(97)))
+    job = do_import(station_user, csv_bytes(rows), mode=mode, workers=2, parallel=True)
+    expected = [(7, "身份证号", make_id(seq="301"), "This ID number already appears in an earlier row of this file."),
+                (10, "身份证号", make_id(seq="305"), "This ID number already appears in an earlier row of this file.")]
+    assert [(r[0], r[1], r[2]) for r in errors_of(job)] == [e[:3] for e in expected]
+    assert job.invalid == 2 and job.rows == 9
+    if mode == "all_or_nothing":
+        assert job.status == "failed" and Member.objects.count() == 0
+    else:
+        assert job.status == "done" and job.created == 7 and Member.objects.count() == 7
+        assert Member.objects.filter(name__startswith="重复").count() == 0
+        back = job.rejected_file.read().decode("utf-8-sig").splitlines()
+        assert [line.split(",")[0] for line in back[1:]] == ["重复甲", "重复乙"]
+
+
+def test_csv_ranges_cut_at_line_ends_and_number_rows_like_the_whole_file(tmp_path):
+    """Every way of cutting gives back exactly the rows, and the row numbers, of reading the file whole."""
+    from unionserve.members.importing.reader import ByteRange, open_table, read_range
+
+    lines = ["姓名,身份证号", "张三,1", "", "李四,2", "  王五 , 3 ", "赵六,4", "孙七,5"]
+    for newline, tail in (("\n", "\n"), ("\r\n", "\r\n"), ("\n", "")):
+        path = tmp_path / "m.csv"
+        path.write_bytes(("\ufeff" + newline.join(lines) + tail).encode())
+        columns = [c for c in MEMBER_COLUMNS if c.header in ("姓名", "身份证号")]
+        whole = list(open_table(path, columns).rows)
+        assert [n for n, _r in whole] == [2, 4, 5, 6, 7]
+        for size in (1, 5, 9, 14, 1000):
+            table = open_table(path, columns)
+            ranges = table.csv_ranges(size)
+            assert ranges and ranges[0].start == table.data_start and ranges[-1].end == path.stat().st_size
+            assert all(a.end == b.start for a, b in zip(ranges, ranges[1:], strict=False))
+            got = [row for part in ranges for row in read_range(path, table.encoding, part, table.width)]
+            assert got == whole, (newline, size)
+        assert isinstance(ranges[0], ByteRange)
+    quoted = tmp_path / "q.csv"
+    quoted.write_text('姓名,身份证号\n"张\n三",1\n', encoding="utf-8")
+    assert open_table(quoted, columns).csv_ranges(5) is None  # a quoted cell may hold a line break
+
+
 def test_fast_checks_agree_with_the_validators():
     import datetime as dt
 
