@@ -41,7 +41,7 @@ from django.db.models import Case as Choose
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from unionserve.accounts.scope import scope_of
 from unionserve.workflow.models import AccessKind, Case, CaseAccess, Step
@@ -91,6 +91,11 @@ class Table:
     rows: list[list[Any]] = field(default_factory=list)
     note: str = ""
     available: bool = True
+
+
+def _area() -> str:
+    """The first column's header: mediation or legal aid ("Area" alone is already a sample check's scope)."""
+    return pgettext("legal statistics", "Area")
 
 
 def _group_expr() -> Choose:
@@ -184,7 +189,7 @@ def consultations(user, period: Period) -> Table:
 
 def summary(cases: QuerySet, opened: QuerySet, closed: QuerySet, period: Period) -> Table:
     table = Table("summary", _("Summary"), [
-        _("Area"), _("Opened"), _("Concluded"), _("Median days to conclude"), _("Average days to conclude"),
+        _area(), _("Opened"), _("Concluded"), _("Median days to conclude"), _("Average days to conclude"),
         _("Overdue steps")],
         note=_("Concluded: closed in the period, in any final state. Days to conclude: from opening to closing, "
                "in calendar days."))
@@ -203,7 +208,7 @@ def summary(cases: QuerySet, opened: QuerySet, closed: QuerySet, period: Period)
 
 
 def by_path(opened: QuerySet) -> Table:
-    table = Table("path", _("Cases opened, by path"), [_("Area"), *[str(v) for v in PATH_LABELS.values()],
+    table = Table("path", _("Cases opened, by path"), [_area(), *[str(v) for v in PATH_LABELS.values()],
                                                         _("Total")],
                   note=_("The path follows the level of the unit that received the case (seed 000 §四.5–6)."))
     found = {(r["g"], r["p"]): r["n"] for r in opened.annotate(g=_group_expr(), p=_path_expr())
@@ -216,7 +221,7 @@ def by_path(opened: QuerySet) -> Table:
 
 def by_level(opened: QuerySet) -> Table:
     table = Table("level", _("Cases opened, by the levels that handled them"),
-                  [_("Area"), _("Level 1"), _("Level 2"), _("Level 3")],
+                  [_area(), _("Level 1"), _("Level 2"), _("Level 3")],
                   note=_("A case handled at two levels counts at both."))
     rows = (CaseAccess.objects.filter(case__in=opened.values("pk"), kind=AccessKind.HANDLER)
             .annotate(g=Choose(*[When(case__process__in=codes, then=Value(g)) for g, codes in GROUPS.items()],
@@ -236,7 +241,7 @@ def _state_label(code: str, process: str) -> str:
 
 
 def outcomes(closed: QuerySet) -> Table:
-    table = Table("outcomes", _("Cases concluded, by final state"), [_("Area"), _("Final state"), _("Cases")])
+    table = Table("outcomes", _("Cases concluded, by final state"), [_area(), _("Final state"), _("Cases")])
     rows = (closed.annotate(g=_group_expr()).values("g", "process", "state").annotate(n=Count("pk"))
             .order_by("g", "process", "state"))
     merged: dict[tuple[str, str], int] = {}
@@ -280,7 +285,7 @@ def legalaid_results(cases: QuerySet, period: Period) -> Table:
 
 
 def overdue(cases: QuerySet, period: Period) -> Table:
-    table = Table("overdue", _("Overdue steps"), [_("Area"), _("Step"), _("Steps marked overdue"),
+    table = Table("overdue", _("Overdue steps"), [_area(), _("Step"), _("Steps marked overdue"),
                                                    _("Cases concerned")],
                   note=_("Steps the deadline sweep marked overdue in the period."))
     rows = (Step.objects.filter(case__in=cases.values("pk"), overdue=True).filter(period.q("overdue_at"))

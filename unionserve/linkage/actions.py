@@ -83,15 +83,15 @@ def _partner_for(user, partner: PartnerBody) -> PartnerBody:
     return partner
 
 
-def _timeline(referral: Referral, actor, label: str, comment: str = "") -> None:
+def _timeline(referral: Referral, actor, label: str, comment: str = "", *, update: bool = False) -> None:
+    """The referral's entry on its case's timeline; an update shows only the partner and what changed."""
     if referral.case_id is None:
         return
-    fields = [
-        [_("Partner"), f"{referral.partner.name}（{referral.partner.get_kind_display()}）"],
-        [_("Direction"), referral.get_direction_display()],
-        [_("Date"), referral.referred_on.isoformat()],
-        [_("Status"), referral.get_status_display()],
-    ]
+    fields = [[_("Partner"), f"{referral.partner.name}（{referral.partner.get_kind_display()}）"]]
+    if not update:
+        fields += [[_("Direction"), referral.get_direction_display()],
+                   [_("Date"), referral.referred_on.isoformat()]]
+    fields.append([_("Status"), referral.get_status_display()])
     if referral.outcome:
         fields.append([_("Outcome"), referral.outcome])
     if referral.outcome_on:
@@ -190,7 +190,8 @@ def record_outcome(referral: Referral, *, acting_user, version: int, status: str
     referral.outcome_on = outcome_on
     referral.amount = amount
     referral.save(update_fields=["status", "outcome", "outcome_on", "amount", "updated_at"])
-    _timeline(referral, acting_user, _("Partner referral: %(status)s") % {"status": referral.get_status_display()})
+    _timeline(referral, acting_user, _("Partner referral: %(status)s") % {"status": referral.get_status_display()},
+              update=True)
     return referral
 
 

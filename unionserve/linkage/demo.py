@@ -72,8 +72,11 @@ def seed_demo_referrals() -> int:
         return 0
     court = PartnerBody.objects.filter(unit=user.org_unit, kind=PartnerKind.COURT).first()
     hrss = PartnerBody.objects.filter(unit=user.org_unit, kind=PartnerKind.HRSS_BUREAU).first()
-    cases = [c for c in Case.objects.filter(access__unit=user.org_unit).distinct().order_by("opened_at")[:5]
-             if actions.may_refer(c, user)][:2]
+    # Mediation cases first (the mechanism is the labour-dispute linkage), then anything the district handles.
+    candidates = Case.objects.filter(access__unit=user.org_unit).distinct()
+    pool = [*candidates.filter(process="mediation").order_by("opened_at")[:5],
+            *candidates.exclude(process="mediation").order_by("opened_at")[:5]]
+    cases = [c for c in pool if actions.may_refer(c, user)][:2]
     if not (court and hrss and cases):
         return 0
     today = timezone.localdate()
