@@ -326,6 +326,14 @@ def assign(case: Case, *, actor, contract: int, lawyer: int | None = None, confl
         step.save(update_fields=["assignee"])
         Case.objects.filter(pk=case.pk).update(assignee=user)
         case.assignee = user
+        from django.urls import reverse
+
+        from unionserve.notifications.api import notify
+
+        notify("legalaid.assigned", users=[user], channels=("in_app", "sms"),
+               context={"number": case.number, "title": case.title, "unit": actor.org_unit.name,
+                        "firm": aid.firm.name},
+               link=reverse("workflow:case", args=[case.number]))
     return case
 
 

@@ -132,6 +132,12 @@ TEMPLATES: dict[str, dict[str, Template]] = {
          _("%(unit)s appointed you mediator of %(process)s case %(number)s “%(title)s”. It is in your inbox.")),
         ("", _("%(unit)s appointed you mediator of case %(number)s. Please log in to handle it.")),
     ),
+    # unit: the unit that assigned the firm and lawyer (legalaid app); firm: the law firm.
+    "legalaid.assigned": _same_for_in_app_and_email(
+        (_("You act in legal-aid case %(number)s"),
+         _("%(unit)s assigned you (%(firm)s) legal-aid case %(number)s “%(title)s”. It is in your inbox.")),
+        ("", _("%(unit)s assigned you legal-aid case %(number)s. Please log in to handle it.")),
+    ),
     "broadcast": _same_for_in_app_and_email(("%(title)s", "%(text)s"), ("", "%(text)s")),
 }
 

@@ -53,6 +53,10 @@ def test_down_path_accept_assign_report_archive(la, tree, documents):
     step = open_step(case)
     assert case.state == "representing" and step.assignee == la["lawyer1"] and step.due_at is None
     assert Case.objects.get(pk=case.pk).assignee == la["lawyer1"]
+    from unionserve.notifications.models import Notification
+
+    told = Notification.objects.filter(event="legalaid.assigned", recipient_user=la["lawyer1"])
+    assert told.filter(channel="in_app").exists() and case.number in told.first().body
     case = do(case, la["lawyer1"], "report_file", result="won", result_summary="仲裁裁决支持全部请求",
               amount_recovered="24000")
     assert case.state == "file_summary" and open_step(case).unit == tree["dc"]
