@@ -203,3 +203,15 @@ def test_members_are_linked_without_their_id_numbers_reaching_the_timeline(clien
     # The member page lists the case.
     page = client.get(reverse("members:detail", args=[member.pk])).content.decode()
     assert case.number in page
+
+
+def test_the_generic_opening_page_refuses_id_numbers_and_works_without(client, people):
+    client.force_login(people["station"])
+    form = {"title": "张三劳动争议", "channel": "window", "priority": "normal", "dispute_type": "wages",
+            "summary": "欠薪", "workers": "张三, 110101199003070011", "employer_name": "某公司", "comment": ""}
+    response = client.post(reverse("workflow:open", args=["mediation"]), form)
+    assert response.status_code == 200 and "intake page" in response.content.decode()
+    assert not Case.objects.filter(process="mediation").exists()
+    response = client.post(reverse("workflow:open", args=["mediation"]), {**form, "workers": "张三\n李四"})
+    assert response.status_code == 302
+    assert MediationCase.objects.get().parties.count() == 2
