@@ -57,11 +57,12 @@ class IntakeForm(StyledForm):
     caller_id_number = forms.CharField(label=_("ID number (optional)"), max_length=18, required=False)
     member = forms.IntegerField(required=False, widget=forms.HiddenInput)
     kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices, initial=Kind.CONSULTATION,
-                             widget=forms.RadioSelect)
+                             widget=forms.RadioSelect(attrs={"class": "form-check-input"}))
     category = CategoryChoiceField(label=_("Category"))
     description = forms.CharField(label=_("What the caller asks"), widget=forms.Textarea(attrs={"rows": 3}),
                                   max_length=4000)
-    action = forms.ChoiceField(label=_("Then"), choices=ACTION_CHOICES, initial="answer", widget=forms.RadioSelect)
+    action = forms.ChoiceField(label=_("Then"), choices=ACTION_CHOICES, initial="answer",
+                               widget=forms.RadioSelect(attrs={"class": "form-check-input"}))
     answer = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 4}), required=False,
                              max_length=8000)
     refer_to = forms.ChoiceField(label=_("Specialist department"), required=False)
@@ -150,7 +151,7 @@ class FollowForm(StyledForm):
 
 class RateForm(StyledForm):
     satisfaction = forms.ChoiceField(label=_("How satisfied are you?"), choices=Satisfaction.choices,
-                                     widget=forms.RadioSelect)
+                                     widget=forms.RadioSelect(attrs={"class": "form-check-input"}))
     reason = forms.CharField(label=_("What was not right?"), widget=forms.Textarea(attrs={"rows": 3}),
                              required=False, max_length=2000)
 

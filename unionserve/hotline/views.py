@@ -31,7 +31,7 @@ from .forms import CategoryForm, FollowForm, IntakeForm, PortalForm, RateForm
 from .models import Category, Channel, HotlineRequest, Kind, Satisfaction, SatisfactionSource
 from .process import PROCESSES
 
-LOOKUP_LIMIT = 8
+LOOKUP_LIMIT = 5
 PAGE = 50
 #: Portal limits per client address: submissions per hour, follow-up look-ups per 10 minutes.
 PORTAL_SUBMISSIONS_PER_HOUR = 10
