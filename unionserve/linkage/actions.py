@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -100,6 +101,23 @@ def _timeline(referral: Referral, actor, label: str, comment: str = "", *, updat
         fields.append([_("Amount recovered (yuan)"), f"{referral.amount:,.2f}"])
     append_event(referral.case, "referral", label, actor=actor, comment=comment, fields=fields,
                  data={"referral": referral.pk, "partner_kind": referral.partner.kind})
+    _notify(referral, actor)
+
+
+def _notify(referral: Referral, actor) -> None:
+    """Tell the other units that opened or handle the case (in-app, in this transaction: the outbox)."""
+    from unionserve.notifications.api import notify
+
+    case = referral.case
+    units = [a.unit for a in case.access.select_related("unit").exclude(kind=AccessKind.FILED)
+             .exclude(unit_id=actor.org_unit_id)]
+    if not units:
+        return
+    reason = f"{referral.partner.name} · {referral.get_direction_display()} · {referral.get_status_display()}"
+    notify("linkage.referral", units=list({u.pk: u for u in units}.values()),
+           context={"number": case.number, "process": str(case.definition.label), "title": case.title,
+                    "unit": actor.org_unit.name, "reason": reason},
+           link=reverse("workflow:case", args=[case.number]))
 
 
 # --- changes ------------------------------------------------------------------------------------

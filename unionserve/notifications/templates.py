@@ -138,6 +138,12 @@ TEMPLATES: dict[str, dict[str, Template]] = {
          _("%(unit)s assigned you (%(firm)s) legal-aid case %(number)s “%(title)s”. It is in your inbox.")),
         ("", _("%(unit)s assigned you legal-aid case %(number)s. Please log in to handle it.")),
     ),
+    # unit: the unit that recorded the referral (linkage app); reason: partner, direction and status.
+    "linkage.referral": _same_for_in_app_and_email(
+        (_("Case %(number)s: partner referral"),
+         _("%(unit)s recorded a partner referral on %(process)s case %(number)s “%(title)s”: %(reason)s")),
+        ("", _("%(unit)s recorded a partner referral on case %(number)s: %(reason)s")),
+    ),
     "broadcast": _same_for_in_app_and_email(("%(title)s", "%(text)s"), ("", "%(text)s")),
 }
 

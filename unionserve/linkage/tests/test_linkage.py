@@ -313,3 +313,16 @@ def test_incoming_referral_opens_a_mediation_case(client, people, partners):
     mediation = apps.get_model("mediation", "MediationCase").objects.get(case=case)
     assert mediation.parties.count() == 2 and mediation.claims_total() == Decimal("12000")
     assert Referral.objects.get().case == case
+
+
+def test_the_other_units_of_the_case_are_told(people, partners, case):
+    from unionserve.notifications.models import Notification
+
+    before = set(Notification.objects.values_list("pk", flat=True))
+    actions.refer_case(case, acting_user=people["dc"], partner=partners["dc_court"], referred_on=today(),
+                       reason="诉调对接")
+    new = Notification.objects.exclude(pk__in=before)
+    recipients = {n.recipient_unit.code for n in new.select_related("recipient_unit")}
+    # The city (opened it) and station 1 (handles it) are told; 海淀 (filing copy only) and 东城 (acted) are not.
+    assert recipients == {"110000", "110101001"}
+    assert all(n.event == "linkage.referral" for n in new)
