@@ -61,6 +61,7 @@ def _clean_intake(data: dict) -> dict:
 def _create_aid(case: Case, data: dict, actor, path: str) -> LegalAidCase:
     from unionserve.members import crypto
     from unionserve.members.actions import member_for_receipt
+    from unionserve.members.masking import mask_id, mask_phone
     from unionserve.members.validators import parse_id_number
 
     data = _clean_intake(data)
@@ -73,14 +74,14 @@ def _create_aid(case: Case, data: dict, actor, path: str) -> LegalAidCase:
         except InvalidValue as exc:
             raise ActionRefused(str(exc)) from exc
         id_hash = crypto.lookup_hash(id_number)
-        id_masked = id_number[:4] + "*" * 10 + id_number[-4:]
+        id_masked = mask_id(id_number)
         member = member_for_receipt(id_number, data["applicant_name"])
     phone = data["applicant_phone"]
     aid = LegalAidCase.objects.create(
         case=case, path=path, applicant_name=data["applicant_name"], applicant_id_hash=id_hash,
         applicant_id_masked=id_masked, member=member,
         applicant_phone_encrypted=crypto.encrypt(phone) if phone else "",
-        applicant_phone_masked=(phone[:3] + "****" + phone[-4:]) if phone else "",
+        applicant_phone_masked=mask_phone(phone) if phone else "",
         employer_name=data["employer_name"], employer_uscc=data["employer_uscc"],
         dispute_type=data["dispute_type"], matter=data["matter"], amount_claimed=data["amount_claimed"],
         applied_on=data.get("applied_on") or timezone.localdate(),

@@ -244,3 +244,29 @@ def test_case_panel_and_list_pages_render(client, la):
     page = client.get(f"/work/cases/{case.number}/").content.decode()
     assert f"/legalaid/cases/{case.number}/assign/" in page
     assert case.number in client.get("/legalaid/?state=open").content.decode()
+
+
+def test_an_application_with_the_id_number_links_the_member_and_shows_on_the_member_page(client, la, tree):
+    from unionserve.members.tests.factories import id_number, make_member
+
+    number = id_number()
+    member = make_member(tree["g1"], "王五", number=number)
+    case = la_actions.intake(actor=la["city"], data={**{k: v for k, v in FORM.items() if k != "channel"},
+                                                     "id_number": number})
+    aid = LegalAidCase.objects.get(case=case)
+    assert aid.member == member and aid.applicant_id_masked != number and number[-4:] in aid.applicant_id_masked
+    client.force_login(la["city"])
+    assert case.number in client.get(f"/members/{member.pk}/").content.decode()
+    with pytest.raises(ActionRefused):
+        la_actions.intake(actor=la["city"], data={**{k: v for k, v in FORM.items() if k != "channel"},
+                                                  "id_number": "110101199003070000"})
+
+
+def test_another_district_sees_nothing_of_a_dongcheng_case(client, la):
+    case = accepted_down(la)
+    client.force_login(la["hd"])
+    for url in (f"/work/cases/{case.number}/", f"/legalaid/cases/{case.number}/eligibility/",
+                f"/legalaid/cases/{case.number}/assign/"):
+        assert client.get(url).status_code == 404
+    assert case.number not in client.get("/legalaid/").content.decode()
+    assert client.get(f"/api/legalaid/cases/{case.number}", **bearer(la["hd"])).status_code == 404
