@@ -1,10 +1,11 @@
 """``hotline_load``: create-and-dispatch 12351 requests at a steady rate against a real server (issue 6).
 
-The server is ``manage.py runserver --noreload`` on 127.0.0.1 with ``DEBUG=0`` (the project ships no WSGI server:
-docs/operations.md names gunicorn for production but it is not a dependency), in its own process, on the
-benchmark database. With Redis reachable, Celery tasks go to a Redis database of their own (``REDIS_DB``, no
-worker listens there: the outbox rows stay pending, as on a site whose workers deliver them elsewhere) instead of
-running eagerly inside the request.
+The server runs on 127.0.0.1 with ``DEBUG=0`` in its own process on the benchmark database: gunicorn with one sync
+worker per core (the production server of docs/operations.md, installed with the ``bench`` extra) when it is
+installed, else ``manage.py runserver --noreload`` (threaded, one process); ``BENCH_HOTLINE_SERVER`` chooses.
+With Redis reachable, Celery tasks go to a Redis database of their own (``REDIS_DB``, no worker listens there:
+the outbox rows stay pending, as on a site whose workers deliver them elsewhere) instead of running eagerly
+inside the request.
 
 The load is *open loop*: request i is sent at ``t0 + i / rate`` whether or not earlier ones have answered, by a
 pool of threads using ``http.client`` (standard library; no locust — see docs/decisions/0015-hotline-load-test.md).
@@ -38,6 +39,8 @@ SECONDS = float(os.environ.get("BENCH_HOTLINE_LOAD_SECONDS", "300"))
 TARGET_P99_MS = 300.0
 REDIS_DB = 13
 THREADS = 64
+#: gunicorn sync workers: one per core of the benchmark machine.
+WORKERS = int(os.environ.get("BENCH_HOTLINE_WORKERS", str(os.cpu_count() or 2)))
 PATH = "/api/hotline/requests"
 
 
@@ -100,10 +103,24 @@ def redis_reachable(host: str = "127.0.0.1", port: int = 6379) -> bool:
         return False
 
 
-class Server:
-    """``manage.py runserver --noreload`` in a process of its own, on the database this process uses."""
+def server_kind() -> str:
+    """``gunicorn`` (the production server of docs/operations.md, the ``bench`` extra) when installed, else
+    ``runserver``; ``BENCH_HOTLINE_SERVER`` chooses."""
+    wanted = os.environ.get("BENCH_HOTLINE_SERVER", "auto")
+    if wanted in ("gunicorn", "runserver"):
+        return wanted
+    try:
+        import gunicorn  # noqa: F401
+    except ImportError:
+        return "runserver"
+    return "gunicorn"
 
-    def __init__(self, port: int, *, redis: bool, log_path: Path) -> None:
+
+class Server:
+    """The app served on 127.0.0.1 by a process of its own, on the database this process uses: gunicorn with
+    ``WORKERS`` sync workers, or ``manage.py runserver --noreload`` (threaded, one process)."""
+
+    def __init__(self, port: int, *, redis: bool, log_path: Path, kind: str = "runserver") -> None:
         env = dict(os.environ)
         env.update({"DEBUG": "0", "ALLOWED_HOSTS": "127.0.0.1,localhost", "PYTHONUNBUFFERED": "1"})
         if redis:
@@ -114,9 +131,15 @@ class Server:
         self.redis = redis
         self.log_path = log_path
         self._log = log_path.open("w")
-        self.proc = subprocess.Popen(  # noqa: S603 - this repository's manage.py
-            [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
-            cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT)
+        self.kind = kind
+        if kind == "gunicorn":
+            command = [sys.executable, "-m", "gunicorn", "unionserve.wsgi", "--workers", str(WORKERS), "--bind",
+                       f"127.0.0.1:{port}", "--backlog", "512", "--timeout", "120"]
+        else:
+            command = [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"]
+        self.command = " ".join(command[1:])
+        self.proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=self._log,  # noqa: S603 - our own server
+                                     stderr=subprocess.STDOUT)
 
     def wait_ready(self, timeout: float = 90.0) -> None:
         deadline = time.monotonic() + timeout
@@ -226,8 +249,8 @@ def _cleanup(marks: dict[str, int]) -> None:
 @register
 class HotlineLoad(Benchmark):
     name = "hotline_load"
-    description = (f"POST /api/hotline/requests at {RATE:g}/s for {SECONDS:g} s, open loop, against runserver on "
-                   "127.0.0.1 (60% affairs dispatched, 40% consultations answered); target p99 ≤ 300 ms.")
+    description = (f"POST /api/hotline/requests at {RATE:g}/s for {SECONDS:g} s, open loop, against gunicorn (or "
+                   "runserver) on 127.0.0.1 (60% affairs dispatched, 40% consultations answered); target p99 ≤ 300 ms.")
 
     def setup(self, ctx: Context) -> list[Case]:
         from django.db.models import Max
@@ -258,11 +281,12 @@ class HotlineLoad(Benchmark):
                       "notification": Notification.objects.aggregate(m=Max("id"))["m"] or 0}
         redis = redis_reachable() and os.environ.get("BENCH_HOTLINE_REDIS", "1") != "0"
         port = free_port()
-        self.server = Server(port, redis=redis, log_path=ctx.work_dir / "hotline_load_server.log")
+        kind = server_kind()
+        self.server = Server(port, redis=redis, log_path=ctx.work_dir / "hotline_load_server.log", kind=kind)
         self.server.wait_ready()
         # Warm the server (first requests import and compile templates, fill caches): 20 untimed requests.
         run_load(port, key, payloads(ctx.scale.seed + 1, stations, categories, 20), RATE)
-        params: dict = {"rate_per_s": RATE, "seconds": SECONDS, "server": "runserver --noreload, DEBUG=0",
+        params: dict = {"rate_per_s": RATE, "seconds": SECONDS, "server": f"{self.server.command}, DEBUG=0",
                         "tasks": f"redis db {REDIS_DB} (no worker)" if redis else "eager (no broker)",
                         "past_requests": past.get("requests"), "target_p99_ms": TARGET_P99_MS}
 
