@@ -14,6 +14,7 @@ urlpatterns = [
     path("routing/", views.routing, name="routing"),
     path("requests/", views.request_list, name="requests"),
     path("requests/<int:pk>/", views.request_detail, name="request"),
+    path("requests/<int:pk>/reveal/", views.request_reveal, name="request_reveal"),
     path("categories/", views.categories, name="categories"),
     path("categories/new/", views.category_edit, name="category_new"),
     path("categories/<int:pk>/", views.category_edit, name="category_edit"),

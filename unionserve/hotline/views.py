@@ -26,6 +26,7 @@ from unionserve.members.models import Member
 from unionserve.members.search import MemberFilter, QueryKind, classify, search_members
 from unionserve.workflow.models import Step, StepKind
 
+from . import pii as caller_pii
 from . import ratelimit, services
 from .forms import CategoryForm, FollowForm, IntakeForm, PortalForm, RateForm
 from .models import Category, Channel, HotlineRequest, Kind, Satisfaction, SatisfactionSource
@@ -45,6 +46,14 @@ def _may_intake(user) -> bool:
 
 def _require_intake(request: HttpRequest) -> None:
     if not _may_intake(request.user):
+        raise PermissionDenied(_("Your roles do not include taking 12351 requests."))
+
+
+def _require_intake_or_handler(request: HttpRequest) -> None:
+    """Intake staff, and anyone else whose unit takes part in the case (a department handling it) — the scope
+    decides which requests; this only keeps out roles with no business in requests at all."""
+    user = request.user
+    if not (_may_intake(user) or user.has_perm(roles.SUPERVISE_CASES) or user.has_perm(roles.VIEW_HOTLINE_STATS)):
         raise PermissionDenied(_("Your roles do not include taking 12351 requests."))
 
 
@@ -229,12 +238,28 @@ def request_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One request: caller (masked), what was asked, answer or feedback, callback and satisfaction."""
-    _require_intake(request)
+    _require_intake_or_handler(request)
     item = scope_of(request.user).get_object_or_404(
         HotlineRequest.objects.select_related("case", "category", "member", "received_unit", "answered_unit",
                                               "case__current_unit"), pk=pk)
-    return render(request, "hotline/request.html", {"item": item,
-                                                    "can_view_member": request.user.has_perm(roles.VIEW_MEMBERS)})
+    return _render_request(request, item)
+
+
+def _render_request(request: HttpRequest, item: HotlineRequest, revealed: dict | None = None) -> HttpResponse:
+    return render(request, "hotline/request.html", {
+        "item": item, "revealed": revealed, "can_reveal": caller_pii.can_reveal(request.user, item),
+        "can_view_member": request.user.has_perm(roles.VIEW_MEMBERS)})
+
+
+@scoped_view
+@require_POST
+def request_reveal(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show the caller's phone (and ID number) in full to call them back; audited."""
+    _require_intake_or_handler(request)
+    item = scope_of(request.user).get_object_or_404(
+        HotlineRequest.objects.select_related("case", "category", "member", "received_unit", "answered_unit",
+                                              "case__current_unit"), pk=pk)
+    return _render_request(request, item, caller_pii.reveal(item, user=request.user, request=request))
 
 
 # --- categories --------------------------------------------------------------------------------------
@@ -398,4 +423,5 @@ def portal_rate(request: HttpRequest, code: str) -> HttpResponse:
 
 
 __all__ = ["workbench", "window", "lookup", "caller_history", "routing", "request_list", "request_detail",
+           "request_reveal",
            "categories", "category_edit", "portal", "portal_follow", "portal_status", "portal_rate"]

@@ -347,3 +347,26 @@ def test_intake_and_lookup_stay_lean(client, people, member, django_assert_max_n
     client.get(reverse("hotline:lookup"), {"caller_phone": "13912345678"})
     with django_assert_max_num_queries(8):
         client.get(reverse("hotline:lookup"), {"caller_phone": "13912345678"})
+
+
+def test_calling_back_shows_the_number_once_audited(client, people, member, tree, make_user):
+    from unionserve.accounts.roles import Role
+    from unionserve.audit.models import AuditEvent
+
+    request = _affair(client, people, member)
+    url = reverse("hotline:request_reveal", args=[request.pk])
+    client.force_login(people["agent"])
+    page = client.get(reverse("hotline:request", args=[request.pk])).content.decode()
+    assert "13912345678" not in page and "139****5678" in page
+    page = client.post(url).content.decode()
+    assert 'href="tel:13912345678"' in page
+    event = AuditEvent.objects.get(action="pii_viewed")
+    assert event.object_id == str(request.pk) and event.actor == people["agent"]
+    client.force_login(people["st1"])  # the handling station must reach the worker
+    assert "13912345678" in client.post(url).content.decode()
+    client.force_login(make_user(tree["city"], Role.AUDITOR, username="auditor"))  # reads, does not call
+    assert client.get(reverse("hotline:request", args=[request.pk])).status_code == 200
+    assert client.post(url).status_code == 403
+    client.force_login(people["st3"])
+    assert client.post(url).status_code == 404
+    assert AuditEvent.objects.filter(action="pii_viewed").count() == 2
