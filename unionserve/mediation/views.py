@@ -76,8 +76,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
 def my_cases(request: HttpRequest) -> HttpResponse:
     """The mediator's own cases: those they are appointed to (read through the scope as always)."""
     qs = _cases(request.user).filter(mediator__user=request.user)
-    open_cases = [mc for mc in qs if mc.case.closed_at is None]
-    closed = [mc for mc in qs if mc.case.closed_at is not None][:50]
+    open_cases = qs.filter(case__closed_at__isnull=True)
+    closed = qs.filter(case__closed_at__isnull=False)[:50]
     return render(request, "mediation/my_cases.html", {"open_cases": open_cases, "closed": closed})
 
 
