@@ -23,8 +23,9 @@ from .forms import IncomingForm, LinkForm, OutcomeForm, PartnerForm, ReferralFil
 from .models import PartnerBody, PartnerKind, Referral, ReferralStatus
 
 PAGE = 25
-#: Processes offered first when a partner's referral opens a case (the others follow if the user may open them).
-INTAKE_FIRST = ("mediation", "mediation_up", "legalaid", "legalaid_up")
+#: Processes a partner's referral may open a case of (seed 003 §四: labour-dispute mediation and legal aid);
+#: a referral about any other case is linked to it instead.
+INTAKE = ("mediation", "mediation_up", "legalaid", "legalaid_up")
 LATER_STATUSES = (ReferralStatus.IN_PROGRESS, ReferralStatus.CONCLUDED, ReferralStatus.DECLINED)
 
 
@@ -38,12 +39,12 @@ def _referral(request, pk: int) -> Referral:
 
 
 def openable_processes(user) -> list:
-    """Processes the user may open a case of, mediation and legal aid first."""
+    """The intake processes (mediation, legal aid) the user may open a case of, in INTAKE order."""
     unit = user.org_unit
-    found = [d for d in registry.all() if unit is not None and unit.level in d.opening.levels
-             and any(r in d.opening.roles for r in user.role_names)]
-    return sorted(found, key=lambda d: (d.code not in INTAKE_FIRST, INTAKE_FIRST.index(d.code)
-                                        if d.code in INTAKE_FIRST else 0, d.code))
+    if unit is None:
+        return []
+    found = [registry.get(code) for code in INTAKE if code in registry]
+    return [d for d in found if unit.level in d.opening.levels and any(r in d.opening.roles for r in user.role_names)]
 
 
 # --- the panel on the case page ------------------------------------------------------------------

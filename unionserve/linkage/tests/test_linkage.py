@@ -13,7 +13,6 @@ from unionserve.linkage.demo import seed_demo_partners
 from unionserve.linkage.models import Direction, PartnerBody, Referral, ReferralStatus
 from unionserve.workflow.models import Case, CaseEvent
 from unionserve.workflow.timeline import append_event
-from unionserve.workorders.models import WorkOrder
 
 pytestmark = pytest.mark.django_db
 
@@ -190,34 +189,42 @@ def test_incoming_referral_recorded_then_linked(client, people, partners, case):
         actions.link_case(referral, acting_user=people["dc"], version=referral.version, case=case)
 
 
-def test_incoming_referral_opens_a_case_through_the_engine(client, people, partners):
+AID = {"open_applicant_name": "张三", "open_employer_name": "某建筑公司", "open_dispute_type": "wages",
+       "open_matter": "代理劳动仲裁"}
+
+
+def test_incoming_referral_opens_a_legal_aid_case_through_the_engine(client, people, partners):
+    from unionserve.legalaid.models import LegalAidCase
+
     client.force_login(people["office"])
     page = client.get(reverse("linkage:incoming")).content.decode()
-    assert "?process=workorder" in page
-    url = reverse("linkage:incoming") + "?process=workorder"
+    assert "?process=legalaid" in page and "?process=workorder" not in page  # only intake processes
+    url = reverse("linkage:incoming") + "?process=legalaid"
     response = client.post(url, {
-        "partner": partners["city_court"].pk, "referred_on": today().isoformat(), "reason": "法院委派调解",
-        "title": "法院委派：某公司欠薪", "subject_name": "张三", "open_category": "other",
-        "open_instructions": "请安排调解"})
+        "partner": partners["city_court"].pk, "referred_on": today().isoformat(), "reason": "法院转来法律援助申请",
+        "title": "法院转来：张三诉某建筑公司", "subject_name": "张三", **AID})
     assert response.status_code == 302, response.content.decode()[:2000]
     case = Case.objects.get()
     referral = Referral.objects.get()
-    assert referral.case == case and referral.direction == Direction.INCOMING
-    assert WorkOrder.objects.get(case=case).instructions == "请安排调解"  # the process's own intake ran
+    assert referral.case == case and referral.direction == Direction.INCOMING and case.process == "legalaid"
+    assert LegalAidCase.objects.get(case=case).employer_name == "某建筑公司"  # the process's own intake ran
     assert case.subject_name == "张三"
     assert list(CaseEvent.objects.filter(case=case).values_list("action", flat=True)) == ["opened", "referral"]
 
 
 def test_incoming_with_a_bad_referral_opens_nothing(client, people, partners):
     client.force_login(people["office"])
-    url = reverse("linkage:incoming") + "?process=workorder"
+    url = reverse("linkage:incoming") + "?process=legalaid"
     response = client.post(url, {
         "partner": partners["city_court"].pk, "referred_on": (today() + dt.timedelta(days=1)).isoformat(),
-        "reason": "x", "title": "t", "open_category": "other", "open_instructions": "y"})
+        "reason": "x", "title": "t", **AID})
     assert response.status_code == 400
     assert not Case.objects.exists() and not Referral.objects.exists()
-    # A process the user may not open is not offered.
+    # A process the user may not open, or one that is not an intake process, is not offered.
     client.force_login(people["st1"])
+    assert client.get(reverse("linkage:incoming") + "?process=legalaid").status_code == 404
+    assert client.get(reverse("linkage:incoming") + "?process=legalaid_up").status_code == 200
+    client.force_login(people["office"])
     assert client.get(reverse("linkage:incoming") + "?process=workorder").status_code == 404
 
 
@@ -237,9 +244,14 @@ def test_api_refer_and_incoming(client, people, partners, case):
     client.force_login(people["office"])
     opened = client.post("/api/linkage/received", {
         "partner_id": partners["city_court"].pk, "referred_on": str(today()), "reason": "委派",
-        "open_process": "workorder", "title": "委派调解", "data": {"category": "other", "instructions": "i"}},
+        "open_process": "legalaid", "title": "法院转来", "data": {
+            "applicant_name": "李四", "employer_name": "某公司", "dispute_type": "wages", "matter": "仲裁"}},
         content_type="application/json")
-    assert opened.status_code == 201 and opened.json()["case"].startswith("GD")
+    assert opened.status_code == 201 and opened.json()["case"].startswith("FY")
+    refused = client.post("/api/linkage/received", {
+        "partner_id": partners["city_court"].pk, "referred_on": str(today()), "reason": "x",
+        "open_process": "workorder", "title": "t", "data": {}}, content_type="application/json")
+    assert refused.status_code == 400
     st3 = client.get(f"/api/linkage/referrals?case={case.number}").json()
     assert st3["count"] == 1
 
