@@ -308,6 +308,9 @@ def on_assign(case: Case, data: dict, actor) -> None:
     aid.conflict_flags = [f.as_dict() for f in flags]
     aid.conflict_reason = str(data.get("conflict_reason") or "").strip() if flags else ""
     aid.save(update_fields=["firm", "contract", "lawyer", "assigned_at", "conflict_flags", "conflict_reason"])
+    # The engine writes the timeline from `data` after this effect: show names there, not record ids.
+    data["contract"] = f"{contract.firm.name}（{contract.unit.name} {contract.start:%Y-%m-%d}–{contract.end:%Y-%m-%d}）"
+    data["lawyer"] = lawyer.name if lawyer is not None else ""
 
 
 @transaction.atomic

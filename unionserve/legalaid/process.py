@@ -61,9 +61,9 @@ REPORT_FIELDS = (
     Field("amount_recovered", _("Amount recovered (yuan)"), "text", required=False),
 )
 ASSIGN_FIELDS = (
-    Field("contract", _("Contract (from the assignment page)"), "text",
+    Field("contract", _("Law firm (contract)"), "text",
           help=_("Use the legal-aid assignment page: it shows capacity and conflict flags.")),
-    Field("lawyer", _("Lawyer (from the assignment page)"), "text", required=False),
+    Field("lawyer", _("Lawyer"), "text", required=False),
     Field("conflict_reason", _("Reason to assign despite the flags"), "textarea", required=False),
 )
 

@@ -52,6 +52,8 @@ def test_down_path_accept_assign_report_archive(la, tree, documents):
     case = la_actions.assign(case, actor=la["dc"], contract=la["contract_a"].pk, lawyer=la["a1"].pk)
     step = open_step(case)
     assert case.state == "representing" and step.assignee == la["lawyer1"] and step.due_at is None
+    shown = [text for _label, text in case.events.get(action="assign_firm").data["fields"]]
+    assert "北京甲律师事务所" in shown[0] and shown[1] == "甲律师"  # names on the timeline, not record ids
     assert Case.objects.get(pk=case.pk).assignee == la["lawyer1"]
     from unionserve.notifications.models import Notification
 
