@@ -77,8 +77,8 @@ def appoint_mediator(case: Case, mediator: Mediator, *, acting_user, version: in
         # The engine's own assignment: timeline entry, the step and the case get the mediator as assignee.
         engine.perform(case, "assign", actor=acting_user, data={"assignee": user.username}, version=version,
                        step_id=step.pk)
-    else:
-        Case.objects.filter(pk=case.pk, version=version).update(version=F("version") + 1)
+    elif not Case.objects.filter(pk=case.pk, version=version).update(version=F("version") + 1):
+        raise StaleCase()  # someone acted on the case meanwhile: the whole appointment rolls back
     if user is not None and user.is_active:
         _tell_mediator(case, user, acting_user)
     append_event(case, "mediator_appointed", _("Mediator appointed"), actor=acting_user,

@@ -124,3 +124,16 @@ def test_another_districts_staff_cannot_see_or_edit_the_mediator(client, people,
     client.force_login(make_user(tree["hd"], Role.CENTER_STAFF, username="haidian"))
     assert client.get(reverse("mediation:mediator_edit", args=[m.pk])).status_code == 404
     assert "吴芳" not in client.get(reverse("mediation:mediators")).content.decode()
+
+
+def test_a_stale_appointment_is_refused_and_nothing_changes(people, tree, mediators):
+    from unionserve.workflow.errors import StaleCase
+
+    case = _case_at_dc(people, tree)
+    old = case.version
+    mediation_actions.appoint_mediator(case, mediators["m1"], acting_user=people["district"], version=old)
+    case.refresh_from_db()
+    with pytest.raises(StaleCase):  # a colleague's form loaded before the first appointment
+        mediation_actions.appoint_mediator(case, mediators["m2"], acting_user=people["district"], version=old)
+    assert MediationCase.objects.get(case=case).mediator == mediators["m1"]
+    assert case.steps.get(is_open=True).assignee == people["med1"]
