@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import Field
 
@@ -166,4 +166,4 @@ def intake(request, payload: IntakeIn):
     data = payload.dict()
     channel = data.pop("channel") or "window"
     case = actions.intake(actor=request.user, data=data, channel=channel)
-    return 201, LegalAidCase.objects.select_related("case", "firm", "lawyer").get(case=case)
+    return Status(201, LegalAidCase.objects.select_related("case", "firm", "lawyer").get(case=case))
