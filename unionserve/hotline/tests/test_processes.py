@@ -370,3 +370,35 @@ def test_calling_back_shows_the_number_once_audited(client, people, member, tree
     client.force_login(people["st3"])
     assert client.post(url).status_code == 404
     assert AuditEvent.objects.filter(action="pii_viewed").count() == 2
+
+
+def test_a_window_sends_an_unanswerable_question_up_to_the_platform(client, people, tree):
+    client.force_login(people["st1"])
+    response = client.post(reverse("hotline:window"), {
+        "caller_phone": "13900002222", "caller_name": "赵师傅", "kind": "consultation",
+        "category": Category.objects.get(code="ZCZX02").pk, "description": "灵活就业人员怎么参加医保？",
+        "action": "register", "units": "", "filed_units": "", "answer": "", "member": ""})
+    assert response.status_code == 302
+    request = HotlineRequest.objects.select_related("case").get()
+    case = act(client, people["st1"], request.case, "escalate", comment="服务站无法答复")
+    assert case.current_unit == tree["dc"]
+    case = act(client, people["dc"], case, "escalate", comment="转12351平台")
+    assert case.current_unit == tree["city"] and case.state == "answering"
+    client.force_login(people["agent"])
+    assert case.number in client.get(reverse("hotline:workbench")).content.decode()  # "to answer or dispatch"
+    case = act(client, people["agent"], case, "answer", answer="可在户籍或居住地医保经办机构办理灵活就业参保。")
+    request.refresh_from_db()
+    assert case.is_closed and request.answered_unit == tree["city"] and request.channel == "window"
+
+
+def test_a_department_returns_a_referral_and_the_platform_refers_it_elsewhere(client, people, tree):
+    from unionserve.hotline import services
+
+    request = services.take_request(services.Intake(
+        kind="consultation", category=Category.objects.get(code="HZBZ02"), description="互助保障理赔要多久？",
+        caller_name="甲", caller_phone="13900001111", refer_to=["D02"]), actor=people["agent"])
+    case = act(client, people["legal"], request.case, "return", reason="not_ours", comment="属互助保险中心")
+    case = act(client, people["agent"], case, "rule_return", decision="redispatch", units="D07",
+               comment="转互助保险中心")
+    assert Step.objects.get(case=case, is_open=True, kind="work").unit == tree["dept7"]
+    assert case.state == "specialist"
