@@ -87,3 +87,29 @@ def test_portal_on_a_phone_screen(page, live_server, hotline, assert_accessible,
     page.locator("form button[type=submit]").click()
     expect(page.locator("main")).to_contain_text("京卡丢了怎么补办？")
     assert_accessible(page)
+
+
+def test_requests_request_page_and_categories_are_accessible(page, live_server, hotline, tree, make_user, login,
+                                                            assert_accessible):
+    from unionserve.hotline import services
+    from unionserve.hotline.models import Category
+
+    make_user(tree["city"], Role.CITY_OFFICE, username="office")
+    request = services.take_request(services.Intake(
+        kind="affair", category=Category.objects.get(code="LDGX02"), description="公司拖欠三个月工资",
+        caller_name="张三丰", caller_phone="13911112222", member=hotline["member"], units=["110101001"],
+        filed_units=["110101"]), actor=hotline["agent"])
+    login(page, live_server, "office", PASSWORD)
+    page.goto(f"{live_server.url}/hotline/requests/")
+    expect(page.locator("main table")).to_contain_text(request.case.number)
+    assert_accessible(page)
+    page.goto(f"{live_server.url}/hotline/requests/{request.pk}/")
+    expect(page.locator("#caller [data-field=phone]")).to_have_text("139****2222")
+    page.locator("#caller button[type=submit]").click()
+    expect(page.locator("#caller [data-field=phone]")).to_have_text("13911112222")
+    assert_accessible(page)
+    page.goto(f"{live_server.url}/hotline/categories/")
+    assert_accessible(page)
+    page.locator("main table a").first.click()
+    expect(page.locator("#id_name")).to_be_visible()
+    assert_accessible(page)
