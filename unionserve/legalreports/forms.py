@@ -25,6 +25,11 @@ class PeriodForm(StyledFormMixin, forms.Form):
     start = forms.DateField(label=_("From"), widget=DATE, required=False)
     end = forms.DateField(label=_("To (included)"), widget=DATE, required=False)
 
+    def __init__(self, *args, **kwargs):
+        default = default_period()
+        kwargs.setdefault("initial", {"start": default.start, "end": default.end})
+        super().__init__(*args, **kwargs)
+
     def clean(self):
         data = super().clean()
         start, end = data.get("start"), data.get("end")
