@@ -37,6 +37,7 @@ APPLICATIONS = [
     ("吴桂兰", "北京美佳餐饮管理有限公司", "wages", "追索拖欠工资及经济补偿", "12000"),
     ("郑春燕", "北京速达物流有限公司", "dismissal", "怀孕期间被辞退，要求恢复劳动关系", ""),
     ("刘振华", "北京恒信保安服务有限公司", "wages", "追索最低工资差额", "9000"),
+    ("陈淑芬", "北京华夏纺织集团有限公司", "dismissal", "集体解除劳动合同经济补偿（百余名职工）", "860000"),
 ]
 
 
@@ -83,7 +84,7 @@ def _do(aid: LegalAidCase, user, action: str, **data):
 
 @transaction.atomic
 def seed_demo_legal_aid() -> int:
-    """Firms, contracts, lawyers and nine cases (skipped when any legal-aid case exists); returns cases made."""
+    """Firms, contracts, lawyers and ten cases (skipped when any legal-aid case exists); returns cases made."""
     users = {u.username: u for u in User.objects.filter(
         username__in=["cityoffice", "dongcheng", "station", "lawyer", "lawyer2"]).select_related("org_unit")}
     if len(users) < 5 or LegalAidCase.objects.exists():
@@ -142,4 +143,11 @@ def seed_demo_legal_aid() -> int:
     _do(i, dc, "report_file", result="settled", result_summary="仲裁庭主持调解，用人单位补发差额9000元",
         amount_recovered="9000")
     made.append(i)
+    j = _apply(station, 9)  # a major case accepted at level 1, with the city's lawyer (`lawyer`'s inbox)
+    _do(j, station, "forward")
+    _do(j, dc, "refer", why="百余名职工集体争议，案情重大")
+    _screen(j, city)
+    _do(j, city, "accept")
+    actions.assign(j.case, actor=city, contract=city_firm.pk, lawyer=Lawyer.objects.get(user=users["lawyer"]).pk)
+    made.append(j)
     return len(made)

@@ -14,12 +14,13 @@ def test_demo_is_seeded_once_and_the_demo_lawyer_sees_only_their_cases(tree, mak
     make_user(tree["city"], Role.CITY_OFFICE, username="cityoffice")
     make_user(tree["dc"], Role.CENTER_STAFF, username="dongcheng")
     make_user(tree["st1"], Role.SOCIAL_WORKER, username="station")
-    make_user(tree["city"], Role.LAWYER, username="lawyer")
+    lawyer = make_user(tree["city"], Role.LAWYER, username="lawyer")
     lawyer2 = make_user(tree["dc"], Role.LAWYER, username="lawyer2")
-    assert seed_demo_legal_aid() == 9
+    assert seed_demo_legal_aid() == 10
     assert seed_demo_legal_aid() == 0
-    assert LawFirm.objects.count() == 4 and LegalAidCase.objects.count() == 9
+    assert LawFirm.objects.count() == 4 and LegalAidCase.objects.count() == 10
     states = set(Case.objects.values_list("state", flat=True))
     assert {"review_l1", "assign_firm", "representing", "refused", "archived", "forward", "review_l2",
             "archive_review"} <= states
     assert {c.state for c in Case.objects.visible_to(lawyer2)} == {"representing", "archived"}
+    assert [c.state for c in Case.objects.visible_to(lawyer)] == ["representing"]
