@@ -215,7 +215,7 @@ def _applicant(aid: LegalAidCase) -> dict:
 
 def make_document(code: str, case: Case, context: dict, actor):
     """Generate a PDF through the documents app; a failure is logged and does not undo the decision
-    (the panel offers to make it again)."""
+    (the case panel offers to make it again: `remake_document`)."""
     try:
         from unionserve.documents.generate import generate
 
@@ -264,6 +264,44 @@ def on_refuse(case: Case, data: dict, actor) -> None:
     aid.decided_unit = actor.org_unit
     aid.save(update_fields=["refused_at", "refusal_reasons", "decided_unit"])
     make_document("legal_aid_refusal", case, refusal_context(aid), actor)
+
+
+def missing_document(aid: LegalAidCase) -> str | None:
+    """The decision document the case should have but does not (its PDF could not be made at the time)."""
+    from unionserve.documents.models import GeneratedDocument
+
+    code = "acceptance_notice" if aid.accepted_at else "legal_aid_refusal" if aid.refused_at else None
+    if code is None or GeneratedDocument.objects.filter(case_id=aid.case_id, template_code=code).exists():
+        return None
+    return code
+
+
+def may_remake_document(aid: LegalAidCase, user) -> bool:
+    """Staff of the unit that decided may make a missing decision document again."""
+    return bool(aid.decided_unit_id and user.org_unit_id == aid.decided_unit_id
+                and not is_personal(user) and missing_document(aid))
+
+
+def is_personal(user) -> bool:
+    from unionserve.accounts.scope import is_personal_user
+
+    return is_personal_user(user)
+
+
+@transaction.atomic
+def remake_document(aid: LegalAidCase, *, actor):
+    """Make the decision document that is missing; raises ActionRefused when there is none to make."""
+    if not may_remake_document(aid, actor):
+        raise ActionRefused(_("There is no missing decision document that your unit could make."))
+    code = missing_document(aid)
+    from unionserve.documents.generate import generate
+
+    if code == "acceptance_notice":
+        step = aid.case.steps.filter(state="assign_firm").select_related("unit").order_by("pk").first()
+        context = acceptance_context(aid, step.unit.name if step else aid.decided_unit.name)
+    else:
+        context = refusal_context(aid)
+    return generate(code, case=aid.case, context=context, user=actor)
 
 
 # --- assignment -----------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from unionserve.accounts.roles import MANAGE_LAW_FIRMS
 from unionserve.accounts.scope import scope_exempt, scope_of, scoped_view
@@ -184,6 +184,20 @@ def assign_view(request, number: str):
     }, status=400 if request.method == "POST" else 200)
 
 
+@scoped_view
+@require_POST
+def remake_document_view(request, number: str):
+    """Make again a decision document whose PDF could not be made when the decision was taken."""
+    aid = _aid(request, number)
+    try:
+        actions.remake_document(aid, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Document made."))
+    return redirect("workflow:case", number)
+
+
 # --- registry ------------------------------------------------------------------------------------
 
 
@@ -305,7 +319,8 @@ def case_panel(case, user) -> dict | None:
         documents = []
     return {"aid": aid, "outcome": rules.outcome_of(aid), "criteria": list(aid.criteria.all()),
             "may_screen": actions.may_screen(case, user), "may_assign": _may_assign(case, user) is not None,
-            "documents": documents, "Outcome": Outcome}
+            "documents": documents, "Outcome": Outcome,
+            "missing_document": actions.may_remake_document(aid, user)}
 
 
 def _download_url(doc) -> str:

@@ -340,3 +340,28 @@ def test_decisions_make_the_acceptance_notice_and_the_refusal_decision(la, monke
     assert docs[accepted.pk].template_code == "acceptance_notice" and docs[accepted.pk].size > 0
     assert docs[refused.pk].template_code == "legal_aid_refusal"
     assert AuditEvent.objects.filter(action=AuditAction.DOCUMENT_GENERATED).count() == 2
+
+
+def test_a_document_that_could_not_be_made_is_made_again_from_the_panel(la, client, monkeypatch):
+    from unionserve.documents.models import GeneratedDocument
+
+    def broken(code, *, case, context, user):
+        raise RuntimeError("fonts missing")
+
+    monkeypatch.setattr("unionserve.legalaid.actions.make_document", REAL_MAKE_DOCUMENT)
+    monkeypatch.setattr("unionserve.documents.generate.generate", broken)
+    case = apply(la["city"])
+    screen(case, la["city"], result=Result.NOT_MET)
+    case = do(case, la["city"], "refuse", refusal_reasons="不属于劳动争议")
+    assert case.state == "refused" and not GeneratedDocument.objects.exists()  # the decision stands
+    monkeypatch.undo()
+    client.force_login(la["city"])
+    page = client.get(f"/work/cases/{case.number}/").content.decode()
+    assert f"/legalaid/cases/{case.number}/documents/" in page
+    client.force_login(la["dc"])
+    client.post(f"/legalaid/cases/{case.number}/documents/")
+    assert not GeneratedDocument.objects.exists()  # another unit may not (and does not even see the case)
+    client.force_login(la["city"])
+    assert client.post(f"/legalaid/cases/{case.number}/documents/").status_code == 302
+    assert GeneratedDocument.objects.get().template_code == "legal_aid_refusal"
+    assert f"/legalaid/cases/{case.number}/documents/" not in client.get(f"/work/cases/{case.number}/").content.decode()
