@@ -8,12 +8,14 @@ answered requests; a category, when given, boosts its own articles and answers (
 children's), it does not hide the others.
 
 Speed at 100,000 articles and 1,000,000 past requests (target p95 ≤ 100 ms): ranking reads every row the
-query matches, and a word that half the requests contain ("工资", "单位") matches hundreds of thousands.
-Such words rank nothing anyway (their inverse document frequency is about zero), so terms found in more than
-`COMMON_FRACTION` of the rows are left out of the match when rarer terms remain; when only common terms
-remain, they are AND-ed instead of OR-ed. Document frequencies come from the index itself (SQLite:
+match selects, and a word that many requests contain ("工资", "单位") selects hundreds of thousands. So the
+match is planned (`plan_match`): terms are taken rarest first while the rows they select add up to at most
+`CANDIDATE_BUDGET`; when even the rarest is common, all terms are AND-ed. Common words rank nothing anyway
+(their inverse document frequency is about zero). Document frequencies come from the index itself (SQLite:
 ``fts5vocab``) or from the planner's statistics of the ``tsvector`` column (PostgreSQL: ``pg_stats``
-``most_common_elems``, which ANALYZE keeps), cached for a few minutes.
+``most_common_elems``, which ANALYZE keeps), cached for a few minutes. Then at most `CANDIDATES` rows are
+ranked — the newest that match (FTS5 and the primary key both stream ids newest first) — so the cost has a
+ceiling whatever is typed; PostgreSQL ranks them against every typed term, SQLite against the planned ones.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
@@ -37,8 +39,12 @@ from .segment import query_terms
 LIMIT = 5
 #: Typed text shorter than this (after trimming) gets no suggestions: too little to match on.
 MIN_QUERY_CHARS = 2
-#: A term in more than this fraction of the rows is "common": left out of the match when rarer terms remain.
-COMMON_FRACTION = 0.04
+#: Terms are taken rarest first while the rows they match add up to at most this (estimated from the index).
+CANDIDATE_BUDGET = 1_000
+#: At most this many rows are ranked: the newest of those the planned terms match.
+CANDIDATES = 300
+#: PostgreSQL: ``gin_fuzzy_search_limit`` for the ranked queries (see `_ranked`).
+GIN_FUZZY_LIMIT = 600
 #: At most this many (the rarest) terms go into one match.
 MAX_TERMS = 8
 #: Score multiplier for rows of the given category (or its parent or children).
@@ -152,17 +158,30 @@ def _vocab_table(kind: str) -> str:
 
 
 def plan_match(kind: str, terms: list[str]) -> tuple[list[str], str]:
-    """The terms to match and how ("or" / "and"): the rare terms OR-ed, or all common ones AND-ed."""
+    """The terms that select the candidates, and how ("or" / "and").
+
+    Rarest first, terms are OR-ed while their estimated rows add up to at most `CANDIDATE_BUDGET` (the rarest
+    is always taken). When even the rarest term is common, all terms are AND-ed instead (their intersection).
+    """
     if not terms:
         return [], "or"
+    table = "knowledge_article" if kind == "article" else "knowledge_answeredquestion"
     fractions = _document_fractions(kind, terms)
-    rare = sorted((t for t in terms if fractions[t] <= COMMON_FRACTION), key=lambda t: fractions[t])
-    if rare:
-        return rare[:MAX_TERMS], "or"
-    return sorted(terms, key=lambda t: fractions[t])[:MAX_TERMS], "and"
+    total = _row_count(table)
+    ordered = sorted(terms, key=lambda t: (fractions[t], terms.index(t)))
+    if len(ordered) > 1 and fractions[ordered[0]] * total > CANDIDATE_BUDGET:
+        return ordered[:MAX_TERMS], "and"
+    picked, rows = [], 0.0
+    for term in ordered[:MAX_TERMS]:
+        estimate = fractions[term] * total
+        if picked and rows + estimate > CANDIDATE_BUDGET:
+            break
+        picked.append(term)
+        rows += estimate
+    return picked, "or"
 
 
-def _match_expression(terms: list[str], mode: str) -> str:
+def _match_expression(terms: list[str], mode: str = "or") -> str:
     # Terms are runs of letters and digits only (segment.tokens), so quoting them is enough on both databases.
     if connection.vendor == "postgresql":
         return f" {'|' if mode == 'or' else '&'} ".join(f"'{t}'" for t in terms)
@@ -177,8 +196,42 @@ def _in_list(values) -> str:
     return ", ".join(str(int(v)) for v in values)
 
 
+def _with_fallback(match_terms: list[str], mode: str, run, limit: int) -> list[tuple[int, float]]:
+    """Run the planned match; an AND that finds fewer than ``limit`` rows is topped up by the rarest term alone.
+
+    PostgreSQL never ANDs here: ``gin_fuzzy_search_limit`` samples each term's rows, and the intersection of
+    samples is nearly empty; the rarest term (sampled) ranked against every typed term does the job.
+    """
+    if mode == "and" and connection.vendor == "postgresql":
+        match_terms, mode = match_terms[:1], "or"
+    results = run(_match_expression(match_terms, mode))
+    if mode == "and" and len(results) < limit:
+        seen = {pk for pk, _score in results}
+        results += [r for r in run(_match_expression(match_terms[:1])) if r[0] not in seen]
+    return results[:limit]
+
+
+def _ranked(sql: str, args: list) -> list[tuple[int, float]]:
+    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # A GIN scan that would return more rows than this returns a random sample of about this many:
+            # the heap visits (the cost of a common word) stay bounded. Below it, results are exact.
+            cursor.execute("SELECT set_config('gin_fuzzy_search_limit', %s, true)", [str(GIN_FUZZY_LIMIT)])
+        cursor.execute(sql, args)
+        return [(int(pk), float(score)) for pk, score in cursor.fetchall()]
+
+
+def _sqlite_floor(fts: str, expression: str) -> int | None:
+    """The smallest rowid among the `CANDIDATES` newest rows matching (FTS5 streams rowids newest first)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT MIN(rowid) FROM (SELECT rowid FROM {fts} WHERE {fts} MATCH %s "  # noqa: S608
+                       "ORDER BY rowid DESC LIMIT %s)", [expression, CANDIDATES])
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
 # ---------------------------------------------------------------------------------------------------------------
-# The two ranked queries.
+# The two ranked queries. Both rank at most `CANDIDATES` rows: the newest rows matching the planned terms.
 
 
 def rank_articles(terms: list[str], *, valid_on: dt.date | None = None, statuses: list[str] | None = None,
@@ -204,19 +257,32 @@ def rank_articles(terms: list[str], *, valid_on: dt.date | None = None, statuses
     boost = (f"(CASE WHEN a.category_id IN ({_in_list(boost_category_ids)}) THEN {CATEGORY_BOOST} ELSE 1.0 END)"
              if boost_category_ids else "1.0")
     extra = "".join(f" AND {w}" for w in where)
-    expression = _match_expression(match_terms, mode)
+
+    def run(expression: str) -> list[tuple[int, float]]:
+        return _rank_articles_sql(expression, terms, extra, params, boost, limit, offset)
+
+    return _with_fallback(match_terms, mode, run, limit)
+
+
+def _rank_articles_sql(expression: str, terms: list[str], extra: str, params: list, boost: str, limit: int,
+                       offset: int) -> list[tuple[int, float]]:
     if connection.vendor == "postgresql":
-        sql = (f"SELECT a.id, ts_rank_cd(a.search_vector, q, 1) * {boost} AS score "  # noqa: S608
-               "FROM knowledge_article a, to_tsquery('simple', %s) q "
-               f"WHERE a.search_vector @@ q{extra} ORDER BY score DESC, a.id DESC LIMIT %s OFFSET %s")
+        # Candidates: the newest matching rows (the filters inside), then ranked against every typed term.
+        sql = (f"SELECT a.id, ts_rank_cd(a.search_vector, to_tsquery('simple', %s), 1) * {boost} AS score "  # noqa: S608
+               "FROM (SELECT a.id, a.category_id, a.search_vector FROM knowledge_article a "
+               f"WHERE a.search_vector @@ to_tsquery('simple', %s){extra} ORDER BY a.id DESC LIMIT {CANDIDATES}) a "
+               "ORDER BY score DESC, a.id DESC LIMIT %s OFFSET %s")
+        args = [_match_expression(terms), expression, *params, limit, offset]
     else:
         fts = fulltext.ARTICLE_FTS
+        floor = _sqlite_floor(fts, expression)
+        if floor is None:
+            return []
         sql = (f"SELECT a.id, -bm25({fts}, {TITLE_WEIGHT}, {BODY_WEIGHT}) * {boost} AS score "  # noqa: S608
                f"FROM {fts} JOIN knowledge_article a ON a.id = {fts}.rowid "
-               f"WHERE {fts} MATCH %s{extra} ORDER BY score DESC, a.id DESC LIMIT %s OFFSET %s")
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [expression, *params, limit, offset])
-        return [(int(pk), float(score)) for pk, score in cursor.fetchall()]
+               f"WHERE {fts} MATCH %s AND {fts}.rowid >= %s{extra} ORDER BY score DESC, a.id DESC LIMIT %s OFFSET %s")
+        args = [expression, floor, *params, limit, offset]
+    return _ranked(sql, args)
 
 
 def rank_answers(terms: list[str], *, boost_category_ids: set[int] | None = None, limit: int = LIMIT,
@@ -227,19 +293,30 @@ def rank_answers(terms: list[str], *, boost_category_ids: set[int] | None = None
         return []
     boost = (f"(CASE WHEN q.category_id IN ({_in_list(boost_category_ids)}) THEN {CATEGORY_BOOST} ELSE 1.0 END)"
              if boost_category_ids else "1.0")
-    expression = _match_expression(match_terms, mode)
+
+    def run(expression: str) -> list[tuple[int, float]]:
+        return _rank_answers_sql(expression, terms, boost, limit)
+
+    return _with_fallback(match_terms, mode, run, limit)
+
+
+def _rank_answers_sql(expression: str, terms: list[str], boost: str, limit: int) -> list[tuple[int, float]]:
     if connection.vendor == "postgresql":
-        sql = (f"SELECT q.id, ts_rank_cd(q.search_vector, m, 1) * {boost} AS score "  # noqa: S608
-               "FROM knowledge_answeredquestion q, to_tsquery('simple', %s) m "
-               "WHERE q.search_vector @@ m ORDER BY score DESC, q.id DESC LIMIT %s")
+        sql = (f"SELECT q.id, ts_rank_cd(q.search_vector, to_tsquery('simple', %s), 1) * {boost} AS score "  # noqa: S608
+               "FROM (SELECT q.id, q.category_id, q.search_vector FROM knowledge_answeredquestion q "
+               f"WHERE q.search_vector @@ to_tsquery('simple', %s) ORDER BY q.id DESC LIMIT {CANDIDATES}) q "
+               "ORDER BY score DESC, q.id DESC LIMIT %s")
+        args = [_match_expression(terms), expression, limit]
     else:
         fts = fulltext.ANSWER_FTS
+        floor = _sqlite_floor(fts, expression)
+        if floor is None:
+            return []
         sql = (f"SELECT q.id, -bm25({fts}) * {boost} AS score "  # noqa: S608
                f"FROM {fts} JOIN knowledge_answeredquestion q ON q.id = {fts}.rowid "
-               f"WHERE {fts} MATCH %s ORDER BY score DESC, q.id DESC LIMIT %s")
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [expression, limit])
-        return [(int(pk), float(score)) for pk, score in cursor.fetchall()]
+               f"WHERE {fts} MATCH %s AND {fts}.rowid >= %s ORDER BY score DESC, q.id DESC LIMIT %s")
+        args = [expression, floor, limit]
+    return _ranked(sql, args)
 
 
 def related_categories(category_id: int | None) -> set[int]:

@@ -110,11 +110,15 @@ def test_similar_answers_and_record_answer_idempotent(categories):
     assert search.suggest("加班费").answers[0].answer.source_id == 7
 
 
-def test_common_terms_are_left_out_of_the_match(monkeypatch):
-    monkeypatch.setattr(search, "_document_fractions",
-                        lambda kind, terms: {t: (0.5 if t == "工资" else 0.001) for t in terms})
-    assert search.plan_match("answer", ["工资", "拖欠"]) == (["拖欠"], "or")
-    assert search.plan_match("answer", ["工资"]) == (["工资"], "and")
+def test_match_plan_takes_rare_terms_and_ands_common_ones(monkeypatch):
+    fractions = {"工资": 0.5, "单位": 0.3, "拖欠": 0.001, "焊工": 0.0001, "离职": 0.002}
+    monkeypatch.setattr(search, "_document_fractions", lambda kind, terms: {t: fractions[t] for t in terms})
+    monkeypatch.setattr(search, "_row_count", lambda table: 1_000_000)
+    # Rarest first while the estimated rows stay within the budget (1,000): 100 + 1,000 > 1,000.
+    assert search.plan_match("answer", ["工资", "拖欠", "焊工", "离职"]) == (["焊工"], "or")
+    # Only common terms: their intersection.
+    assert search.plan_match("answer", ["工资", "单位"]) == (["单位", "工资"], "and")
+    assert search.plan_match("answer", ["工资"]) == (["工资"], "or")
 
 
 def test_snippet_escapes_and_marks():
