@@ -104,8 +104,10 @@ def actions_for(case: Case, user) -> list[ActionSpec]:
                 user.org_unit.region_parent_id or user.org_unit.industry_parent_id):
             specs.append(ActionSpec(d.OP_ESCALATE, _("Report it up a level"), (REASON, FILES),
                                     "outline-secondary", step))
-        specs.append(ActionSpec(d.OP_ASSIGN, _("Assign to a colleague"), (
-            d.Field("assignee", _("Colleague (user name)"), "user"),), "outline-secondary", step))
+        if personal is None:
+            # Handing work to a colleague is the unit's call, not a mediator's or a lawyer's.
+            specs.append(ActionSpec(d.OP_ASSIGN, _("Assign to a colleague"), (
+                d.Field("assignee", _("Colleague (user name)"), "user"),), "outline-secondary", step))
     dispatched = [s for s in steps if s.is_open and s.kind == StepKind.WORK and personal is None
                   and s.dispatcher_unit_id == user.org_unit_id and s.unit_id != user.org_unit_id]
     if dispatched:

@@ -108,3 +108,12 @@ def test_a_personal_user_acts_only_on_steps_assigned_to_them(example, people):
     assert not Case.objects.visible_to(people["lawyer1"]).filter(pk=case.pk).exists()
     assert actions_for(case, people["lawyer1"]) == []
     assert actions_for(case, people["dc"])
+
+
+def test_a_personal_user_cannot_hand_their_case_to_a_colleague(cases, people):
+    from unionserve.workflow.permissions import actions_for
+
+    mine, _theirs = cases
+    codes = {s.code for s in actions_for(mine, people["lawyer1"])}
+    assert "assign" not in codes and "comment" in codes
+    assert "assign" in {s.code for s in actions_for(mine, people["dc"])}
