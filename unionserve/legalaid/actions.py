@@ -191,6 +191,14 @@ def guard_eligible(case: Case, data: dict) -> str | None:
     return None
 
 
+def guard_dispatch(case: Case, data: dict) -> str | None:
+    """Down: accepted cases go to exactly one level-2 unit, which assigns the firm."""
+    codes = [c for c in str(data.get("units") or "").replace("，", ",").split(",") if c.strip()]
+    if len(codes) != 1:
+        return _("Dispatch the case to exactly one level-2 unit: it assigns the firm.")
+    return guard_eligible(case, data)
+
+
 def guard_not_eligible(case: Case, data: dict) -> str | None:
     """A refusal needs a screen whose outcome (or override) is not eligible, and the reasons."""
     if rules.outcome_of(case.legal_aid) != Outcome.NOT_ELIGIBLE:

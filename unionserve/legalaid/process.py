@@ -93,7 +93,7 @@ DOWN = register(ProcessDefinition(
     ),
     transitions=(
         Transition("accept", _("Accept and dispatch to level 2"), ("review_l1",), "assign_firm", LEVEL1, ONE,
-                   kind=DISPATCH, target_levels=TWO, guard=actions.guard_eligible, effect=actions.on_accept),
+                   kind=DISPATCH, target_levels=TWO, guard=actions.guard_dispatch, effect=actions.on_accept),
         Transition("refuse", _("Refuse aid"), ("review_l1",), "refused", LEVEL1, ONE, fields=(REASONS,),
                    guard=actions.guard_not_eligible, effect=actions.on_refuse, style="outline-danger"),
         Transition("assign_firm", _("Assign the firm"), ("assign_firm",), "representing", LEVEL2, TWO,

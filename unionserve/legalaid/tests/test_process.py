@@ -46,6 +46,8 @@ def test_down_path_accept_assign_report_archive(la, tree, documents):
     aid = case.legal_aid
     assert aid.applicant_phone_masked == "138****8000" and aid.criteria.count() == len(CRITERIA)
     screen(case, la["city"])
+    with pytest.raises(ActionRefused):
+        do(case, la["city"], "accept", units="110101,110108")  # one level-2 unit assigns the firm
     case = do(case, la["city"], "accept", units="110101")
     assert case.state == "assign_firm" and open_step(case).unit == tree["dc"]
     assert [d[0] for d in documents] == ["acceptance_notice"] and documents[0][2]["handling_unit"] == "东城区中心"
