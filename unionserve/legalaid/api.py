@@ -11,11 +11,13 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
+from ninja.errors import HttpError
 from ninja.pagination import paginate
 from pydantic import Field
 
 from unionserve.accounts.scope import scope_of, scoped_view
 from unionserve.orgs.api import Pagination
+from unionserve.workflow.models import Channel
 
 from . import actions, rules
 from .models import LegalAidCase
@@ -165,5 +167,7 @@ def intake(request, payload: IntakeIn):
                                  "station (level 3)."))
     data = payload.dict()
     channel = data.pop("channel") or "window"
+    if channel not in Channel.values:
+        raise HttpError(400, _("Channel must be one of: %(values)s.") % {"values": ", ".join(Channel.values)})
     case = actions.intake(actor=request.user, data=data, channel=channel)
     return Status(201, LegalAidCase.objects.select_related("case", "firm", "lawyer").get(case=case))

@@ -200,6 +200,8 @@ def test_api_intake_list_read_and_scope(client, la):
     bad = client.post("/api/legalaid/cases", {**payload, "employer_uscc": "x"}, content_type="application/json",
                       **auth)
     assert bad.status_code == 400
+    assert client.post("/api/legalaid/cases", {**payload, "channel": "fax"}, content_type="application/json",
+                       **auth).status_code == 400
     stranger = bearer(la["st3"])
     assert client.get(f"/api/legalaid/cases/{number}", **stranger).status_code == 404
     assert client.get("/api/legalaid/cases", **stranger).json()["count"] == 0
