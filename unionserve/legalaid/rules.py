@@ -157,3 +157,15 @@ def suggestions(aid: LegalAidCase, unit) -> list[Suggestion]:
     out = [Suggestion(c, load.get(c.pk, 0), conflicts(c.firm, aid)) for c in contracts]
     out.sort(key=lambda s: (s.full, bool(s.flags), -s.free, s.firm.name))
     return out
+
+
+def suggested(sugg: list[Suggestion]) -> Suggestion | None:
+    """The firm to propose: the first with room and no flag (the list is already in that order)."""
+    return next((s for s in sugg if not s.full and not s.flags), None)
+
+
+def suggested_lawyer(firm: LawFirm, lawyers, load: dict[int, int], unit) -> object | None:
+    """The firm's least-loaded active lawyer, preferring one whose login is at `unit` (their own inbox)."""
+    own = [lw for lw in lawyers if lw.firm_id == firm.pk and lw.active]
+    own.sort(key=lambda lw: (not (lw.user_id and lw.user.org_unit_id == unit.pk), load.get(lw.pk, 0), lw.name))
+    return own[0] if own else None

@@ -162,7 +162,11 @@ def assign_view(request, number: str):
     firm_ids = [s.firm.pk for s in sugg]
     lawyers = list(Lawyer.objects.filter(firm_id__in=firm_ids, active=True).select_related("firm", "user"))
     load = rules.workload_by_lawyer(lw.pk for lw in lawyers)
-    form = AssignForm(request.POST or None, suggestions=sugg, lawyers=lawyers, initial={"version": aid.case.version})
+    best = rules.suggested(sugg)
+    best_lawyer = rules.suggested_lawyer(best.firm, lawyers, load, unit) if best else None
+    form = AssignForm(request.POST or None, suggestions=sugg, lawyers=lawyers, initial={
+        "version": aid.case.version, "contract": best.contract.pk if best else None,
+        "lawyer": best_lawyer.pk if best_lawyer else None})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         lawyer = next((lw for lw in lawyers if lw.pk == data.get("lawyer")), None)
@@ -179,7 +183,7 @@ def assign_view(request, number: str):
                 messages.success(request, _("Firm assigned."))
                 return redirect("workflow:case", number)
     return render(request, "legalaid/assign.html", {
-        "aid": aid, "case": aid.case, "form": form, "suggestions": sugg,
+        "aid": aid, "case": aid.case, "form": form, "suggestions": sugg, "best": best,
         "lawyers": [(lw, load.get(lw.pk, 0), actions.lawyer_may_log_in_here(lw, unit)) for lw in lawyers],
     }, status=400 if request.method == "POST" else 200)
 

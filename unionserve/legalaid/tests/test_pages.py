@@ -84,6 +84,10 @@ def test_assignment_shows_capacity_and_conflicts_and_requires_a_reason(client, l
     url = f"/legalaid/cases/{case.number}/assign/"
     page = client.get(url).content.decode()
     assert "北京甲律师事务所" in page and "北京乙律师事务所" in page
+    # Firm A (the city's contract, no flag) is suggested and preselected, with its lawyer at this unit.
+    response = client.get(url)
+    assert response.context["best"].firm == la["firm_a"]
+    assert response.context["form"].initial["lawyer"] == la["a1"].pk
     response = client.post(url, {"version": case.version, "contract": la["contract_b"].pk, "lawyer": la["b1"].pk})
     assert response.status_code == 400 and Case.objects.get(pk=case.pk).state == "assign_firm"
     response = client.post(url, {"version": case.version, "contract": la["contract_b"].pk, "lawyer": la["b1"].pk,
