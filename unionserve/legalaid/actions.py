@@ -312,6 +312,37 @@ def remake_document(aid: LegalAidCase, *, actor):
     return generate(code, case=aid.case, context=context, user=actor)
 
 
+# --- the applicant's phone ---------------------------------------------------------------------------
+
+
+def may_reveal(aid: LegalAidCase, user) -> bool:
+    """Who may see the applicant's phone in full (the case is already one the user reads): holders of
+    VIEW_PII, the assigned lawyer, and the units working on it now."""
+    from unionserve.accounts.roles import VIEW_PII
+
+    if not aid.applicant_phone_encrypted:
+        return False
+    if user.has_perm(VIEW_PII):
+        return True
+    if is_personal(user):
+        return bool(aid.lawyer_id and aid.lawyer.user_id == user.pk)
+    return bool(user.org_unit_id) and aid.case.steps.filter(is_open=True, unit_id=user.org_unit_id).exists()
+
+
+@transaction.atomic
+def reveal_phone(aid: LegalAidCase, *, user, request=None) -> str:
+    """The applicant's phone in clear; writes PERSONAL_DATA_VIEWED in the same transaction."""
+    from django.core.exceptions import PermissionDenied
+
+    from unionserve.members import crypto
+
+    if not may_reveal(aid, user):
+        raise PermissionDenied(_("You may not see this applicant's phone in full."))
+    record(AuditAction.PERSONAL_DATA_VIEWED, actor=user, request=request, obj=aid, unit=aid.case.owner_unit,
+           detail={"fields": ["phone"], "case": aid.case.number})
+    return crypto.decrypt(aid.applicant_phone_encrypted)
+
+
 # --- assignment -----------------------------------------------------------------------------------
 
 

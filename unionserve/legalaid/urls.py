@@ -13,6 +13,7 @@ urlpatterns = [
     path("cases/<str:number>/eligibility/", views.screen_view, name="screen"),
     path("cases/<str:number>/assign/", views.assign_view, name="assign"),
     path("cases/<str:number>/documents/", views.remake_document_view, name="remake_document"),
+    path("cases/<str:number>/reveal/", views.reveal_view, name="reveal"),
     path("firms/", views.firm_list, name="firms"),
     path("firms/new/", views.firm_edit, name="firm_new"),
     path("firms/<int:pk>/", views.firm_detail, name="firm"),

@@ -190,6 +190,15 @@ def assign_view(request, number: str):
 
 @scoped_view
 @require_POST
+def reveal_view(request, number: str):
+    """Show the applicant's phone in full, once, audited."""
+    aid = _aid(request, number)
+    phone = actions.reveal_phone(aid, user=request.user, request=request)
+    return render(request, "legalaid/reveal.html", {"aid": aid, "case": aid.case, "phone": phone})
+
+
+@scoped_view
+@require_POST
 def remake_document_view(request, number: str):
     """Make again a decision document whose PDF could not be made when the decision was taken."""
     aid = _aid(request, number)
@@ -324,7 +333,8 @@ def case_panel(case, user) -> dict | None:
     return {"aid": aid, "outcome": rules.outcome_of(aid), "criteria": list(aid.criteria.all()),
             "may_screen": actions.may_screen(case, user), "may_assign": _may_assign(case, user) is not None,
             "documents": documents, "Outcome": Outcome,
-            "missing_document": actions.may_remake_document(aid, user)}
+            "missing_document": actions.may_remake_document(aid, user),
+            "may_reveal": actions.may_reveal(aid, user)}
 
 
 def _download_url(doc) -> str:

@@ -276,3 +276,17 @@ def test_another_district_sees_nothing_of_a_dongcheng_case(client, la):
         assert client.get(url).status_code == 404
     assert case.number not in client.get("/legalaid/").content.decode()
     assert client.get(f"/api/legalaid/cases/{case.number}", **bearer(la["hd"])).status_code == 404
+
+
+def test_the_applicants_phone_is_revealed_to_those_working_on_it_and_audited(client, la):
+    case = la_actions.assign(accepted_down(la), actor=la["dc"], contract=la["contract_a"].pk, lawyer=la["a1"].pk)
+    url = f"/legalaid/cases/{case.number}/reveal/"
+    client.force_login(la["lawyer1"])
+    assert url in client.get(f"/work/cases/{case.number}/").content.decode()
+    response = client.post(url)
+    assert response.status_code == 200 and "13800138000" in response.content.decode()
+    assert AuditEvent.objects.filter(action=AuditAction.PERSONAL_DATA_VIEWED).count() == 1
+    client.force_login(la["lawyer2"])
+    assert client.post(url).status_code == 404  # not their case
+    client.force_login(la["st1"])
+    assert client.post(url).status_code == 404
