@@ -436,6 +436,24 @@ def test_the_parallel_path_finds_duplicates_and_gives_the_rows_back(employers, s
         assert [line.split(",")[0] for line in back[1:]] == ["重复甲", "重复乙"]
 
 
+@pytest.mark.django_db(transaction=True)
+def test_new_members_get_ids_after_every_id_ever_given(employers, station_user):
+    """The writer numbers new members itself: after the highest id ever used, so ids are never reused and a
+    member added by hand afterwards gets the next one."""
+    first = do_import(station_user, csv_bytes([member_row()]))
+    assert first.created == 1
+    gone = Member.objects.get().pk
+    Member.objects.all().delete()
+    rows = [member_row(name="李四", id_number=make_id(seq="131"), card_number=card(7)),
+            member_row(name="王五", id_number=make_id(seq="133"), card_number=card(8))]
+    job = do_import(station_user, csv_bytes(rows))
+    ids = sorted(Member.objects.values_list("id", flat=True))
+    assert job.created == 2 and ids[0] > gone and ids == [ids[0], ids[0] + 1]
+    by_hand = Member.objects.create(name="赵六", id_hash="h" * 32, id_encrypted="x", id_masked="x",
+                                    birth_date="1990-01-01", gender="M", grassroots=employers[1].grassroots)
+    assert by_hand.id > ids[-1]
+
+
 def test_csv_ranges_cut_at_line_ends_and_number_rows_like_the_whole_file(tmp_path):
     """Every way of cutting gives back exactly the rows, and the row numbers, of reading the file whole."""
     from unionserve.members.importing.reader import ByteRange, open_table, read_range
