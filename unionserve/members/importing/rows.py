@@ -303,6 +303,9 @@ class MemberContext:
             mobile = ""
             if not mobile_raw:
                 add((h[4], "", msg["required"]))
+            elif (len(mobile_raw) == 11 and mobile_raw[0] == "1" and mobile_raw[1] in "3456789"
+                  and _DIGITS.issuperset(mobile_raw)):
+                mobile = mobile_raw  # what validate_mobile accepts as it is
             else:
                 try:
                     mobile = validators.validate_mobile(mobile_raw)
