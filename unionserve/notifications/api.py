@@ -87,9 +87,18 @@ def notify_many(event: str, messages: Iterable[Message], *, channels: Iterable[s
     unit_ids = {u.pk for m in messages for u in m.units if u.is_active}
     members: dict[int, list[User]] = {}
     if unit_ids:
-        # One query for the members of all the units.
-        for member in (User.objects.filter(org_unit__in=unit_ids, is_active=True).order_by("pk")
-                       .only("pk", "email", "phone", "org_unit")):
+        # One query for the members of all the units. A mediator or lawyer (nothing but personal roles) works
+        # only the cases assigned to them: a notice to their unit would name cases they may not open.
+        from django.db.models import Exists, OuterRef
+
+        from unionserve.accounts.models import RoleGrant
+        from unionserve.accounts.scope import PERSONAL_ROLES
+
+        grants = RoleGrant.objects.filter(user=OuterRef("pk"))
+        personal_only = Exists(grants.filter(role__in=PERSONAL_ROLES)) & ~Exists(grants.exclude(
+            role__in=PERSONAL_ROLES))
+        for member in (User.objects.filter(org_unit__in=unit_ids, is_active=True).exclude(personal_only)
+                       .order_by("pk").only("pk", "email", "phone", "org_unit")):
             members.setdefault(member.org_unit_id, []).append(member)
     rows: list[Notification] = []
     for message in messages:

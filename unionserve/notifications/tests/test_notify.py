@@ -36,6 +36,25 @@ def test_a_unit_reaches_its_active_users_in_app_and_its_duty_phone_by_sms(
     assert unread_count(colleague) == 1
 
 
+def test_a_unit_notice_skips_its_mediators_and_lawyers_but_not_when_named(users, station, make_user, context):
+    """Someone who is only a mediator or lawyer works only their own cases: a notice to their unit (which may
+    name other cases) does not reach them; a notice addressed to them does. A lawyer who also holds a unit role
+    is that unit's staff and gets it."""
+    from unionserve.accounts.models import RoleGrant
+
+    lawyer = make_user(station, Role.LAWYER, username="lawyer_only")
+    mediator = make_user(station, Role.MEDIATOR, username="mediator_only")
+    both = make_user(station, Role.MEDIATOR, username="mediator_and_staff")
+    RoleGrant.objects.create(user=both, role=Role.SOCIAL_WORKER)
+    notify("case.dispatched", units=[station], channels=("in_app",), context=context)
+    reached = set(Notification.objects.values_list("recipient_user__username", flat=True))
+    assert "station" in reached and "mediator_and_staff" in reached
+    assert not reached & {"lawyer_only", "mediator_only"}
+    notify("case.dispatched", users=[lawyer, mediator], channels=("in_app",), context=context)
+    assert set(Notification.objects.filter(recipient_user__in=[lawyer, mediator]).values_list(
+        "recipient_user__username", flat=True)) == {"lawyer_only", "mediator_only"}
+
+
 def test_a_user_given_directly_is_reached_in_app_by_email_and_at_their_phone(users, context, mailoutbox,
                                                                              django_capture_on_commit_callbacks):
     user = users["district"]
