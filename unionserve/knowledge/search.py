@@ -13,7 +13,8 @@ match is planned (`plan_match`): terms are taken rarest first while the rows the
 `CANDIDATE_BUDGET`; when even the rarest is common, all terms are AND-ed. Common words rank nothing anyway
 (their inverse document frequency is about zero). Document frequencies come from the index itself (SQLite:
 ``fts5vocab``) or from the planner's statistics of the ``tsvector`` column (PostgreSQL: ``pg_stats``
-``most_common_elems``, which ANALYZE keeps), cached for a few minutes. Then at most `CANDIDATES` rows are
+``most_common_elems``, which ANALYZE keeps), cached per process (5 minutes; a term's count on SQLite:
+an hour). Then at most `CANDIDATES` rows are
 ranked — the newest that match (FTS5 and the primary key both stream ids newest first) — so the cost has a
 ceiling whatever is typed; PostgreSQL ranks them against every typed term, SQLite against the planned ones.
 """
@@ -45,13 +46,16 @@ CANDIDATE_BUDGET = 1_000
 CANDIDATES = 300
 #: PostgreSQL: ``gin_fuzzy_search_limit`` for the ranked queries (see `_ranked`).
 GIN_FUZZY_LIMIT = 600
-#: At most this many (the rarest) terms go into one match.
+#: At most this many (the rarest) terms go into one match; an AND takes the three rarest.
 MAX_TERMS = 8
+MAX_AND_TERMS = 3
 #: Score multiplier for rows of the given category (or its parent or children).
 CATEGORY_BOOST = 1.5
 #: bm25 weights of the article columns: title and keywords count four times the question and answer.
 TITLE_WEIGHT, BODY_WEIGHT = 4.0, 1.0
 STATS_TTL_S = 300.0
+#: Document frequencies of single terms move slowly (a term is counted once an hour per process).
+DF_TTL_S = 3600.0
 
 
 @dataclass
@@ -88,10 +92,10 @@ _stats_lock = threading.Lock()
 _stats: dict[tuple[str, str], tuple[float, object]] = {}
 
 
-def _cached(key: tuple[str, str], compute):
+def _cached(key: tuple[str, str], compute, ttl: float = STATS_TTL_S):
     now = time.monotonic()
     hit = _stats.get(key)
-    if hit is not None and now - hit[0] < STATS_TTL_S:
+    if hit is not None and now - hit[0] < ttl:
         return hit[1]
     value = compute()
     with _stats_lock:
@@ -145,12 +149,19 @@ def _document_fractions(kind: str, terms: list[str]) -> dict[str, float]:
     if connection.vendor == "postgresql":
         common = _pg_common_terms(table)
         return {t: float(common.get(t, 0.0)) for t in terms}
-    vocab = _vocab_table(kind)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT term, doc FROM {vocab} WHERE term IN ({', '.join(['%s'] * len(terms))})",  # noqa: S608
-                       terms)
-        docs = dict(cursor.fetchall())
-    return {t: docs.get(t, 0) / total for t in terms}
+    # Per term, cached: callers' words repeat, and the vocabulary lookup is the slower part of planning.
+    key = (connection.alias, f"df:{kind}")
+    known: dict[str, int] = _cached(key, dict, DF_TTL_S)
+    missing = [t for t in terms if t not in known]
+    if missing:
+        vocab = _vocab_table(kind)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT term, doc FROM {vocab} WHERE term IN ({', '.join(['%s'] * len(missing))})",  # noqa: S608
+                           missing)
+            docs = dict(cursor.fetchall())
+        for t in missing:
+            known[t] = int(docs.get(t, 0))
+    return {t: known[t] / total for t in terms}
 
 
 def _vocab_table(kind: str) -> str:
@@ -170,7 +181,8 @@ def plan_match(kind: str, terms: list[str]) -> tuple[list[str], str]:
     total = _row_count(table)
     ordered = sorted(terms, key=lambda t: (fractions[t], terms.index(t)))
     if len(ordered) > 1 and fractions[ordered[0]] * total > CANDIDATE_BUDGET:
-        return ordered[:MAX_TERMS], "and"
+        # The three rarest already intersect to few rows; each further (commoner) term only adds a long list to read.
+        return ordered[:MAX_AND_TERMS], "and"
     picked, rows = [], 0.0
     for term in ordered[:MAX_TERMS]:
         estimate = fractions[term] * total
@@ -212,11 +224,15 @@ def _with_fallback(match_terms: list[str], mode: str, run, limit: int) -> list[t
 
 
 def _ranked(sql: str, args: list) -> list[tuple[int, float]]:
+    if connection.vendor != "postgresql":
+        # No transaction on SQLite: the project opens them IMMEDIATE (a write lock), and this only reads.
+        with connection.cursor() as cursor:
+            cursor.execute(sql, args)
+            return [(int(pk), float(score)) for pk, score in cursor.fetchall()]
     with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # A GIN scan that would return more rows than this returns a random sample of about this many:
-            # the heap visits (the cost of a common word) stay bounded. Below it, results are exact.
-            cursor.execute("SELECT set_config('gin_fuzzy_search_limit', %s, true)", [str(GIN_FUZZY_LIMIT)])
+        # A GIN scan that would return more rows than this returns a random sample of about this many: the heap
+        # visits (the cost of a common word) stay bounded. Below it, results are exact. SET LOCAL: this query only.
+        cursor.execute("SELECT set_config('gin_fuzzy_search_limit', %s, true)", [str(GIN_FUZZY_LIMIT)])
         cursor.execute(sql, args)
         return [(int(pk), float(score)) for pk, score in cursor.fetchall()]
 

@@ -18,6 +18,7 @@ from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, Q, QuerySet, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -301,9 +302,14 @@ def _suggestions(request: HttpRequest) -> search.Suggestions:
 @any_permission(*SUGGEST_PERMS)
 @require_GET
 def suggest(request: HttpRequest) -> HttpResponse:
-    """The suggestions fragment (knowledge/_suggestions.html) for ``q`` and optional ``category``."""
-    return render(request, "knowledge/_suggestions.html", {"s": _suggestions(request),
-                                                           "min_chars": search.MIN_QUERY_CHARS})
+    """The suggestions fragment (knowledge/_suggestions.html) for ``q`` and optional ``category``.
+
+    Rendered without the request's context processors: the fragment needs none, and they cost queries
+    (navigation badges) on every keystroke.
+    """
+    html = render_to_string("knowledge/_suggestions.html", {"s": _suggestions(request),
+                                                            "min_chars": search.MIN_QUERY_CHARS})
+    return HttpResponse(html)
 
 
 @scope_exempt(reason=EXEMPT)

@@ -56,3 +56,9 @@ def publish(kb_users, categories):
         return actions.approve(article, expected_version=article.version, acting_user=kb_users["office"])
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _english(client):
+    """Pages in English (the source strings) whatever the catalog holds: assertions read the messages."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"

@@ -38,6 +38,6 @@ def test_loader_and_suggest_benchmark(tmp_path, monkeypatch, tree, make_user):
     doc = runner.run(["knowledge_suggest"], ctx, isolate=False, dataset={})
     bench = doc["benchmarks"][0]
     assert bench["status"] == "ok", bench
-    assert {c["name"] for c in bench["cases"]} == {"suggest", "suggest_category", "page", "articles_only",
-                                                   "answers_only"}
+    assert {c["name"] for c in bench["cases"]} == {"suggest", "suggest_category", "page", "suggest_cold",
+                                                   "articles_only", "answers_only"}
     assert all(c["stats"]["n"] == 3 for c in bench["cases"])

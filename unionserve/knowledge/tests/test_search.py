@@ -118,6 +118,8 @@ def test_match_plan_takes_rare_terms_and_ands_common_ones(monkeypatch):
     assert search.plan_match("answer", ["工资", "拖欠", "焊工", "离职"]) == (["焊工"], "or")
     # Only common terms: their intersection.
     assert search.plan_match("answer", ["工资", "单位"]) == (["单位", "工资"], "and")
+    fractions.update({"劳动": 0.2, "合同": 0.25, "公司": 0.4})
+    assert search.plan_match("answer", ["公司", "合同", "劳动", "单位", "工资"]) == (["劳动", "合同", "单位"], "and")
     assert search.plan_match("answer", ["工资"]) == (["工资"], "or")
 
 
