@@ -63,7 +63,9 @@ class Article(models.Model):
     class Meta:
         verbose_name = _("knowledge article")
         verbose_name_plural = _("knowledge articles")
-        indexes = [models.Index(fields=["status", "category"], name="knowledge_article_status_cat"),
+        # Category first: most articles are published, so an index led by the status selects nothing and only
+        # tempts PostgreSQL into AND-ing its bitmap with the full-text one.
+        indexes = [models.Index(fields=["category", "status"], name="knowledge_article_cat_status"),
                    models.Index(fields=["-updated_at"], name="knowledge_article_updated")]
 
     def __str__(self) -> str:

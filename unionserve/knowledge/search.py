@@ -45,7 +45,7 @@ CANDIDATE_BUDGET = 1_000
 #: At most this many rows are ranked: the newest of those the planned terms match.
 CANDIDATES = 300
 #: PostgreSQL: ``gin_fuzzy_search_limit`` for the ranked queries (see `_ranked`).
-GIN_FUZZY_LIMIT = 600
+GIN_FUZZY_LIMIT = 400
 #: At most this many (the rarest) terms go into one match; an AND takes the three rarest.
 MAX_TERMS = 8
 MAX_AND_TERMS = 3
@@ -232,7 +232,11 @@ def _ranked(sql: str, args: list) -> list[tuple[int, float]]:
     with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
         # A GIN scan that would return more rows than this returns a random sample of about this many: the heap
         # visits (the cost of a common word) stay bounded. Below it, results are exact. SET LOCAL: this query only.
-        cursor.execute("SELECT set_config('gin_fuzzy_search_limit', %s, true)", [str(GIN_FUZZY_LIMIT)])
+        # "id + 0": sorting by the bare id tempts the planner into walking the primary key backwards and testing
+        # every row's tsvector (thousands of detoasted vectors); the GIN bitmap, bounded as above, is far cheaper.
+        # No parallel workers: starting them costs more than these small scans.
+        cursor.execute("SELECT set_config('gin_fuzzy_search_limit', %s, true), "
+                       "set_config('max_parallel_workers_per_gather', '0', true)", [str(GIN_FUZZY_LIMIT)])
         cursor.execute(sql, args)
         return [(int(pk), float(score)) for pk, score in cursor.fetchall()]
 
@@ -286,7 +290,7 @@ def _rank_articles_sql(expression: str, terms: list[str], extra: str, params: li
         # Candidates: the newest matching rows (the filters inside), then ranked against every typed term.
         sql = (f"SELECT a.id, ts_rank_cd(a.search_vector, to_tsquery('simple', %s), 1) * {boost} AS score "  # noqa: S608
                "FROM (SELECT a.id, a.category_id, a.search_vector FROM knowledge_article a "
-               f"WHERE a.search_vector @@ to_tsquery('simple', %s){extra} ORDER BY a.id DESC LIMIT {CANDIDATES}) a "
+               f"WHERE a.search_vector @@ to_tsquery('simple', %s){extra} ORDER BY a.id + 0 DESC LIMIT {CANDIDATES}) a "
                "ORDER BY score DESC, a.id DESC LIMIT %s OFFSET %s")
         args = [_match_expression(terms), expression, *params, limit, offset]
     else:
@@ -320,7 +324,7 @@ def _rank_answers_sql(expression: str, terms: list[str], boost: str, limit: int)
     if connection.vendor == "postgresql":
         sql = (f"SELECT q.id, ts_rank_cd(q.search_vector, to_tsquery('simple', %s), 1) * {boost} AS score "  # noqa: S608
                "FROM (SELECT q.id, q.category_id, q.search_vector FROM knowledge_answeredquestion q "
-               f"WHERE q.search_vector @@ to_tsquery('simple', %s) ORDER BY q.id DESC LIMIT {CANDIDATES}) q "
+               f"WHERE q.search_vector @@ to_tsquery('simple', %s) ORDER BY q.id + 0 DESC LIMIT {CANDIDATES}) q "
                "ORDER BY score DESC, q.id DESC LIMIT %s")
         args = [_match_expression(terms), expression, limit]
     else:
@@ -392,8 +396,10 @@ def suggest(text: str, *, category_id: int | None = None, today: dt.date | None 
     article_ranks = rank_articles(terms, valid_on=today, statuses=[ArticleStatus.PUBLISHED],
                                   boost_category_ids=boost, limit=limit)
     answer_ranks = rank_answers(terms, boost_category_ids=boost, limit=limit)
-    articles = Article.objects.select_related("category").in_bulk([pk for pk, _ in article_ranks])
-    answers = AnsweredQuestion.objects.in_bulk([pk for pk, _ in answer_ranks])
+    # The index columns are not shown: leave them (the longest columns of both tables) in the database.
+    articles = (Article.objects.select_related("category").defer("search_title", "search_body")
+                .in_bulk([pk for pk, _ in article_ranks]))
+    answers = AnsweredQuestion.objects.defer("search_text").in_bulk([pk for pk, _ in answer_ranks])
     result.articles = [ArticleHit(articles[pk], score, snippet(articles[pk].answer, terms))
                        for pk, score in article_ranks if pk in articles]
     result.answers = [AnswerHit(answers[pk], score, snippet(answers[pk].question, terms, 60),
