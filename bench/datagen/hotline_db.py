@@ -51,6 +51,8 @@ DEFAULT_YEARS = 5
 COMMIT_EVERY = 2000
 BATCH = 5000
 CALLERS = 200_000
+LOCK_RETRIES = 30
+LOCK_WAIT_S = 10
 META_FINGERPRINT = "hotline_requests"
 META_SUMMARY = "hotline_summary"
 PROCESSES = ("consultation", "affair")
@@ -384,7 +386,7 @@ def load_requests(count: int, seed: int, anchor: dt.datetime | None = None, *, y
                   log: Log = print) -> dict:
     """Insert ``count`` past requests (see the module docstring); returns a summary."""
     from django.core.management.color import no_style
-    from django.db import connection, transaction
+    from django.db import OperationalError, connection, transaction
     from django.db.models import Max
     from django.utils import timezone
 
@@ -407,9 +409,20 @@ def load_requests(count: int, seed: int, anchor: dt.datetime | None = None, *, y
     t1 = time.perf_counter()
     for start in range(0, len(times), COMMIT_EVERY):
         built = builder.build(times[start:start + COMMIT_EVERY])
-        with transaction.atomic():
-            for key in ("case", "request", "step", "access"):
-                rows += insert(tables[key], built[key], BATCH)
+        for attempt in range(LOCK_RETRIES):
+            try:
+                with transaction.atomic():
+                    written = sum(insert(tables[key], built[key], BATCH) for key in ("case", "request", "step",
+                                                                                     "access"))
+                break
+            except OperationalError as exc:
+                # Another writer of a shared SQLite file held the lock past the busy timeout: the chunk rolled
+                # back whole, so trying it again is safe (and cheaper than starting the load over).
+                if "locked" not in str(exc) or attempt == LOCK_RETRIES - 1:
+                    raise
+                log(f"  database locked; chunk at {start:,} again in {LOCK_WAIT_S} s")
+                time.sleep(LOCK_WAIT_S)
+        rows += written
         done = min(start + COMMIT_EVERY, len(times))
         if done % 100_000 == 0 or done == len(times):
             elapsed = time.perf_counter() - t1
