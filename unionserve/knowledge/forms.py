@@ -125,6 +125,14 @@ class ReviewForm(TransitionForm):
         return data
 
 
+class SuggestQueryForm(forms.Form):
+    """What the suggestions fragment reads on every keystroke: no category choices to build (an unknown category
+    id simply boosts nothing)."""
+
+    q = forms.CharField(required=False, max_length=500)
+    category = forms.IntegerField(required=False, min_value=1)
+
+
 class SuggestForm(_CategoryFormMixin, StyledForm):
     q = forms.CharField(label=_("The caller's request"), required=False, max_length=500,
                         widget=forms.Textarea(attrs={"rows": 3}))

@@ -340,16 +340,25 @@ def _rank_answers_sql(expression: str, terms: list[str], boost: str, limit: int)
 
 
 def related_categories(category_id: int | None) -> set[int]:
-    """The category, its parent and its children (a request filed under 工资报酬 also wants 劳动关系's articles)."""
+    """The category, its parent and its children (a request filed under 工资报酬 also wants 劳动关系's articles).
+
+    The category tree (a hundred rows the city office rarely changes) is read once a minute per process.
+    """
     if not category_id:
         return set()
-    from unionserve.hotline.models import Category
 
-    row = Category.objects.filter(pk=category_id).values_list("parent_id", flat=True).first()
-    ids = {int(category_id)}
-    if row:
-        ids.add(row)
-    ids.update(Category.objects.filter(parent_id=category_id).values_list("pk", flat=True))
+    def tree() -> dict[int, int | None]:
+        from unionserve.hotline.models import Category
+
+        return dict(Category.objects.values_list("pk", "parent_id"))
+
+    parents: dict[int, int | None] = _cached((connection.alias, "categories"), tree, 60.0)
+    category_id = int(category_id)
+    if category_id not in parents:
+        return {category_id}
+    ids = {category_id} | {pk for pk, parent in parents.items() if parent == category_id}
+    if parents[category_id]:
+        ids.add(parents[category_id])
     return ids
 
 

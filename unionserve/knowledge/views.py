@@ -27,7 +27,7 @@ from unionserve.accounts import roles
 from unionserve.accounts.scope import scope_exempt
 
 from . import actions, search
-from .forms import ArticleFilterForm, ArticleForm, ReviewForm, SuggestForm, TransitionForm
+from .forms import ArticleFilterForm, ArticleForm, ReviewForm, SuggestForm, SuggestQueryForm, TransitionForm
 from .models import Article, ArticleStatus
 from .segment import query_terms
 
@@ -292,9 +292,10 @@ def article_history(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _suggestions(request: HttpRequest) -> search.Suggestions:
-    form = SuggestForm(request.GET or None)
+    form = SuggestQueryForm(request.GET or None)
     if not form.is_valid():
-        return search.Suggestions(text="")
+        # A malformed category is ignored rather than failing the agent's typing.
+        return search.suggest(str(request.GET.get("q") or "")[:500])
     return search.suggest(form.cleaned_data["q"], category_id=form.cleaned_data["category"])
 
 
