@@ -24,7 +24,7 @@ def test_demo_seed_is_idempotent_and_searchable(tree, make_user):
     top = search.suggest("公司拖欠我两个月工资怎么办")
     assert top.articles[0].article.title == "单位拖欠工资怎么办"
     assert top.answers[0].answer.case_number == "RX20261103-0012"
-    assert search.suggest("京卡丢了").articles[0].article.title == "京卡丢失补办"
+    assert search.suggest("京卡丢失了怎么补办").articles[0].article.title == "京卡丢失补办"
     assert search.suggest("下班路上被电动车撞了算工伤吗").articles[0].article.title == "上下班途中交通事故算工伤吗"
     assert search.suggest("孩子考上大学了有助学金吗").articles[0].article.title == "金秋助学申请"
 

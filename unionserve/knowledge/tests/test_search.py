@@ -67,8 +67,9 @@ def test_only_published_articles_are_suggested(publish, kb_users, categories):
 
 
 def test_category_boost_lifts_articles_of_the_category(publish, categories):
-    wage = publish("工资问题", "工资应按月足额支付。", "LDGX02")
-    card = publish("会员卡工资卡", "会员卡可以作为工资卡使用吗：可以绑定。", "HYK02")
+    # Close scores on purpose (bm25 and ts_rank_cd both rank the wage article first by less than the boost).
+    wage = publish("工资发放", "工资应按月足额支付。", "LDGX02")
+    card = publish("工资卡绑定", "工资卡可以绑定会员卡。", "HYK02")
     plain = search.suggest("工资")
     boosted = search.suggest("工资", category_id=categories["HYK02"].pk)
     assert boosted.articles[0].article == card
