@@ -127,3 +127,17 @@ def test_match_plan_takes_rare_terms_and_ands_common_ones(monkeypatch):
 def test_snippet_escapes_and_marks():
     html = str(search.snippet("<b>拖欠</b>工资", ["工资"]))
     assert "&lt;b&gt;" in html and "<mark>工资</mark>" in html
+
+
+def test_reindex_command_resegments_changed_rows(publish):
+    import io
+
+    from django.core.management import call_command
+
+    article = publish("职工疗休养", "劳模疗休养每年组织一次。")
+    Article.objects.filter(pk=article.pk).update(search_title="", search_body="")
+    assert search.rank_articles(["疗休养"], plan=False) == []
+    out = io.StringIO()
+    call_command("knowledge_reindex", stdout=out)
+    assert "Re-segmented rows: 1" in out.getvalue()
+    assert search.rank_articles(["疗休养"], plan=False)[0][0] == article.pk
