@@ -11,7 +11,8 @@ from unionserve.hotline import services
 from unionserve.hotline.models import Category, HotlineRequest
 from unionserve.workflow import actions
 
-NOT_FOUND = "No request matches"
+# msgstr of "No request matches this tracking code and phone number. Check both and try again."
+NOT_FOUND = "没有与该查询码和电话号码相符的诉求。请核对后重试。"
 
 
 @pytest.fixture(autouse=True)

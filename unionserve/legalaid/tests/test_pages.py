@@ -1,8 +1,11 @@
 """Legal aid through its public surface: pages and API, conflict check, capacity, scope, the registry."""
 
 import datetime as dt
+import re
 
 import pytest
+from django.utils import translation
+from django.utils.translation import gettext
 
 from unionserve.accounts.actions import issue_token
 from unionserve.audit.models import AuditAction, AuditEvent
@@ -61,7 +64,7 @@ def test_screen_page_override_needs_reason(client, la):
     client.force_login(la["city"])
     url = f"/legalaid/cases/{case.number}/eligibility/"
     page = client.get(url)
-    assert page.status_code == 200 and "Eligibility screen" in page.content.decode() or "资格" in page.content.decode()
+    assert page.status_code == 200 and "援助条件审查" in page.content.decode()  # "Eligibility screen"
     data = {"version": 1, "override_outcome": "eligible", "override_reason": ""}
     for c in CRITERIA:
         data[f"r_{c.code}"] = "unknown"
@@ -125,7 +128,10 @@ def test_capacity_at_the_limit_just_below_and_above(la):
         case = accepted_down(la, applicant_name=f"职工{i}")
         la_actions.assign(case, actor=la["dc"], contract=la["contract_a"].pk, conflict_reason=reason)
     third = accepted_down(la, applicant_name="职工3")
-    with pytest.raises(ActionRefused, match="capacity|容量|上限"):
+    with translation.override("zh-hans"):  # the users' language
+        full = gettext("%(firm)s is at its contracted capacity (%(n)s concurrent cases). Choose another firm.") % {
+            "firm": la["firm_a"].name, "n": 2}
+    with pytest.raises(ActionRefused, match=re.escape(full)):
         la_actions.assign(third, actor=la["dc"], contract=la["contract_a"].pk, conflict_reason=reason)
     # A case that is reported frees a place.
     done = LegalAidCase.objects.filter(firm=la["firm_a"]).first().case

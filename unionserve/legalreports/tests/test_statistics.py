@@ -18,6 +18,8 @@ pytestmark = pytest.mark.django_db
 NOV = Period(dt.date(2026, 11, 1), dt.date(2026, 11, 30))
 HAS_MEDIATION = model("mediation.MediationCase") is not None
 HAS_LEGALAID = model("legalaid.LegalAidCase") is not None
+# The row labels as users see them (zh-hans msgstr of "Mediation", "Legal aid" and "Total").
+MEDIATION, LEGAL_AID, TOTAL = "调解", "法律援助", "合计"
 
 
 def tables(user, period=NOV):
@@ -28,14 +30,14 @@ def test_city_wide_engine_figures(people, month):
     t = tables(people["office"])
     # Area, opened, concluded, median days, average days, overdue steps.
     assert t["summary"].rows == [
-        ["Mediation", 4, 4, Decimal("7.0"), Decimal("7.8"), 2],  # days 1, 4, 10, 16; M1 and M4 overdue
-        ["Legal aid", 2, 2, Decimal("10.0"), Decimal("10.0"), 1],  # days 1, 19
+        [MEDIATION, 4, 4, Decimal("7.0"), Decimal("7.8"), 2],  # days 1, 4, 10, 16; M1 and M4 overdue
+        [LEGAL_AID, 2, 2, Decimal("10.0"), Decimal("10.0"), 1],  # days 1, 19
     ]
-    assert t["path"].rows == [["Mediation", 1, 2, 1, 4], ["Legal aid", 1, 0, 1, 2]]
-    assert t["level"].rows == [["Mediation", 1, 3, 1], ["Legal aid", 1, 2, 1]]
+    assert t["path"].rows == [[MEDIATION, 1, 2, 1, 4], [LEGAL_AID, 1, 0, 1, 2]]
+    assert t["level"].rows == [[MEDIATION, 1, 3, 1], [LEGAL_AID, 1, 2, 1]]
     outcomes = {(r[0], r[1]): r[2] for r in t["outcomes"].rows}
-    assert sum(n for (g, _s), n in outcomes.items() if g == "Mediation") == 4
-    assert sum(n for (g, _s), n in outcomes.items() if g == "Legal aid") == 2
+    assert sum(n for (g, _s), n in outcomes.items() if g == MEDIATION) == 4
+    assert sum(n for (g, _s), n in outcomes.items() if g == LEGAL_AID) == 2
     overdue = t["overdue"].rows
     assert sum(r[2] for r in overdue) == 3 and sum(r[3] for r in overdue) == 3
 
@@ -43,19 +45,19 @@ def test_city_wide_engine_figures(people, month):
 def test_a_district_sees_its_subtree(people, month):
     t = tables(people["dc"])
     assert t["summary"].rows == [
-        ["Mediation", 3, 3, Decimal("10.0"), Decimal("10.0"), 1],  # M1, M2, M3 opened; M1 10, M2 4, M5 16
-        ["Legal aid", 2, 2, Decimal("10.0"), Decimal("10.0"), 1],
+        [MEDIATION, 3, 3, Decimal("10.0"), Decimal("10.0"), 1],  # M1, M2, M3 opened; M1 10, M2 4, M5 16
+        [LEGAL_AID, 2, 2, Decimal("10.0"), Decimal("10.0"), 1],
     ]
-    assert t["path"].rows == [["Mediation", 1, 1, 1, 3], ["Legal aid", 1, 0, 1, 2]]
+    assert t["path"].rows == [[MEDIATION, 1, 1, 1, 3], [LEGAL_AID, 1, 0, 1, 2]]
     # A station sees only what it takes part in.
     s = tables(people["st1"])
-    assert s["summary"].rows[0][:3] == ["Mediation", 1, 1] and s["summary"].rows[1][:3] == ["Legal aid", 1, 1]
+    assert s["summary"].rows[0][:3] == [MEDIATION, 1, 1] and s["summary"].rows[1][:3] == [LEGAL_AID, 1, 1]
 
 
 def test_an_empty_range(people, month):
     t = tables(people["office"], Period(dt.date(2025, 1, 1), dt.date(2025, 1, 31)))
-    assert t["summary"].rows == [["Mediation", 0, 0, None, None, 0], ["Legal aid", 0, 0, None, None, 0]]
-    assert t["path"].rows == [["Mediation", 0, 0, 0, 0], ["Legal aid", 0, 0, 0, 0]]
+    assert t["summary"].rows == [[MEDIATION, 0, 0, None, None, 0], [LEGAL_AID, 0, 0, None, None, 0]]
+    assert t["path"].rows == [[MEDIATION, 0, 0, 0, 0], [LEGAL_AID, 0, 0, 0, 0]]
     assert t["outcomes"].rows == [] and t["overdue"].rows == []
     assert t["mediators"].rows == [] and t["firms"].rows == []
 
@@ -79,7 +81,7 @@ def test_mediation_success_rate_money_and_mediators(people, month):
     t = tables(people["office"])
     assert t["mediation_outcomes"].rows == [[3, 1, 0, Decimal("75.0")]]
     money = {r[0]: r[1:] for r in t["money"].rows}
-    assert money["Mediation"] == [Decimal("14000.00"), Decimal("6200.50")]
+    assert money[MEDIATION] == [Decimal("14000.00"), Decimal("6200.50")]
     mediators = {r[0]: r[2:] for r in t["mediators"].rows}
     assert mediators["调解员甲"] == [2, 2, Decimal("100.0"), Decimal("12.0"), Decimal("10000.00"), Decimal("5200.50")]
     assert mediators["调解员乙"] == [1, 0, Decimal("0.0"), Decimal("4.0"), Decimal("3000.00"), Decimal("0.00")]
@@ -95,7 +97,7 @@ def test_legal_aid_results_money_and_firms(people, month):
     assert sum(results.values()) == 2  # one won, one refused
     assert t["firms"].rows == [["京师律所", 1, 1, Decimal("17.0"), Decimal("20000.00"), Decimal("15000.00")]]
     money = {r[0]: r[1:] for r in t["money"].rows}
-    assert money["Legal aid"] == [Decimal("20000.00"), Decimal("15000.00")]
+    assert money[LEGAL_AID] == [Decimal("20000.00"), Decimal("15000.00")]
     assert tables(people["hd"])["firms"].rows == []
 
 
@@ -134,9 +136,9 @@ def test_consultations_in_legal_categories(people, tree):
     consult("FLYZ01", at(10, 5))  # before the period
     consult("FLYZ01", at(11, 6), kind="affair")  # not a consultation
     rows = tables(people["office"])["consultations"].rows
-    assert rows[-1] == ["Total", 3]
+    assert rows[-1] == [TOTAL, 3]
     assert sorted(rows[:-1]) == [["劳动关系", 1], ["法律援助", 2]]
-    assert tables(people["dc"])["consultations"].rows == [["Total", 0]]
+    assert tables(people["dc"])["consultations"].rows == [[TOTAL, 0]]
 
 
 def test_page_export_permission_and_bad_range(client, people, month):
@@ -153,8 +155,7 @@ def test_page_export_permission_and_bad_range(client, people, month):
 
     book = openpyxl.load_workbook(io.BytesIO(response.content))
     summary = book[book.sheetnames[1]]
-    assert [c.value for c in summary[6]][:3] == ["调解", 3, 3] or [c.value for c in summary[6]][:3] == [
-        "Mediation", 3, 3]
+    assert [c.value for c in summary[6]][:3] == [MEDIATION, 3, 3]
     event = AuditEvent.objects.get(action=AuditAction.STATISTICS_EXPORTED)
     assert event.detail == {"report": "legal", "start": "2026-11-01", "end": "2026-11-30"}
     # The auditor may read the statistics; a station social worker may not.
@@ -169,7 +170,7 @@ def test_api_gives_the_same_tables(client, people, month):
     client.force_login(people["dc"])
     data = client.get("/api/legal-reports/", {"start": "2026-11-01", "end": "2026-11-30"}).json()
     summary = next(t for t in data["tables"] if t["key"] == "summary")
-    assert summary["rows"][0][:3] == ["Mediation", 3, 3] or summary["rows"][0][1:3] == [3, 3]
+    assert summary["rows"][0][:3] == [MEDIATION, 3, 3]
     assert client.get("/api/legal-reports/", {"start": "2026-11-30", "end": "2026-11-01"}).status_code == 400
     client.force_login(people["st1"])
     assert client.get("/api/legal-reports/").status_code == 403

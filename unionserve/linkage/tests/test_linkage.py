@@ -1,12 +1,14 @@
 """Six-party linkage through its pages and actions: refer, receive, outcome, scope, optimistic locking."""
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from unionserve.linkage import actions, rules
 from unionserve.linkage.demo import seed_demo_partners
@@ -39,7 +41,8 @@ def test_a_station_refers_its_case_through_the_case_page(client, people, partner
                                                                        people["st1"].org_unit_id)
     # On the timeline, without touching the case's version (no workflow action was taken).
     event = CaseEvent.objects.get(case=case, action="referral")
-    assert ["Partner", "东城区人民法院（Court (法院)）"] in event.data["fields"] or "东城区人民法院" in str(event.data)
+    # "Partner" and "Court (法院)" as the zh-hans catalog renders them.
+    assert ["联动单位", "东城区人民法院（人民法院）"] in event.data["fields"]
     assert Case.objects.get(pk=case.pk).version == version
     page = client.get(reverse("workflow:case", args=[case.number])).content.decode()
     assert "调解不成，诉调对接" in page and "东城区人民法院" in page
@@ -51,8 +54,8 @@ def test_refer_form_errors_say_what_to_fix(client, people, partners, case):
     tomorrow = today() + dt.timedelta(days=1)
     response = client.post(url, {"partner": partners["dc_court"].pk, "referred_on": tomorrow.isoformat(),
                                  "reason": "x"})
-    assert response.status_code == 400 and "未来" in response.content.decode() or "future" in \
-        response.content.decode()
+    assert response.status_code == 400
+    assert "日期不能晚于今天。" in response.content.decode()  # "The date cannot be in the future."
     before = timezone.localdate(case.opened_at) - dt.timedelta(days=1)
     response = client.post(url, {"partner": partners["dc_court"].pk, "referred_on": before.isoformat(),
                                  "reason": "x"})
@@ -94,7 +97,11 @@ def test_scope_other_district_filing_copy_and_permission(client, people, partner
 def test_outcome_rules_at_the_limits(people, partners, case):
     r = actions.refer_case(case, acting_user=people["st1"], partner=partners["dc_court"],
                            referred_on=today(), reason="r")
-    with pytest.raises(ValidationError, match="outcome|结果"):
+    with translation.override("zh-hans"):  # the users' language
+        no_outcome = gettext("Describe the outcome (what the partner decided or did).")
+        closed = gettext("This referral is already closed (%(status)s); its outcome cannot change.") % {
+            "status": ReferralStatus.CONCLUDED.label}
+    with pytest.raises(ValidationError, match=re.escape(no_outcome)):
         actions.record_outcome(r, acting_user=people["st1"], version=r.version, status=ReferralStatus.CONCLUDED,
                                outcome="", outcome_on=today())
     # The outcome date: one day before the referral is refused, the referral's own date is accepted.
@@ -108,7 +115,7 @@ def test_outcome_rules_at_the_limits(people, partners, case):
     r = actions.record_outcome(r, acting_user=people["st1"], version=r.version, status=ReferralStatus.CONCLUDED,
                                outcome="法院调解结案", outcome_on=r.referred_on, amount=Decimal("8000.50"))
     assert (r.status, r.amount, r.version) == (ReferralStatus.CONCLUDED, Decimal("8000.50"), 3)
-    with pytest.raises(ValidationError, match="closed|结束|已"):
+    with pytest.raises(ValidationError, match=re.escape(closed)):
         actions.record_outcome(r, acting_user=people["st1"], version=r.version, status=ReferralStatus.DECLINED,
                                outcome="x", outcome_on=today())
     labels = list(CaseEvent.objects.filter(case=case, action="referral").values_list("action_label", flat=True))
@@ -144,7 +151,8 @@ def test_two_users_recording_an_outcome_at_once(client, people, partners, case):
     assert client.post(url, data).status_code == 302
     client.force_login(people["st1b"])
     response = client.post(url, {**data, "outcome-outcome": "别的结果"}, follow=True)
-    assert "changed by someone else" in response.content.decode() or "其他人" in response.content.decode()
+    # msgstr of "This record was changed by someone else after you opened it. Reload the page and try again."
+    assert "您打开此记录后，其他人已修改。请刷新页面后重试。" in response.content.decode()
     r.refresh_from_db()
     assert r.outcome == "已调解" and r.version == 2
     # The API answers 409 to a stale version.

@@ -1,5 +1,7 @@
 """The mediator registry: least-loaded suitable suggestion, capacity, appointment rules, pages, audit."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -62,11 +64,15 @@ def test_a_full_inactive_or_foreign_mediator_cannot_be_appointed(people, tree, m
     case = _case_at_dc(people, tree)
     full = Mediator.objects.create(unit=tree["dc"], name="满员", max_load=1)
     _load(full, 1, people, tree)
-    for mediator, message in ((full, "most allowed"), (mediators["hd"], "another unit")):
-        with pytest.raises(ActionRefused, match=message):
+    # The zh-hans messages of "%(name)s already has %(n)s open cases, the most allowed. Choose another mediator."
+    # and "%(name)s is a mediator of another unit."
+    for mediator, message in ((full, "满员 已有 1 件在办案件，已达上限。请选择其他调解员。"),
+                              (mediators["hd"], "海淀调解员 是其他单位的调解员。")):
+        with pytest.raises(ActionRefused, match=re.escape(message)):
             mediation_actions.appoint_mediator(case, mediator, acting_user=people["district"], version=case.version)
     inactive = Mediator.objects.create(unit=tree["dc"], name="停用", active=False)
-    with pytest.raises(ActionRefused, match="not an active"):
+    # "%(name)s is not an active mediator."
+    with pytest.raises(ActionRefused, match=re.escape("停用 不是在岗调解员。")):
         mediation_actions.appoint_mediator(case, inactive, acting_user=people["district"], version=case.version)
     # Only the unit holding the case appoints.
     with pytest.raises(ActionRefused):
@@ -92,7 +98,9 @@ def test_registry_pages_need_the_permission_and_keep_the_audit(client, people, t
     response = client.post(reverse("mediation:mediator_new"), {
         "unit": tree["st1"].code, "name": "站点调解员", "username": "med1", "phone": "", "specialties": ["wages"],
         "max_load": 5, "active": "on"})
-    assert response.status_code == 400 and "another unit" in response.content.decode()  # med1 is of 东城区
+    # med1 is of 东城区: "This user belongs to another unit; choose a user of the mediator's unit."
+    assert response.status_code == 400
+    assert "该用户属于其他单位，请选择调解员所在单位的用户。" in response.content.decode()
     response = client.post(reverse("mediation:mediator_new"), {
         "unit": tree["hd"].code, "name": "海淀", "username": "", "max_load": 5, "active": "on"})
     assert response.status_code == 400  # 海淀 is outside 东城区's part of the tree

@@ -4,9 +4,12 @@ agreement or termination, documents, review and archive."""
 from decimal import Decimal
 
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 
 from unionserve.documents.models import GeneratedDocument
 from unionserve.mediation.models import MediationCase, Outcome, Path
+from unionserve.mediation.rules import MAX_AMOUNT
 from unionserve.workflow.models import Case, CaseEvent, Step
 
 from .helpers import act, appoint, intake, offered, pdf_text
@@ -168,13 +171,19 @@ def test_bad_intake_is_explained_and_nothing_is_created(client, people, tree):
     response = intake(client, workers="")
     assert response.status_code == 400
     response = intake(client, claims="支付工资, 12.345")
-    assert response.status_code == 400 and "two decimals" in response.content.decode()
+    with translation.override("zh-hans"):  # the users' language
+        too_precise = gettext("%(field)s: give an amount from 0 to %(max)s with at most two decimals.") % {
+            "field": gettext("Claims, line %(n)s") % {"n": 1}, "max": MAX_AMOUNT}
+    assert response.status_code == 400 and too_precise in response.content.decode()
     outsider = make_member(tree["g3"], "外区会员")  # in another district: not in the station's register
     from unionserve.members import crypto
 
     assert outsider.id_hash == crypto.lookup_hash(_id_of(outsider))
     response = intake(client, workers=f"外区会员, {_id_of(outsider)}")
-    assert response.status_code == 400 and "ID number" in response.content.decode()
+    with translation.override("zh-hans"):
+        not_in_register = gettext("%(name)s: no member with this ID number in your part of the register. Leave the "
+                                  "ID number out for a worker who is not a member.") % {"name": "外区会员"}
+    assert response.status_code == 400 and not_in_register in response.content.decode()
     assert not Case.objects.filter(process="mediation").exists()
     assert not MediationCase.objects.exists()
 
@@ -210,7 +219,9 @@ def test_the_generic_opening_page_refuses_id_numbers_and_works_without(client, p
     form = {"title": "张三劳动争议", "channel": "window", "priority": "normal", "dispute_type": "wages",
             "summary": "欠薪", "workers": "张三, 110101199003070011", "employer_name": "某公司", "comment": ""}
     response = client.post(reverse("workflow:open", args=["mediation"]), form)
-    assert response.status_code == 200 and "intake page" in response.content.decode()
+    # msgstr of "Link members by ID number on the mediation intake page, not here."
+    assert response.status_code == 200 and "请在调解申请登记页面按身份证号关联会员，不要在此填写身份证号。" in \
+        response.content.decode()
     assert not Case.objects.filter(process="mediation").exists()
     response = client.post(reverse("workflow:open", args=["mediation"]), {**form, "workers": "张三\n李四"})
     assert response.status_code == 302
