@@ -12,7 +12,7 @@ from unionserve.knowledge.models import AnsweredQuestion, Article, ArticleStatus
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_seed_is_idempotent_and_searchable(tree, make_user):
+def test_demo_seed_is_idempotent_and_searchable(tree, make_user, categories):
     make_user(tree["city"], Role.HOTLINE_AGENT, username="agent")
     make_user(tree["city"], Role.CITY_OFFICE, username="cityoffice")
     make_user(tree["dept"], Role.DEPARTMENT_STAFF, username="legaldept")
