@@ -31,7 +31,7 @@ from .generate import Scale
 from .members import iter_members
 from .plan import build_plan, rng_for
 
-VERSION = 1
+VERSION = 2  # 2: pinyin initials filled (version 1 left them empty; ensure_members backfills them)
 META_NAME = "members_db"
 META_TABLE = "bench_dataset"
 BATCH = 10_000
@@ -150,11 +150,14 @@ def load_members(scale: Scale, log: Log = print) -> dict:
                    else None, union, units[e.grassroots_code] if union else None, reported if union else 0,
                    e.contact, phone, now, now)
 
+    initials = _initials_cache()
+
     def member_rows() -> Iterator[tuple]:
         for row in iter_members(plan):
             (name, id_number, gender, birth, mobile, uscc, _unit_name, code, joined, employment, education, skill,
              honour, hardship, single, card, ethnicity, hukou) = row
-            yield (name, "", digest(id_number), DUMMY_TOKEN, id_number[:6] + "********" + id_number[-4:], birth,
+            yield (name, initials(name), digest(id_number), DUMMY_TOKEN,
+                   id_number[:6] + "********" + id_number[-4:], birth,
                    "M" if gender == "男" else "F", digest(mobile), DUMMY_TOKEN, mobile[:3] + "****" + mobile[-4:],
                    employer_ids[uscc], units[code], joined or None, employment, education, skill, honour,
                    hardship == "是", single == "是", card, ethnicity, hukou,
@@ -180,12 +183,50 @@ def load_members(scale: Scale, log: Log = print) -> dict:
     return {"employers": employers, "members": members, "seconds": round(seconds, 1)}
 
 
+def _initials_cache() -> Callable[[str], str]:
+    """members.search.initials_of, once per distinct name (names repeat a lot)."""
+    from functools import lru_cache
+
+    from unionserve.members.search import initials_of
+
+    return lru_cache(maxsize=1 << 20)(initials_of)
+
+
+def backfill_initials(log: Log = print) -> int:
+    """Fill the pinyin initials a version-1 load left empty (one UPDATE from a table of distinct names)."""
+    from django.db import connection, transaction
+
+    t0 = time.perf_counter()
+    initials = _initials_cache()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT DISTINCT name FROM members_member WHERE initials = ''")
+        pairs = [(name, initials(name)) for (name,) in cursor.fetchall()]
+        cursor.execute("CREATE TEMPORARY TABLE bench_initials (name text PRIMARY KEY, initials text)")
+        cursor.executemany("INSERT INTO bench_initials (name, initials) VALUES (%s, %s)", pairs)
+        cursor.execute("DROP INDEX IF EXISTS member_initials")
+        cursor.execute("UPDATE members_member SET initials = b.initials FROM bench_initials b "
+                       "WHERE b.name = members_member.name AND members_member.initials = ''")
+        updated = cursor.rowcount
+        cursor.execute('CREATE INDEX member_initials ON members_member ("initials")')
+        cursor.execute("DROP TABLE bench_initials")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    log(f"pinyin initials: {updated:,} members ({len(pairs):,} distinct names) in {time.perf_counter() - t0:.1f} s")
+    return updated
+
+
 def ensure_members(scale: Scale, log: Log = print) -> dict:
     """Load the register unless this dataset is there already; returns a summary."""
     from unionserve.members.models import Employer, Member
 
     expected = fingerprint(scale)
-    if _meta(META_NAME) == expected and Member.objects.count() == scale.members and Employer.objects.exists():
+    loaded = _meta(META_NAME)
+    same_rows = Member.objects.count() == scale.members and Employer.objects.exists()
+    if loaded == expected.replace(f"v{VERSION}:", "v1:", 1) and same_rows:
+        backfill_initials(log)  # the same rows as version 2 but for the initials: no need to reload them
+        _meta(META_NAME, expected)
+        loaded = expected
+    if loaded == expected and same_rows:
         return {"loaded_now": False, "members": scale.members}
     summary = load_members(scale, log)
     _meta(META_NAME, expected)

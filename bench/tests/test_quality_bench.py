@@ -24,6 +24,16 @@ def test_loader_and_quality_benchmark(tmp_path):
     assert ensure_members(TINY, log=lambda _m: None)["loaded_now"] is False  # fingerprint matches: skipped
     member = Member.objects.select_related("grassroots").first()
     assert member.id_encrypted == DUMMY_TOKEN and member.grassroots.kind == "grassroots"
+    from unionserve.members.search import initials_of
+
+    assert member.initials and member.initials == initials_of(member.name)
+    # A version-1 load (initials empty) is brought up to date without reloading.
+    from bench.datagen import members_db
+
+    Member.objects.update(initials="")
+    members_db._meta(members_db.META_NAME, members_db.fingerprint(TINY).replace("v2:", "v1:"))
+    assert ensure_members(TINY, log=lambda _m: None)["loaded_now"] is False
+    assert not Member.objects.filter(initials="").exists()
     assert fast_lookup_hash()("110101199003077613") == crypto.lookup_hash("110101199003077613")
     assert Employer.objects.filter(has_union=False, grassroots__isnull=True).exists()
     ctx = Context(scale=TINY, db="test", work_dir=tmp_path, repeat=2, warmup=1, processes=1, log=lambda _m: None)
