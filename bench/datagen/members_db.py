@@ -207,7 +207,7 @@ def backfill_initials(log: Log = print) -> int:
         cursor.execute("UPDATE members_member SET initials = b.initials FROM bench_initials b "
                        "WHERE b.name = members_member.name AND members_member.initials = ''")
         updated = cursor.rowcount
-        cursor.execute('CREATE INDEX member_initials ON members_member ("initials")')
+        cursor.execute('CREATE INDEX member_initials ON members_member ("initials", "name")')
         cursor.execute("DROP TABLE bench_initials")
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")

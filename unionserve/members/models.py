@@ -94,7 +94,7 @@ class Member(models.Model):
         verbose_name_plural = _("members")
         indexes = [
             models.Index(fields=["name"], name="member_name"),
-            models.Index(fields=["initials"], name="member_initials"),
+            models.Index(fields=["initials", "name"], name="member_initials"),
             models.Index(fields=["grassroots", "status"], name="member_unit_status"),
             models.Index(fields=["employer"], name="member_employer"),
             # Near-duplicates: same phone and name, different ID numbers.

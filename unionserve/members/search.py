@@ -162,8 +162,12 @@ def search_members(user, flt: MemberFilter, *, limit: int = LIMIT) -> SearchResu
     if flt.is_empty:
         return SearchResult([], False, kind)
     qs = flt.apply(user, Member.objects.select_related("grassroots", "employer"))
-    # Name order rides on the name index for name searches; other searches return a handful of rows.
-    rows = list(qs.order_by("name", "pk")[: limit + 1])
+    # The order rides on the index that answers the prefix, so the first rows come straight off it and the
+    # scope is checked only for them: name order for a name, (initials, name) for initials (the index holds
+    # both). Sorting every match instead was seconds at 4M members for two letters of initials. Exact keys
+    # return a handful of rows.
+    order = ("initials", "name", "pk") if kind is QueryKind.INITIALS else ("name", "pk")
+    rows = list(qs.order_by(*order)[: limit + 1])
     return SearchResult(rows[:limit], len(rows) > limit, kind)
 
 

@@ -105,6 +105,12 @@ def test_prefix_lookup_is_an_index_range_with_startswith_semantics(users, tree):
             cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
             plan = " ".join(str(row[-1]) for row in cursor.fetchall())
             assert "USING INDEX member_name" in plan or "USING COVERING INDEX member_name" in plan, plan
+            # Initials: the results come off the (initials, name) index in order, not from a sort of every match.
+            initials = Member.objects.filter(prefix_q("initials", "ZS")).order_by("initials", "name", "pk")
+            sql, params = initials.values("pk")[:51].query.sql_with_params()
+            cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+            plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+            assert "INDEX member_initials" in plan and "TEMP B-TREE" not in plan, plan
         else:
             cursor.execute("SET enable_seqscan = off")  # a tiny table: ask whether the index CAN answer
             cursor.execute("EXPLAIN " + sql, params)
