@@ -17,7 +17,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db import connection
+from django.db.models import Count, DateField, F, Func, Q, QuerySet, Value
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -220,8 +221,7 @@ def volumes(user, period: Period) -> Volumes:
         by_category[name] = by_category.get(name, 0) + n
     out.by_category = sorted(by_category.items(), key=lambda item: (-item[1], item[0]))
     days: dict[dt.date, list[int]] = {}
-    tz = timezone.get_current_timezone()
-    for day, kind, n in (qs.annotate(day=TruncDate("received_at", tzinfo=tz)).values_list("day", "kind")
+    for day, kind, n in (qs.annotate(day=local_date("received_at", period)).values_list("day", "kind")
                          .annotate(n=Count("pk")).order_by("day")):
         slot = days.setdefault(day, [0, 0])
         slot[0 if kind == Kind.CONSULTATION else 1] += n
@@ -233,6 +233,30 @@ def volumes(user, period: Period) -> Volumes:
         slot[1] += a
     out.by_month = [(m, c, a) for m, (c, a) in sorted(months.items())]
     return out
+
+
+class _SQLiteDate(Func):
+    """SQLite's DATE(value, '+480 minutes'): the local day of a stored UTC datetime, in SQL."""
+
+    function = "DATE"
+    output_field = DateField()
+
+
+def local_date(field_name: str, period: Period):
+    """The local day of a datetime column, for GROUP BY.
+
+    Django's TruncDate with a time zone runs a Python function per row on SQLite (2.5 s for the 200,000 requests
+    of a year); where the zone's offset does not change within the period (Asia/Shanghai has no daylight saving),
+    SQLite's own DATE with that offset gives the same days in SQL. PostgreSQL truncates natively.
+    """
+    tz = timezone.get_current_timezone()
+    if connection.vendor == "sqlite":
+        start, end = period.bounds()
+        offset, end_offset = start.utcoffset(), end.utcoffset()
+        if offset == end_offset and offset is not None:
+            minutes = int(offset.total_seconds() // 60)
+            return _SQLiteDate(field_name, Value(f"{minutes:+d} minutes"))
+    return TruncDate(field_name, tzinfo=tz)
 
 
 def _top_categories() -> dict[int, str]:
