@@ -29,12 +29,23 @@ def at(day: str, hm: str = "10:00") -> dt.datetime:
     return dt.datetime.fromisoformat(f"{day}T{hm}:00").replace(tzinfo=TZ)
 
 
+def ensure_categories() -> None:
+    """The seeded category tree (a transactional test's flush removes what the data migration wrote)."""
+    if not Category.objects.exists():
+        import importlib
+
+        from django.apps import apps
+
+        importlib.import_module("unionserve.hotline.migrations.0002_seed_categories").seed(apps, None)
+
+
 def make_request(tree, *, kind="affair", channel="phone", category="LDGX01", received: dt.datetime,
                  steps=(), closed: dt.datetime | None = None, resolved=None, satisfaction="") -> HotlineRequest:
     """A request with its case, the units taking part and its handling steps, written directly (no engine).
 
     steps: (unit, status, signed_at, completed_at, due_at) for each handling assignment.
     """
+    ensure_categories()
     n = next(_seq)
     case = Case.objects.create(number=f"{'SW' if kind == 'affair' else 'ZX'}T{n:06d}", process=kind,
                                state="closed" if closed else "handling", title=f"r{n}", owner_unit=tree["city"],
