@@ -199,6 +199,9 @@ def backfill_initials(log: Log = print) -> int:
     t0 = time.perf_counter()
     initials = _initials_cache()
     with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Django's foreign keys are deferred: the UPDATE would leave trigger events that forbid CREATE INDEX.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute("SELECT DISTINCT name FROM members_member WHERE initials = ''")
         pairs = [(name, initials(name)) for (name,) in cursor.fetchall()]
         cursor.execute("CREATE TEMPORARY TABLE bench_initials (name text PRIMARY KEY, initials text)")
