@@ -286,22 +286,26 @@ def write_members(*, job_id: int, user_id: int | None, joint_union_for: Callable
                 ORDER BY member_id""", [now, now])
         for _name, sql in rebuild:
             cursor.execute(sql)
-        sets = ", ".join(f"{c} = s.{c}" for c in UPDATED)
-        changed_rows = _run(cursor, f"""
-            UPDATE members_member SET {sets},
-                phone_encrypted = CASE WHEN members_member.phone_hash = s.phone_hash
-                                       THEN members_member.phone_encrypted ELSE s.phone_encrypted END,
-                updated_at = %s, version = members_member.version + 1
-            FROM {stage} s WHERE s.member_id = members_member.id AND s.action IN ('u', 't')""", [now])
+        # Every statement below reads the whole stage (gigabytes at 4M rows, mostly on disk): skip the ones
+        # with nothing to do — a first load has no updated or transferred rows at all.
         cursor.execute(f"SELECT action, COUNT(*) FROM {stage} GROUP BY action")
         counts = dict(cursor.fetchall())
         result.transferred = counts.get("t", 0)
         result.updated = counts.get("u", 0)
         result.unchanged = counts.get("s", 0)
-        assert changed_rows in (-1, result.updated + result.transferred), changed_rows
+        changed = result.updated + result.transferred
+        if changed:
+            sets = ", ".join(f"{c} = s.{c}" for c in UPDATED)
+            changed_rows = _run(cursor, f"""
+                UPDATE members_member SET {sets},
+                    phone_encrypted = CASE WHEN members_member.phone_hash = s.phone_hash
+                                           THEN members_member.phone_encrypted ELSE s.phone_encrypted END,
+                    updated_at = %s, version = members_member.version + 1
+                FROM {stage} s WHERE s.member_id = members_member.id AND s.action IN ('u', 't')""", [now])
+            assert changed_rows in (-1, changed), changed_rows
         if result.transferred:
             _transfers(cursor, stage, now, job_id, result)
-        _special_groups(cursor, stage, now, user_id, source)
+        _special_groups(cursor, stage, now, user_id, source, with_changes=bool(changed))
         if on_written is not None:
             on_written(result)
     return result
@@ -349,16 +353,28 @@ def _transfers(cursor, stage: str, now, job_id: int, result: WriteResult) -> Non
         result.transfers.setdefault(old, []).append((member_id, name, masked, new))
 
 
-def _special_groups(cursor, stage: str, now, user_id: int | None, source: str) -> None:
-    """Open a special-group record where a flag became true (or its detail changed), close it where it ended."""
+def _special_groups(cursor, stage: str, now, user_id: int | None, source: str, *, with_changes: bool = True) -> None:
+    """Open a special-group record where a flag became true (or its detail changed), close it where it ended.
+
+    Opening is one pass over the stage for all the groups (the stage row outer, the groups inner: ``CROSS
+    JOIN`` keeps SQLite from scanning the stage once per group); closing only when rows were updated.
+    """
+    if with_changes:
+        for group, column, _yes_no in GROUPS:
+            _run(cursor, f"""UPDATE members_specialgrouprecord SET until = %s
+                             WHERE until IS NULL AND "group" = %s AND member_id IN (
+                                 SELECT member_id FROM {stage} WHERE action IN ('u', 't')
+                                 AND old_{column} IS DISTINCT FROM {column})""", [now, group])
+    groups = " UNION ALL ".join(f"SELECT '{group}' AS grp" for group, _c, _y in GROUPS)
+    opens, details = [], []
     for group, column, yes_no in GROUPS:
-        differs = f"old_{column} IS DISTINCT FROM {column}"
-        on = column if yes_no else f"{column} <> ''"
-        _run(cursor, f"""UPDATE members_specialgrouprecord SET until = %s
-                         WHERE until IS NULL AND "group" = %s AND member_id IN (
-                             SELECT member_id FROM {stage} WHERE action IN ('u', 't') AND {differs})""", [now, group])
-        detail = "''" if yes_no else column
-        _run(cursor, f"""
-            INSERT INTO members_specialgrouprecord (member_id, "group", detail, since, until, set_by_id, source)
-            SELECT member_id, %s, {detail}, %s, NULL, %s, %s FROM {stage}
-            WHERE {on} AND (action = 'n' OR (action IN ('u', 't') AND {differs}))""", [group, now, user_id, source])
+        on = f"s.{column}" if yes_no else f"s.{column} <> ''"
+        changed = f"s.action IN ('u', 't') AND s.old_{column} IS DISTINCT FROM s.{column}"
+        opens.append(f"WHEN '{group}' THEN ({on}) AND (s.action = 'n' OR ({changed}))")
+        if not yes_no:
+            details.append(f"WHEN '{group}' THEN s.{column}")
+    _run(cursor, f"""
+        INSERT INTO members_specialgrouprecord (member_id, "group", detail, since, until, set_by_id, source)
+        SELECT s.member_id, g.grp, CASE g.grp {" ".join(details)} ELSE '' END, %s, NULL, %s, %s
+        FROM {stage} s CROSS JOIN ({groups}) g
+        WHERE CASE g.grp {" ".join(opens)} ELSE FALSE END""", [now, user_id, source])
