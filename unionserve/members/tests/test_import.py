@@ -303,6 +303,25 @@ def test_xlsx_with_excel_dates_and_numbers(employers, station_user):
     assert job.status == "done" and job.created == 1, (job.message, job.error_report and errors_of(job))
 
 
+@pytest.mark.parametrize("parallel", [False, pytest.param(True, marks=pytest.mark.django_db(transaction=True))])
+def test_a_repeated_id_in_a_workbook_is_reported_with_its_row(employers, station_user, monkeypatch, parallel):
+    """A workbook (read by the parent, staged by workers or here): the repeated ID comes back as typed."""
+    from unionserve.members.importing import runner
+
+    monkeypatch.setattr(runner, "CHUNK_ROWS", 2)
+    rows = [member_row(name=f"张{i}", id_number=make_id(seq=f"{401 + 2 * i:03d}"), card_number=card(300 + i))
+            for i in range(3)]
+    rows.append(member_row(name="重复", id_number=make_id(seq="401"), card_number=card(299)))
+    content = xlsx_bytes(list(MEMBER_HEADERS), [[r[c.key] for c in MEMBER_COLUMNS] for r in rows])
+    job = do_import(station_user, content, name="m.xlsx", mode="valid_rows", workers=2, parallel=parallel)
+    assert job.status == "done" and job.created == 3 and job.invalid == 1, job.message
+    assert [(r[0], r[2]) for r in errors_of(job)] == [(5, make_id(seq="401"))]
+    from openpyxl import load_workbook
+
+    back = list(load_workbook(job.rejected_file.path, read_only=True).worksheets[0].iter_rows(values_only=True))
+    assert back[1][0] == "重复"
+
+
 def test_xlsx_rejected_rows_come_back_as_xlsx(employers, station_user):
     row = member_row(name="")
     content = xlsx_bytes(list(MEMBER_HEADERS), [[row[c.key] for c in MEMBER_COLUMNS]])
