@@ -1,4 +1,4 @@
-"""Load the Beijing demo: org tree, calendar, demo accounts, work orders, members and data-quality rates."""
+"""Load the Beijing demo data of every area (org tree, calendar, accounts, register, 12351, mediation, legal aid)."""
 
 from django.core.management.base import BaseCommand
 
@@ -9,8 +9,8 @@ from unionserve.hotline.demo import seed_demo_requests
 from unionserve.knowledge.demo import seed_demo_knowledge
 from unionserve.legalaid.demo import seed_demo_legal_aid
 from unionserve.linkage.demo import seed_demo_partners, seed_demo_referrals
-from unionserve.members.demo import seed_demo_members
 from unionserve.mediation.demo import seed_demo_mediation
+from unionserve.members.demo import seed_demo_members
 from unionserve.orgs.models import OrgUnit
 from unionserve.orgs.seed import seed_beijing
 from unionserve.workcalendar.seeding import seed_from_package
