@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from functools import cache
 
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
@@ -92,13 +93,30 @@ def roll_up(units: Iterable[tuple[int, str | None, str | None]], by_grassroots: 
     industry: dict[int, Vector] = {}
     overlap: dict[int, Vector] = {}
 
+    @cache
+    def ancestors(path: str) -> frozenset[int]:
+        return frozenset(tree.ancestor_ids(path))
+
+    @cache
+    def common_above(region_parent: str, industry_parent: str) -> frozenset[int]:
+        # Leaves share few parent pairs (stations × company unions): computed a few hundred times, not per leaf.
+        return ancestors(region_parent) & ancestors(industry_parent)
+
     def attach(region_path: str | None, industry_path: str | None, vector: Vector) -> None:
+        # The last id of a path is the unit's own.
+        seg = tree.SEGMENT
         if region_path:
-            _add(region, tree.ancestor_ids(region_path)[-1], vector)
+            _add(region, int(region_path[-seg:]), vector)
         if industry_path:
-            _add(industry, tree.ancestor_ids(industry_path)[-1], vector)
+            _add(industry, int(industry_path[-seg:]), vector)
         if region_path and industry_path:
-            common = set(tree.ancestor_ids(region_path)) & set(tree.ancestor_ids(industry_path))
+            # Units on both lines above (or at) this one: the same set as intersecting the whole paths.
+            region_own, industry_own = int(region_path[-seg:]), int(industry_path[-seg:])
+            common = set(common_above(region_path[:-seg], industry_path[:-seg]))
+            if region_own == industry_own or region_own in ancestors(industry_path[:-seg]):
+                common.add(region_own)
+            if industry_own in ancestors(region_path[:-seg]):
+                common.add(industry_own)
             for pk in common:
                 _add(overlap, pk, vector)
 

@@ -154,3 +154,43 @@ def test_reminders_go_once_per_unit_and_day(tree, users):
     # A new day reminds again.
     actions.recompute_snapshots(timezone.localdate() + dt.timedelta(days=1))
     assert rows.count() == 2
+
+
+def test_roll_up_counts_each_leaf_once_in_every_unit_above_it_on_either_line():
+    """The roll-up equals the plain definition: a unit's total is the sum of the leaves below it on the
+    region line or the industry line, each leaf once even when it is below the unit on both lines."""
+    import random
+
+    from unionserve.dataquality.rates import WIDTH, roll_up
+    from unionserve.orgs import tree
+
+    def p(*ids):
+        return "".join(tree.segment(i) for i in ids)
+
+    # city 1; districts 2, 3; stations 4, 5 (under 2), 6 (under 3); industry union 7 and company union 8
+    # (under 1 on the industry line, 8 under 7); leaves 10.. under a station and some under 8 as well.
+    units = [(1, p(1), p(1)), (2, p(1, 2), None), (3, p(1, 3), None), (4, p(1, 2, 4), None),
+             (5, p(1, 2, 5), None), (6, p(1, 3, 6), None), (7, None, p(1, 7)), (8, None, p(1, 7, 8))]
+    rng = random.Random(5)
+    leaves, vectors = [], {}
+    for pk in range(10, 40):
+        station = rng.choice([(4, 2), (5, 2), (6, 3)])
+        region = p(1, station[1], station[0], pk)
+        industry = p(1, 7, 8, pk) if rng.random() < 0.5 else None
+        units.append((pk, region, industry))
+        leaves.append((pk, region, industry))
+        vectors[pk] = [rng.randint(0, 9) for _ in range(WIDTH)]
+    loose = {(4, 8): [1] * WIDTH, (6, None): [2] * WIDTH}
+    totals = roll_up(units, vectors, loose)
+    paths = {pk: (r, i) for pk, r, i in units}
+    expected: dict[int, list[int]] = {}
+    contributions = [(set(tree.ancestor_ids(r)) | (set(tree.ancestor_ids(i)) if i else set()), vectors[pk])
+                     for pk, r, i in leaves]
+    contributions += [(set(tree.ancestor_ids(paths[s][0])) | (set(tree.ancestor_ids(paths[c][1])) if c else set()), v)
+                      for (s, c), v in loose.items()]
+    for above, vector in contributions:
+        for unit in above:
+            acc = expected.setdefault(unit, [0] * WIDTH)
+            for k in range(WIDTH):
+                acc[k] += vector[k]
+    assert totals == expected
