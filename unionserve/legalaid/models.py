@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from unionserve.web.money import money_field
+
 #: A Chinese lawyer's practice licence number (律师执业证号) has 17 digits.
 licence_validator = RegexValidator(r"^\d{17}$", _("A lawyer's licence number has 17 digits."))
 
@@ -160,8 +162,7 @@ class LegalAidCase(models.Model):
     employer_uscc = models.CharField(_("employer's credit code"), max_length=18, blank=True, db_index=True)
     dispute_type = models.CharField(_("dispute"), max_length=12, choices=DisputeType.choices)
     matter = models.TextField(_("what aid is asked for"))
-    amount_claimed = models.DecimalField(_("amount claimed (yuan)"), max_digits=12, decimal_places=2, null=True,
-                                         blank=True)
+    amount_claimed = money_field(_("amount claimed (yuan)"), null=True, blank=True)
     applied_on = models.DateField(_("applied on"), default=timezone.localdate)
     # Eligibility: the per-criterion results are EligibilityResult rows; an override needs a reason.
     override_outcome = models.CharField(_("overridden to"), max_length=14, choices=Outcome.choices, blank=True)
@@ -186,8 +187,7 @@ class LegalAidCase(models.Model):
     # The result, reported with the case file.
     result = models.CharField(_("result"), max_length=10, choices=CaseResult.choices, blank=True)
     result_summary = models.TextField(_("summary of the case file"), blank=True)
-    amount_recovered = models.DecimalField(_("amount recovered (yuan)"), max_digits=12, decimal_places=2,
-                                           null=True, blank=True)
+    amount_recovered = money_field(_("amount recovered (yuan)"), null=True, blank=True)
     reported_at = models.DateTimeField(null=True, blank=True)
     archived_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)

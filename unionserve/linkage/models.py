@@ -13,6 +13,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from unionserve.web.money import money_field
+
 
 class PartnerKind(models.TextChoices):
     # seed 003 §四: 人力社保局、司法局 (2009, three-party) + 信访办、高级人民法院、企联 (2010–2011, six-party);
@@ -82,8 +84,7 @@ class Referral(models.Model):
     status = models.CharField(_("status"), max_length=12, choices=ReferralStatus.choices)
     outcome = models.TextField(_("outcome"), blank=True)
     outcome_on = models.DateField(_("outcome date"), null=True, blank=True)
-    amount = models.DecimalField(_("amount recovered (yuan)"), max_digits=12, decimal_places=2, null=True,
-                                 blank=True)
+    amount = money_field(_("amount recovered (yuan)"), null=True, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)

@@ -5,8 +5,7 @@ workflow engine's Case (process "mediation", numbers TJ…); `MediationCase` hol
 knows: the path, the parties (one or several workers and the employer), the claims, the mediator, the
 handling plan and the outcome with the money recovered.
 
-Money: the project has no shared money type; amounts are DecimalField(max_digits=14, decimal_places=2),
-yuan, never float.
+Money: the project's one money type, ``web.money.money_field`` (yuan with fen, exact decimal).
 """
 
 from __future__ import annotations
@@ -19,11 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-
-def money_field(verbose_name, **kwargs) -> models.DecimalField:
-    """Yuan with fen: up to 999,999,999,999.99."""
-    return models.DecimalField(verbose_name, max_digits=14, decimal_places=2,
-                               validators=[MinValueValidator(0)], **kwargs)
+from unionserve.web.money import money_field
 
 
 class DisputeType(models.TextChoices):
