@@ -93,7 +93,10 @@ def _event(case: Case, action: str, label: str, *, actor: User | None, step: Ste
 
 
 def _grant(case: Case, unit: OrgUnit, kind: str) -> None:
-    CaseAccess.objects.get_or_create(case=case, unit=unit, kind=kind)
+    # One INSERT … ON CONFLICT DO NOTHING (the unique constraint on case, unit, kind) instead of get_or_create's
+    # SELECT, savepoint, INSERT and release: a dispatch grants three or four of these.
+    CaseAccess.objects.bulk_create([CaseAccess(case=case, unit=unit, kind=kind, case_open=case.closed_at is None)],
+                                   ignore_conflicts=True)
 
 
 def _open_step(case: Case, state_code: str, unit: OrgUnit, *, dispatcher: OrgUnit | None = None,
@@ -164,9 +167,11 @@ def _resolve_units(codes, actor: User, *, levels: frozenset[int] | None = None, 
         codes = [c.strip() for c in codes.replace("，", ",").split(",")]
     codes = [c.strip() for c in (codes or []) if c and str(c).strip()]
     units = []
-    scope = scope_of(actor)
-    for code in dict.fromkeys(codes):
-        unit = scope.filter(OrgUnit.objects.active()).filter(code=code).first()
+    codes = list(dict.fromkeys(codes))
+    found = {u.code: u for u in scope_of(actor).filter(OrgUnit.objects.active()).filter(code__in=codes)} \
+        if codes else {}
+    for code in codes:
+        unit = found.get(code)
         if unit is None:
             raise ActionRefused(_("%(field)s: no active unit with code %(code)s in your part of the organization.")
                                 % {"field": label, "code": code})

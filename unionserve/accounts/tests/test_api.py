@@ -79,3 +79,28 @@ def test_revoked_and_inactive_tokens_stop_working(client, users, token):
 def test_me_lists_permissions(client_for, users):
     data = client_for(users["auditor"]).get("/api/accounts/me").json()
     assert "audit.view_auditevent" in data["permissions"] and data["roles"] == ["auditor"]
+
+
+def test_token_last_used_is_kept_to_the_minute(client, token, users):
+    """Every call authenticates, but "last used" is written at most once a minute (no write lock per call)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from unionserve.accounts.models import LAST_USED_GRANULARITY, ApiToken
+
+    assert client.get("/api/orgs/units", **bearer(token)).status_code == 200
+    row = ApiToken.objects.get(user=users["station"])
+    first = row.last_used_at
+    assert first is not None
+    assert client.get("/api/orgs/units", **bearer(token)).status_code == 200
+    assert ApiToken.objects.get(pk=row.pk).last_used_at == first
+    # Just under the granularity: still not written; at it: written.
+    ApiToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now() - LAST_USED_GRANULARITY
+                                              + dt.timedelta(seconds=5))
+    kept = ApiToken.objects.get(pk=row.pk).last_used_at
+    client.get("/api/orgs/units", **bearer(token))
+    assert ApiToken.objects.get(pk=row.pk).last_used_at == kept
+    ApiToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now() - LAST_USED_GRANULARITY)
+    client.get("/api/orgs/units", **bearer(token))
+    assert ApiToken.objects.get(pk=row.pk).last_used_at > timezone.now() - dt.timedelta(seconds=5)

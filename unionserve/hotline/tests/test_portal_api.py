@@ -10,6 +10,7 @@ from unionserve.accounts.actions import issue_token
 from unionserve.hotline import services
 from unionserve.hotline.models import Category, HotlineRequest
 from unionserve.workflow import actions
+from unionserve.workflow.models import Case
 
 # msgstr of "No request matches this tracking code and phone number. Check both and try again."
 NOT_FOUND = "没有与该查询码和电话号码相符的诉求。请核对后重试。"
@@ -166,3 +167,14 @@ def test_api_operations_are_in_the_openapi_document():
         for op in path_ops.operations:
             details = schema.operation_details(op)
             assert details["summary"] and details["operationId"]
+
+
+def test_cti_create_is_all_or_nothing(client, people):
+    """A dispatch the engine refuses (a unit outside the agent's scope) leaves no request and no case behind."""
+    before = (HotlineRequest.objects.count(), Case.objects.count())
+    auth = _token(people["st1"])
+    response = client.post("/api/hotline/requests", {
+        "kind": "affair", "category": "LDGX02", "description": "单位拖欠工资", "caller_name": "甲",
+        "caller_phone": "13900001111", "units": ["110108012"]}, content_type="application/json", **auth)
+    assert response.status_code in (400, 403), response.content
+    assert (HotlineRequest.objects.count(), Case.objects.count()) == before
