@@ -14,7 +14,12 @@ from pathlib import Path
 from bench.datagen.generate import WORK_DIR, Scale
 
 PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
-PG_BENCH_URL = "postgresql://postgres@127.0.0.1:5432/bench"
+#: The PostgreSQL benchmark database; ``BENCH_PG_DB`` picks another one (its name must start with "bench"), so two
+#: datasets — e.g. the import's empty register and the 12351 platform's full one — can live side by side.
+PG_DB_NAME = os.environ.get("BENCH_PG_DB", "bench")
+if not PG_DB_NAME.startswith("bench") or not PG_DB_NAME.replace("_", "").isalnum():
+    raise SystemExit(f"BENCH_PG_DB={PG_DB_NAME!r}: use a plain name starting with 'bench'")
+PG_BENCH_URL = f"postgresql://postgres@127.0.0.1:5432/{PG_DB_NAME}"
 SQLITE_FILE = WORK_DIR / "bench.sqlite3"
 SETTINGS = "unionserve.settings.dev"
 META_TABLE = "bench_dataset"
@@ -29,12 +34,12 @@ def database_url(db: str) -> str:
 
 
 def ensure_postgres_database() -> None:
-    """Create the database ``bench`` on 127.0.0.1:5432 when it is missing."""
+    """Create the benchmark database (``bench`` or ``BENCH_PG_DB``) on 127.0.0.1:5432 when it is missing."""
     import psycopg
 
     with psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=5) as conn:
-        if conn.execute("SELECT 1 FROM pg_database WHERE datname = 'bench'").fetchone() is None:
-            conn.execute("CREATE DATABASE bench")
+        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [PG_DB_NAME]).fetchone() is None:
+            conn.execute(f"CREATE DATABASE {PG_DB_NAME}")
 
 
 def configure_django(db: str, *, debug: bool = False) -> None:
@@ -63,7 +68,7 @@ def configure_django(db: str, *, debug: bool = False) -> None:
 
 
 def benchmark_database_name(db: str) -> str:
-    return str(SQLITE_FILE) if db == "sqlite" else "bench"
+    return str(SQLITE_FILE) if db == "sqlite" else PG_DB_NAME
 
 
 def current_database_name() -> str:
@@ -106,7 +111,7 @@ def is_benchmark_database() -> bool:
 
     name = str(connection.settings_dict["NAME"])
     test_name = (connection.settings_dict.get("TEST") or {}).get("NAME")
-    return (name in (str(SQLITE_FILE), "bench") or (bool(test_name) and name == str(test_name))
+    return (name in (str(SQLITE_FILE), PG_DB_NAME) or (bool(test_name) and name == str(test_name))
             or Path(name).name.startswith("test") or name == ":memory:" or "mode=memory" in name)
 
 

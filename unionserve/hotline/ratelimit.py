@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from django.core.cache import cache
 
+from unionserve.audit.log import client_ip
+
 
 def client_address(request) -> str:
-    # Behind the reverse proxy the address is the proxy's; settings may add a trusted header later.
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    # The same address the audit log and the login lockout use: the proxy is set up to pass the client's
+    # address as REMOTE_ADDR (docs/operations.md), never a header the client could forge.
+    return client_ip(request) or "unknown"
 
 
 def hit(request, bucket: str, limit: int, window_seconds: int) -> bool:
