@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from unionserve.accounts.models import User
 from unionserve.members import crypto
+from unionserve.notifications.api import Direct, queue_direct
 from unionserve.notifications.models import Channel, Notification, Priority, Status
 from unionserve.notifications.templates import render
 
@@ -49,17 +50,14 @@ def _recipients(broadcast: Broadcast, user: User, after: int, limit: int) -> lis
                                                "grassroots__name")[:limit])
 
 
-def _rows(broadcast: Broadcast, members: list[tuple], due: dt.datetime, now: dt.datetime) -> list[Notification]:
-    rows = []
+def _messages(broadcast: Broadcast, members: list[tuple]) -> list[Direct]:
+    messages = []
     for pk, name, phone_encrypted, unit_id, union in members:
         text = rules.fill(broadcast.body, name=name, union=union or "")
         _subject, body = render("broadcast", Channel.SMS, {"title": broadcast.title, "text": text})
-        rows.append(Notification(
-            event="broadcast", channel=Channel.SMS, priority=Priority.BULK, recipient_unit_id=unit_id,
-            recipient_key=f"member:{pk}", to_address=crypto.decrypt(phone_encrypted).strip(), body=body,
-            next_attempt_at=due, created_at=now, dedupe_key=broadcast.dedupe_key,
-        ))
-    return rows
+        messages.append(Direct(key=f"member:{pk}", address=crypto.decrypt(phone_encrypted), body=body,
+                               unit_id=unit_id))
+    return messages
 
 
 def queue_window(broadcast_id: int, *, now: dt.datetime | None = None) -> Step:
@@ -83,8 +81,8 @@ def queue_window(broadcast_id: int, *, now: dt.datetime | None = None) -> Step:
             with transaction.atomic():
                 members = _recipients(broadcast, user, broadcast.cursor, size)
                 if members:
-                    Notification.objects.bulk_create(_rows(broadcast, members, due, now), batch_size=500,
-                                                     ignore_conflicts=True)
+                    queue_direct("broadcast", Channel.SMS, _messages(broadcast, members), due=due,
+                                 dedupe_key=broadcast.dedupe_key, priority=Priority.BULK)
                 moved = Broadcast.objects.filter(
                     pk=broadcast.pk, cursor=broadcast.cursor, status=BroadcastStatus.SENDING,
                 ).update(cursor=members[-1][0] if members else broadcast.cursor, queued=F("queued") + len(members))

@@ -157,6 +157,39 @@ def notify_many(event: str, messages: Iterable[Message], *, channels: Iterable[s
     return rows
 
 
+@dataclass(frozen=True)
+class Direct:
+    """A message to an address outside the user directory (a member's mobile), its text already personalised."""
+
+    #: Who it is for, e.g. ``member:123``: the outbox's recipient key (dedupe, delivery report).
+    key: str
+    address: str
+    body: str
+    unit_id: int | None = None
+    subject: str = ""
+
+
+def queue_direct(event: str, channel: str, messages: Iterable[Direct], *, due=None, dedupe_key: str | None = None,
+                 priority: int | None = None) -> int:
+    """Queue messages to people who are not users (a broadcast to members) in the outbox; returns the rows offered.
+
+    The rows fall due at `due` (default now) and the periodic delivery sends them, so a caller can stagger a
+    large appeal by giving later windows a later `due`. With `dedupe_key`, a recipient key already queued
+    under that key on that channel is skipped by the unique constraint (a retried task queues nobody twice).
+    Written in the caller's transaction, in bulk.
+    """
+    if channel not in Channel.values:
+        raise ValueError(f"Unknown notification channel {channel!r}; use {Channel.values}.")
+    now = timezone.now()
+    rows = [Notification(
+        event=event, channel=channel, priority=priority_of(event) if priority is None else priority,
+        recipient_unit_id=m.unit_id, recipient_key=m.key, to_address=m.address.strip(), subject=m.subject,
+        body=m.body, next_attempt_at=due or now, created_at=now, dedupe_key=dedupe_key,
+    ) for m in messages]
+    Notification.objects.bulk_create(rows, batch_size=500, ignore_conflicts=dedupe_key is not None)
+    return len(rows)
+
+
 def unread_count(user) -> int:
     """How many in-app notifications the user has not read (one count on a partial index)."""
     if user is None or not getattr(user, "is_authenticated", False):

@@ -151,3 +151,24 @@ def test_bulk_events_queue_behind_workflow_messages(users, context):
     broadcast = notify("broadcast", users=[users["station"]], context={"title": "t", "text": "x"})[0]
     case = notify("case.urged", users=[users["station"]], context=context)[0]
     assert broadcast.priority > case.priority
+
+
+def test_queue_direct_reaches_addresses_outside_the_user_directory_once(station, db):
+    """Members are not users: a broadcast queues their phones directly, staggered, once per dedupe key."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from unionserve.notifications.api import Direct, queue_direct
+
+    later = timezone.now() + dt.timedelta(minutes=3)
+    messages = [Direct(key="member:1", address=" 13900000001 ", body="献血倡议", unit_id=station.pk),
+                Direct(key="member:2", address="13900000002", body="献血倡议")]
+    assert queue_direct("broadcast", "sms", messages, due=later, dedupe_key="broadcast:9") == 2
+    assert queue_direct("broadcast", "sms", messages[:1], due=later, dedupe_key="broadcast:9") == 1
+    rows = list(Notification.objects.order_by("recipient_key"))
+    assert [(r.recipient_key, r.to_address, r.next_attempt_at) for r in rows] == [
+        ("member:1", "13900000001", later), ("member:2", "13900000002", later)]
+    assert rows[0].recipient_unit_id == station.pk and rows[0].recipient_user is None
+    with pytest.raises(ValueError, match="channel"):
+        queue_direct("broadcast", "fax", messages)
