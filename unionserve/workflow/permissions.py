@@ -138,7 +138,9 @@ def actions_for(case: Case, user) -> list[ActionSpec]:
 
 
 def urgeable_steps(case: Case, user, steps: list[Step] | None = None) -> list[Step]:
-    """Open steps of units below the user's unit (an upper level), if the user may supervise."""
+    """Open steps the user may chase, if they may supervise: those of units below their unit (an upper level),
+    and those their own unit sent (the 12351 platform chases the city department it referred a question to,
+    a peer at level 1)."""
     definition = case.definition
     roles = definition.supervisor_roles
     if not (user.has_perm(SUPERVISE) or (roles and any(r in roles for r in user.role_names))):
@@ -146,4 +148,5 @@ def urgeable_steps(case: Case, user, steps: list[Step] | None = None) -> list[St
     scope = scope_of(user)
     steps = steps if steps is not None else list(case.steps.all())
     return [s for s in steps if s.is_open and s.unit_id != user.org_unit_id
-            and s.unit.level > user.org_unit.level and scope.contains_unit(s.unit)]
+            and (s.unit.level > user.org_unit.level or s.dispatcher_unit_id == user.org_unit_id)
+            and scope.contains_unit(s.unit)]

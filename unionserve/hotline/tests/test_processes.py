@@ -97,6 +97,22 @@ def test_consultation_escalated_answered_called_back_and_closed(client, people, 
     assert request.callback_at and request.archived_at
 
 
+def test_the_agent_chases_the_department_it_referred_a_question_to(client, people, tree):
+    """A peer at level 1, but the platform sent it the question: the agent may urge it, and it is told."""
+    from unionserve.notifications.models import Notification
+    from unionserve.workflow.models import CaseEvent
+    from unionserve.workflow.permissions import actions_for as specs_for
+
+    workbench_post(client, people["agent"], action="refer", refer_to="D02")
+    case = HotlineRequest.objects.select_related("case").get().case
+    assert "urge" in {s.code for s in specs_for(case, people["agent"])}
+    assert "urge" not in {s.code for s in specs_for(case, people["legal"])}  # not its own step
+    case = act(client, people["agent"], case, "urge", kind="urge", comment="来电人再次来电催问")
+    assert Step.objects.get(case=case, unit=tree["dept"], is_open=True).urge_count == 1
+    assert Notification.objects.filter(event="case.urged", recipient_unit=tree["dept"]).exists()
+    assert CaseEvent.objects.filter(case=case, action="urge", actor=people["agent"]).exists()
+
+
 def test_a_consultation_is_referred_to_departments_only(client, people):
     from unionserve.hotline import services
 
