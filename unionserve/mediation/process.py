@@ -87,10 +87,23 @@ def _accepted(case, data, actor, *, next_steps: str) -> None:
     paperwork.acceptance_notice(mc, unit=actor.org_unit, actor=actor, next_steps=next_steps)
 
 
+def _dispatch_note(unit_name: str) -> str:
+    return f"本案已下派{unit_name}进行调解，承办机构将自接收派单之日起7日内提出处理方案，15日内办结。"
+
+
 def accept_and_dispatch(case, data, actor) -> None:
     unit_name = case.steps.filter(is_open=True).select_related("unit").first().unit.name
-    _accepted(case, data, actor,
-              next_steps=f"本案已下派{unit_name}进行调解，承办机构将自接收派单之日起7日内提出处理方案，15日内办结。")
+    _accepted(case, data, actor, next_steps=_dispatch_note(unit_name))
+
+
+def redispatched(case, new_steps, actor) -> None:
+    """A returned case went to another level-2 body (or was reassigned): the parties get a new acceptance
+    notice naming it; the earlier one stays with the case as issued."""
+    if case.state != "dispatched" or not new_steps:
+        return
+    mc = _mc(case)
+    paperwork.acceptance_notice(mc, unit=actor.org_unit, actor=actor,
+                                next_steps=_dispatch_note(new_steps[0].unit.name))
 
 
 def accept_here(case, data, actor) -> None:
@@ -223,4 +236,5 @@ PROCESS = register(ProcessDefinition(
     ),
     returnable=frozenset({"dispatched"}),
     on_overdue="escalate",
+    on_redispatch=redispatched,
 ))

@@ -449,6 +449,8 @@ def _rule_return(case, spec, step, actor, data):
     new_steps = [_open_step(case, returned.state, u, dispatcher=actor.org_unit) for u in units]
     for s in new_steps:
         _notify("case.dispatched", case, units=[s.unit], unit=s.unit.name, due=_fmt_due(s))
+    if data["decision"] == "redispatch" and case.definition.on_redispatch is not None:
+        case.definition.on_redispatch(case, new_steps, actor)
     return _event(case, d.OP_RULE_RETURN, _("Ruled on the return"), actor=actor, step=step, from_state=case.state,
                   comment=data.get("comment", ""),
                   data={"decision": data["decision"], "units": [u.code for u in units]},
@@ -529,6 +531,8 @@ def _reassign(case, spec, step, actor, data):
     _close_step(old, StepStatus.REASSIGNED, actor)
     new = _open_step(case, old.state, unit, dispatcher=actor.org_unit, keep_deadline=old)
     _notify("case.reassigned", case, units=[unit, old.unit], unit=unit.name, due=_fmt_due(new))
+    if case.definition.on_redispatch is not None:
+        case.definition.on_redispatch(case, [new], actor)
     return _event(case, d.OP_REASSIGN, _("Reassigned"), actor=actor, step=new, from_state=case.state,
                   comment=data.get("comment", ""), data={"from": old.unit.code, "to": unit.code},
                   deadline=new.deadline)

@@ -187,6 +187,10 @@ class ProcessDefinition:
     on_overdue: str = "notify"
     #: Roles that may urge (督办) cases of this process from an upper level.
     supervisor_roles: frozenset[str] = frozenset()
+    #: Called as ``on_redispatch(case, new_steps, actor)`` inside the engine's transaction when a generic
+    #: operation hands the work to other units (a return ruled as re-dispatch, a reassignment), so a process
+    #: can bring its own records up to date — e.g. a notice naming the unit that now handles the case.
+    on_redispatch: Callable[..., None] | None = None
 
     # --- look-ups ---------------------------------------------------------------------------
 

@@ -226,3 +226,22 @@ def test_the_generic_opening_page_refuses_id_numbers_and_works_without(client, p
     response = client.post(reverse("workflow:open", args=["mediation"]), {**form, "workers": "张三\n李四"})
     assert response.status_code == 302
     assert MediationCase.objects.get().parties.count() == 2
+
+
+def test_a_returned_case_redispatched_gets_a_notice_naming_the_new_body(client, people, tree):
+    """退单 then 改派: the parties' acceptance notice names the body that now mediates; the first stays on file."""
+    client.force_login(people["city"])
+    intake(client)
+    case = _case()
+    assert act(client, case, "accept_dispatch", units="110101").status_code == 302
+    client.force_login(people["district"])
+    assert act(client, case, "return", reason="wrong_area", comment="用人单位在海淀区").status_code == 302
+    client.force_login(people["city"])
+    assert act(client, case, "rule_return", decision="redispatch", units="110108",
+               comment="改派海淀区中心").status_code == 302
+    assert case.state == "dispatched" and case.current_unit == tree["hd"]
+    notices = list(GeneratedDocument.objects.filter(case=case, template_code="acceptance_notice").order_by("id"))
+    assert len(notices) == 2
+    assert "东城区中心" in pdf_text(notices[0])
+    latest = pdf_text(notices[1])
+    assert "海淀区中心" in latest and "东城区中心" not in latest
