@@ -218,6 +218,8 @@ CELERY_BEAT_SCHEDULE = {
                               "schedule": crontab(hour=2, minute=0)},
     "deliver-notifications": {"task": "unionserve.notifications.deliver_pending",
                               "schedule": float(os.environ.get("OUTBOX_INTERVAL_SECONDS", "60"))},
+    "remove-orphan-documents": {"task": "unionserve.documents.remove_orphans",
+                                "schedule": crontab(hour=3, minute=30)},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 

@@ -221,3 +221,35 @@ def test_case_documents_are_scoped_and_downloads_audited(client_for, users, case
     assert b"".join(response.streaming_content).startswith(b"%PDF")
     event = AuditEvent.objects.get(action=AuditAction.PERSONAL_DATA_VIEWED)
     assert event.detail["document"] == doc.pk and event.actor == users["district"]
+
+
+def test_sweep_removes_old_pdfs_no_row_points_to(case, users, settings, tmp_path):
+    """A PDF left by an action that rolled back is removed a day later; kept documents and young files stay."""
+    import datetime as dt
+    import os
+    import time
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+    from django.core.management import call_command
+
+    from unionserve.documents.cleanup import remove_orphans
+
+    settings.MEDIA_ROOT = tmp_path
+    kept = generate("acceptance_notice", case=case, user=users["district"], context={
+        "kind": "mediation", "kind_label": "劳动争议调解", "applicants": [], "employer": {"name": "某公司"},
+        "matter": "工资", "applied_on": "2026-11-20", "accepted_on": "2026-11-20", "handling_unit": "东城区中心"})
+    folder = kept.file.name.rsplit("/", 1)[0]
+    orphan = default_storage.save(f"{folder}/orphan.pdf", ContentFile(b"%PDF-1.7 rolled back"))
+    young = default_storage.save(f"{folder}/young.pdf", ContentFile(b"%PDF-1.7 still committing"))
+    day_ago = time.time() - 24 * 3600 - 60
+    for name in (kept.file.name, orphan):
+        os.utime(default_storage.path(name), (day_ago, day_ago))
+
+    dry = remove_orphans(dry_run=True)
+    assert (dry.checked, dry.removed) == (3, 1) and default_storage.exists(orphan)
+    call_command("remove_orphan_documents")
+    assert not default_storage.exists(orphan)
+    assert default_storage.exists(kept.file.name) and default_storage.exists(young)
+    assert remove_orphans(min_age=dt.timedelta(0)).removed == 1  # the young one, when asked for everything
+    assert default_storage.exists(kept.file.name)
