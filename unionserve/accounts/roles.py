@@ -124,6 +124,14 @@ ROLE_SPECS: dict[str, RoleSpec] = {
 }
 
 
+#: The staff who act for a unit at each level of the three-level platform, for process definitions
+#: (mediation, legal aid): level 1 the city office and its functional departments, level 2 the district and
+#: company centers, level 3 the street stations and grassroots unions (基层职工之家).
+LEVEL_1_STAFF = frozenset({Role.CITY_OFFICE, Role.DEPARTMENT_STAFF})
+LEVEL_2_STAFF = frozenset({Role.CENTER_STAFF})
+LEVEL_3_STAFF = frozenset({Role.SOCIAL_WORKER, Role.GRASSROOTS_OFFICER})
+
+
 def permissions_for(roles: set[str] | list[str]) -> set[str]:
     """All permissions granted by a set of role names."""
     perms: set[str] = set()

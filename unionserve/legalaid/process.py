@@ -18,7 +18,7 @@ the case (arbitration, court) the clock is stopped: how long a lawsuit takes is 
 
 from django.utils.translation import gettext_lazy as _
 
-from unionserve.accounts.roles import Role
+from unionserve.accounts.roles import LEVEL_1_STAFF, LEVEL_2_STAFF, LEVEL_3_STAFF, Role
 from unionserve.workflow.definitions import (
     DISPATCH,
     TO_DISPATCHER,
@@ -36,10 +36,10 @@ from unionserve.workflow.registry import register
 from . import actions
 from .models import CaseResult, DisputeType
 
-LEVEL1 = frozenset({Role.CITY_OFFICE, Role.DEPARTMENT_STAFF})
-LEVEL2 = frozenset({Role.CENTER_STAFF})
+LEVEL1 = LEVEL_1_STAFF
+LEVEL2 = LEVEL_2_STAFF
 # Level 3 (三级工作平台): union service stations and worker homes (基层职工之家).
-STATION = frozenset({Role.SOCIAL_WORKER, Role.GRASSROOTS_OFFICER})
+STATION = LEVEL_3_STAFF
 # The lawyer reports the file; staff of the unit may record it for a lawyer without a login.
 LAWYER_OR_L2 = frozenset({Role.LAWYER, Role.CENTER_STAFF})
 LAWYER_OR_L1 = frozenset({Role.LAWYER, Role.CITY_OFFICE, Role.DEPARTMENT_STAFF})

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 
-from unionserve.accounts.roles import Role
+from unionserve.accounts.roles import LEVEL_1_STAFF, LEVEL_2_STAFF, LEVEL_3_STAFF, Role
 from unionserve.workflow.definitions import (
     DISPATCH,
     TO_DISPATCHER,
@@ -41,9 +41,7 @@ from . import intake, paperwork
 from .models import DisputeType, MediationCase, Outcome
 from .rules import InputError, parse_amount
 
-L1 = frozenset({Role.CITY_OFFICE, Role.DEPARTMENT_STAFF})
-L2 = frozenset({Role.CENTER_STAFF})
-L3 = frozenset({Role.SOCIAL_WORKER, Role.GRASSROOTS_OFFICER})
+L1, L2, L3 = LEVEL_1_STAFF, LEVEL_2_STAFF, LEVEL_3_STAFF
 MEDIATOR = frozenset({Role.MEDIATOR})
 LAW_15 = "劳动争议调解仲裁法第十四条：收到调解申请之日起15日内"
 
