@@ -316,3 +316,19 @@ def test_roll_up_matches_the_plain_definition_on_a_deeper_tree_with_both_lines()
     assert totals[20] == [a + b for a, b in zip(
         [sum(v[k] for pk, v in vectors.items() if pk in table and table[pk][1] and table[pk][1].startswith(
             p(1, 7, 8, 20))) for k in range(WIDTH)], [4] * WIDTH, strict=True)]
+
+
+def test_stored_snapshots_are_the_computed_totals_and_read_back_through_the_orm(tree):
+    employer(tree["st1"], grassroots=tree["g1"], reported=7)
+    employer(tree["st3"], industry=tree["co"], valid=False)
+    members(tree["g1"], 5)
+    day = timezone.localdate()
+    QualitySnapshot.objects.create(unit=tree["g2"], date=day, policy=policy_in_force(day), employers=99)  # replaced
+    summary = actions.recompute_snapshots(day, remind=False)
+    totals = rates.compute(day, policy_in_force(day))
+    stored = {s.unit_id: [getattr(s, f) for f in rates.FIELDS] for s in QualitySnapshot.objects.filter(date=day)}
+    assert stored == totals and summary.units == len(totals)
+    first = QualitySnapshot.objects.filter(date=day).first()
+    assert first.policy == policy_in_force(day) and timezone.is_aware(first.computed_at)
+    assert abs((timezone.now() - first.computed_at).total_seconds()) < 60
+    assert QualitySnapshot.objects.filter(date=day, computed_at__lte=timezone.now()).count() == len(totals)
