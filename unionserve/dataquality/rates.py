@@ -21,6 +21,7 @@ index entries, no table rows. The unit-information conditions run inside the dat
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections.abc import Iterable
 from functools import cache
 
@@ -109,31 +110,28 @@ def roll_up(units: Iterable[tuple[int, str | None, str | None]], by_grassroots: 
         return frozenset(tree.ancestor_ids(path))
 
     @cache
-    def above(region: str, industry: str) -> tuple[int, ...]:
+    def above(region: str, industry: str) -> frozenset[int]:
         # Every unit on either path, once: the union of the two lines' ancestors ("" is no path).
-        return tuple(ancestors(region) | ancestors(industry))
+        return ancestors(region) | ancestors(industry)
 
     def add(into: dict, key, vector: Vector) -> None:
         acc = into.get(key)
-        if acc is None:
-            into[key] = list(vector)
-        else:
-            for i in range(WIDTH):
-                acc[i] += vector[i]
+        into[key] = list(vector) if acc is None else list(map(operator.add, acc, vector))
 
     for pk, vector in by_grassroots.items():
         rp, ip = paths.get(pk, (None, None))
-        rp, ip = rp or "", ip or ""
         if not (rp or ip):
             continue  # not a unit of the tree: counted nowhere, as before
         # The leaf's own ids (the last segment of each path; normally both are `pk`) go straight to the leaf;
         # the rest of the two paths is shared with its siblings under the same parents.
-        region_parent, industry_parent = rp[:-seg], ip[:-seg]
+        region_parent, industry_parent = (rp or "")[:-seg], (ip or "")[:-seg]
         shared = above(region_parent, industry_parent)
-        own = {int(path[-seg:]) for path in (rp, ip) if path}
-        for unit in own:
-            if unit not in shared:  # a unit on both paths counts the leaf once
-                add(totals, unit, vector)
+        own_region = int(rp[-seg:]) if rp else None
+        own_industry = int(ip[-seg:]) if ip else None
+        if own_region is not None and own_region not in shared:  # a unit on both paths counts the leaf once
+            add(totals, own_region, vector)
+        if own_industry is not None and own_industry != own_region and own_industry not in shared:
+            add(totals, own_industry, vector)
         add(pairs, (region_parent, industry_parent), vector)
     for (station_id, industry_id), vector in loose.items():
         # An employer without a grassroots union: at its station and its industry or company union.
