@@ -248,6 +248,12 @@ def test_fixed_pattern_in_the_database_matches_the_regex(tree):
                 if re.search(rules.MOBILE_REGEX, e.contact_phone) and re.search(rules.USCC_REGEX, e.uscc)}
     assert got == expected and len(expected) == 2
 
+    class AsRegex(rules.FixedPattern):
+        as_sqlite = rules.FixedPattern.as_sql  # the path PostgreSQL takes: Django's own __regex lookup
+
+    query = Employer.objects.filter(AsRegex("contact_phone", rules.MOBILE_REGEX), AsRegex("uscc", rules.USCC_REGEX))
+    assert "REGEXP" in str(query.query) and set(query.values_list("pk", flat=True)) == expected
+
 
 def test_members_are_counted_from_the_narrow_index_alone():
     """The one query that reads millions of rows must read only the (grassroots union, status) index."""
