@@ -38,8 +38,15 @@ from .models import QualityPolicy, SampleCheckItem
 
 # Positions in a count vector.
 EMPLOYERS, PASSED, REPORTED, COLLECTED, OVER, CHECKED, CORRECT = range(7)
-FIELDS = ("employers", "employers_passed", "members_reported", "members_collected", "members_over",
-          "items_checked", "items_correct")
+FIELDS = (
+    "employers",
+    "employers_passed",
+    "members_reported",
+    "members_collected",
+    "members_over",
+    "items_checked",
+    "items_correct",
+)
 WIDTH = len(FIELDS)
 
 Vector = list[int]
@@ -58,10 +65,15 @@ def leaf_vectors(day: dt.date, policy: QualityPolicy) -> tuple[dict[int, Vector]
     """Counts per grassroots union, and per (station, industry union) for employers without a grassroots union."""
     by_grassroots: dict[int, Vector] = {}
     loose: dict[tuple[int, int | None], Vector] = {}
-    employer_rows = (Employer.objects.values_list("grassroots_id", "station_id", "industry_union_id")
-                     .annotate(n=Count("id"), ok=Count("id", filter=rules.employer_passes_q()),
-                               reported=Sum("reported_members", filter=Q(has_union=True)))
-                     .order_by())
+    employer_rows = (
+        Employer.objects.values_list("grassroots_id", "station_id", "industry_union_id")
+        .annotate(
+            n=Count("id"),
+            ok=Count("id", filter=rules.employer_passes_q()),
+            reported=Sum("reported_members", filter=Q(has_union=True)),
+        )
+        .order_by()
+    )
     for grassroots_id, station_id, industry_id, n, ok, reported in employer_rows:
         vector = [n, ok, reported or 0, 0, 0, 0, 0]
         if grassroots_id is not None:
@@ -70,20 +82,26 @@ def leaf_vectors(day: dt.date, policy: QualityPolicy) -> tuple[dict[int, Vector]
             acc = loose.setdefault((station_id, industry_id), [0] * WIDTH)
             for i in range(WIDTH):
                 acc[i] += vector[i]
-    active = (Member.objects.filter(status=MemberStatus.ACTIVE).values_list("grassroots_id")
-              .annotate(n=Count("*")).order_by())
+    active = (
+        Member.objects.filter(status=MemberStatus.ACTIVE).values_list("grassroots_id").annotate(n=Count("*")).order_by()
+    )
     for grassroots_id, n in active:
         acc = by_grassroots.setdefault(grassroots_id, [0] * WIDTH)
         acc[COLLECTED] = n  # the active count for now; capped below
     for acc in by_grassroots.values():
         acc[COLLECTED], acc[OVER] = rules.cap_collected(acc[COLLECTED], acc[REPORTED])
-    since = dt.datetime.combine(day - dt.timedelta(days=policy.accuracy_window_days), dt.time.min,
-                                tzinfo=timezone.get_current_timezone())
+    since = dt.datetime.combine(
+        day - dt.timedelta(days=policy.accuracy_window_days), dt.time.min, tzinfo=timezone.get_current_timezone()
+    )
     until = dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min, tzinfo=timezone.get_current_timezone())
     closed_cases = Case.objects.filter(process="samplecheck", closed_at__gte=since, closed_at__lt=until)
-    items = (SampleCheckItem.objects.filter(unit_check__case__in=closed_cases).exclude(result="")
-             .values_list("grassroots_id")
-             .annotate(n=Count("id"), ok=Count("id", filter=Q(result="correct"))).order_by())
+    items = (
+        SampleCheckItem.objects.filter(unit_check__case__in=closed_cases)
+        .exclude(result="")
+        .values_list("grassroots_id")
+        .annotate(n=Count("id"), ok=Count("id", filter=Q(result="correct")))
+        .order_by()
+    )
     for grassroots_id, n, ok in items:
         acc = by_grassroots.setdefault(grassroots_id, [0] * WIDTH)
         acc[CHECKED] += n
@@ -91,8 +109,11 @@ def leaf_vectors(day: dt.date, policy: QualityPolicy) -> tuple[dict[int, Vector]
     return by_grassroots, loose
 
 
-def roll_up(units: Iterable[tuple[int, str | None, str | None]], by_grassroots: dict[int, Vector],
-            loose: dict[tuple[int, int | None], Vector]) -> dict[int, Vector]:
+def roll_up(
+    units: Iterable[tuple[int, str | None, str | None]],
+    by_grassroots: dict[int, Vector],
+    loose: dict[tuple[int, int | None], Vector],
+) -> dict[int, Vector]:
     """Totals for every unit with anything under it, from (id, region_path, industry_path) of all units.
 
     A leaf counts once in every unit on its region path or its industry path (both paths include the leaf

@@ -89,10 +89,15 @@ def employer_passes_q() -> Q:
     """
     return (
         Q(FixedPattern("uscc", USCC_REGEX))
-        & ~Q(name="") & ~Q(address="") & Q(station__isnull=False) & ~Q(contact_name="")
+        & ~Q(name="")
+        & ~Q(address="")
+        & Q(station__isnull=False)
+        & ~Q(contact_name="")
         & Q(FixedPattern("contact_phone", MOBILE_REGEX))
-        & (Q(has_union=True, grassroots__isnull=False, reported_members__gt=0)
-           | Q(has_union=False, grassroots__isnull=True))
+        & (
+            Q(has_union=True, grassroots__isnull=False, reported_members__gt=0)
+            | Q(has_union=False, grassroots__isnull=True)
+        )
     )
 
 
@@ -108,30 +113,42 @@ class RateDefinition:
 
 DEFINITIONS: tuple[RateDefinition, ...] = (
     RateDefinition(
-        "unit_pass", _("Unit-information pass rate"), "单位信息合格率",
+        "unit_pass",
+        _("Unit-information pass rate"),
+        "单位信息合格率",
         _("employers whose information is complete and valid"),
         _("employers in the register"),
-        _("Complete and valid: a Unified Social Credit Code of the right form (its check character is verified "
-          "when the employer is saved); name; address; service station; contact name; a valid mainland mobile "
-          "number as contact phone; “has a union” set exactly when a grassroots union is linked; and with a "
-          "union, more than 0 members reported. An employer counts at its grassroots union (else at its station "
-          "and its industry or company union) and at every unit above them."),
+        _(
+            "Complete and valid: a Unified Social Credit Code of the right form (its check character is verified "
+            "when the employer is saved); name; address; service station; contact name; a valid mainland mobile "
+            "number as contact phone; “has a union” set exactly when a grassroots union is linked; and with a "
+            "union, more than 0 members reported. An employer counts at its grassroots union (else at its station "
+            "and its industry or company union) and at every unit above them."
+        ),
     ),
     RateDefinition(
-        "collection", _("Member-information collection rate"), "会员信息采集率",
+        "collection",
+        _("Member-information collection rate"),
+        "会员信息采集率",
         _("active members in the register, at most the number reported, per grassroots union"),
         _("members reported by the employers that have a union"),
-        _("Capped at 100% per grassroots union: members beyond what a union's employers report are shown "
-          "as “above reported” but do not make up for a shortfall in another union. A union whose employers "
-          "report no members counts 0 of 0."),
+        _(
+            "Capped at 100% per grassroots union: members beyond what a union's employers report are shown "
+            "as “above reported” but do not make up for a shortfall in another union. A union whose employers "
+            "report no members counts 0 of 0."
+        ),
     ),
     RateDefinition(
-        "accuracy", _("Member-information accuracy rate"), "会员信息准确率",
+        "accuracy",
+        _("Member-information accuracy rate"),
+        "会员信息准确率",
         _("sampled members found correct"),
         _("sampled members checked"),
-        _("From sample checks (抽检) whose case was closed by the reviewing unit within the policy's window "
-          "(days before the snapshot date). “Wrong, corrected” counts as not accurate: the record was wrong "
-          "when checked. Items are counted at the member's grassroots union when drawn."),
+        _(
+            "From sample checks (抽检) whose case was closed by the reviewing unit within the policy's window "
+            "(days before the snapshot date). “Wrong, corrected” counts as not accurate: the record was wrong "
+            "when checked. Items are counted at the member's grassroots union when drawn."
+        ),
     ),
 )
 
