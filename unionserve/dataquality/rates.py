@@ -25,7 +25,8 @@ import operator
 from collections.abc import Iterable
 from functools import cache
 
-from django.db.models import Count, Q, Sum
+from django.db import connections
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from unionserve.members.models import Employer, Member, MemberStatus
@@ -61,6 +62,18 @@ def _add(into: dict[int, Vector], key: int, vector: Vector) -> None:
             acc[i] += vector[i]
 
 
+def _rows(queryset: QuerySet) -> list[tuple]:
+    """The rows of an aggregate ``values_list`` query as the database returns them, without Django's converters.
+
+    Every value read this way is an id or a COUNT or SUM (a SUM over no row is NULL; the caller reads it as
+    0): the per-value converters change nothing here, but cost a tenth of a second on the city's 100,000 rows.
+    """
+    sql, params = queryset.query.sql_with_params()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
 def leaf_vectors(day: dt.date, policy: QualityPolicy) -> tuple[dict[int, Vector], dict[tuple[int, int | None], Vector]]:
     """Counts per grassroots union, and per (station, industry union) for employers without a grassroots union."""
     by_grassroots: dict[int, Vector] = {}
@@ -74,7 +87,7 @@ def leaf_vectors(day: dt.date, policy: QualityPolicy) -> tuple[dict[int, Vector]
         )
         .order_by()
     )
-    for grassroots_id, station_id, industry_id, n, ok, reported in employer_rows:
+    for grassroots_id, station_id, industry_id, n, ok, reported in _rows(employer_rows):
         vector = [n, ok, reported or 0, 0, 0, 0, 0]
         if grassroots_id is not None:
             _add(by_grassroots, grassroots_id, vector)
@@ -85,7 +98,7 @@ def leaf_vectors(day: dt.date, policy: QualityPolicy) -> tuple[dict[int, Vector]
     active = (
         Member.objects.filter(status=MemberStatus.ACTIVE).values_list("grassroots_id").annotate(n=Count("*")).order_by()
     )
-    for grassroots_id, n in active:
+    for grassroots_id, n in _rows(active):
         acc = by_grassroots.setdefault(grassroots_id, [0] * WIDTH)
         acc[COLLECTED] = n  # the active count for now; capped below
     for acc in by_grassroots.values():
@@ -170,5 +183,6 @@ def roll_up(
 def compute(day: dt.date, policy: QualityPolicy) -> dict[int, Vector]:
     """Count vectors (see FIELDS) of every unit that has employers, members or checks under it."""
     by_grassroots, loose = leaf_vectors(day, policy)
-    units = OrgUnit.objects.values_list("id", "region_path", "industry_path").iterator(chunk_size=10_000)
+    # No ORDER BY (the model orders by code): a plain scan of the table.
+    units = OrgUnit.objects.values_list("id", "region_path", "industry_path").order_by().iterator(chunk_size=10_000)
     return roll_up(units, by_grassroots, loose)
