@@ -168,3 +168,63 @@ class HotlineStatistics(Benchmark):
             cases.append(Case(label, run=run, params={**query, "past_requests": summary.get("requests"),
                                                       "bytes": run()}))
         return cases
+
+
+PAGE_TARGET_MS = 200.0
+
+
+@register
+class HotlinePages(Benchmark):
+    name = "hotline_pages"
+    description = ("The 12351 pages agents and handlers live in, over the past requests: the workbench, the request "
+                   "list (all, open, by case number) as the agent and as a district center, a request's page and its "
+                   "case page; target p95 ≤ 200 ms.")
+
+    def setup(self, ctx: Context) -> list[Case]:
+        from django.db.models import Max, Min
+
+        from bench.datagen.hotline_db import ensure_requests
+        from unionserve.accounts.models import User
+        from unionserve.hotline.models import HotlineRequest
+
+        summary = ensure_requests(ctx.scale, REQUESTS, log=ctx.log)
+        district = User.objects.filter(username="bench_district").first()
+        if district is None:
+            raise Skip("user bench_district is missing: prepare the database first")
+        agent = _logged_in(agent_user())
+        center = _logged_in(district)
+        bounds = HotlineRequest.objects.aggregate(lo=Min("pk"), hi=Max("pk"))
+        if bounds["lo"] is None:
+            raise Skip("no past requests in the database")
+        step = max(1, (bounds["hi"] - bounds["lo"]) // (ROTATION * 2))
+        sample = list(HotlineRequest.objects.filter(pk__in=range(bounds["lo"], bounds["hi"] + 1, step))
+                      .values_list("pk", "case__number")[:ROTATION])
+
+        def rotating(client, urls: list[str]):
+            cycle = itertools.cycle(urls)
+
+            def run() -> int:
+                url = next(cycle)
+                response = client.get(url)
+                if response.status_code != 200:
+                    raise AssertionError(f"GET {url} answered {response.status_code}")
+                return len(response.content)
+
+            return run
+
+        numbers = [number for _pk, number in sample]
+        pages = {
+            "workbench": (agent, ["/hotline/"]),
+            "requests_agent": (agent, ["/hotline/requests/"]),
+            "requests_agent_open": (agent, ["/hotline/requests/?status=open"]),
+            "requests_agent_by_number": (agent, [f"/hotline/requests/?q={n}" for n in numbers]),
+            "requests_district": (center, ["/hotline/requests/"]),
+            "request_page": (agent, [f"/hotline/requests/{pk}/" for pk, _n in sample]),
+            "case_page": (agent, [f"/work/cases/{n}/" for n in numbers]),
+        }
+        cases = []
+        for label, (client, urls) in pages.items():
+            run = rotating(client, urls)
+            cases.append(Case(label, run=run, target_ms=PAGE_TARGET_MS, params={
+                "url": urls[0], "rotation": len(urls), "past_requests": summary.get("requests"), "bytes": run()}))
+        return cases

@@ -58,7 +58,13 @@ def database_info() -> dict[str, str]:
         with connection.cursor() as cursor:
             cursor.execute("SHOW server_version")
             version = cursor.fetchone()[0]
-    return {"vendor": connection.vendor, "version": version, "name": str(connection.settings_dict["NAME"])}
+    return {"vendor": connection.vendor, "version": version, "name": _relative(str(connection.settings_dict["NAME"]))}
+
+
+def _relative(name: str) -> str:
+    """A database file inside the checkout as a path relative to it: results name no machine's folders."""
+    root = f"{ROOT}/"
+    return name[len(root):] if name.startswith(root) else name
 
 
 def collect(with_database: bool = True) -> dict:
