@@ -94,7 +94,8 @@ class HotlineRequest(models.Model):
     #: Given to the caller; with the phone number it lets them follow the request on the portal.
     tracking_code = models.CharField(_("tracking code"), max_length=12, unique=True)
     received_at = models.DateTimeField(_("received"), default=timezone.now)
-    received_by = models.ForeignKey("accounts.User", models.SET_NULL, null=True, blank=True, related_name="+")
+    received_by = models.ForeignKey("accounts.User", models.SET_NULL, null=True, blank=True, related_name="+",
+                                    db_index=False)  # the (received_by, received_at) index leads with it
     received_unit = models.ForeignKey("orgs.OrgUnit", models.PROTECT, related_name="+",
                                       verbose_name=_("received at"))
 
@@ -138,6 +139,8 @@ class HotlineRequest(models.Model):
             models.Index(fields=["caller_id_hash"], name="hotline_id"),
             models.Index(fields=["received_at"], name="hotline_received"),
             models.Index(fields=["kind", "received_at"], name="hotline_kind"),
+            # The workbench's "my recent requests": an agent takes ~20,000 a year; newest 10 by index order.
+            models.Index(fields=["received_by", "-received_at"], name="hotline_received_by"),
         ]
 
     def __str__(self) -> str:

@@ -9,7 +9,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,6 +23,8 @@ from unionserve.audit.log import record
 from unionserve.audit.models import AuditAction
 from unionserve.members.models import Member
 from unionserve.members.search import MemberFilter, QueryKind, classify, search_members
+from unionserve.web.paging import LookaheadPaginator
+from unionserve.web.queries import prefix_q
 from unionserve.workflow.models import Step, StepKind
 
 from . import pii as caller_pii
@@ -225,8 +226,8 @@ def request_list(request: HttpRequest) -> HttpResponse:
     text = "".join(request.GET.get("q", "").split()).upper()
     if text:
         qs = qs.filter(tracking_code=text) if len(text) == services.CODE_LENGTH and text.isalnum() \
-            and not text.startswith(("ZX", "SW")) else qs.filter(case__number__startswith=text)
-    page = Paginator(qs.order_by("-received_at"), PAGE).get_page(request.GET.get("page"))
+            and not text.startswith(("ZX", "SW")) else qs.filter(prefix_q("case__number", text))
+    page = LookaheadPaginator(qs.order_by("-received_at", "-id"), PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "hotline/requests.html", {"page": page, "kind": kind, "status": status,

@@ -17,6 +17,7 @@ from pydantic import Field
 
 from unionserve.accounts.scope import scope_of, scoped_view
 from unionserve.orgs.api import Pagination
+from unionserve.web.queries import prefix_q
 from unionserve.workflow.models import Channel
 
 from . import actions, rules
@@ -146,7 +147,7 @@ def list_cases(request, filters: Query[AidFilter]):
     if filters.path:
         qs = qs.filter(path=filters.path)
     if filters.q:
-        qs = qs.filter(Q(case__number__startswith=filters.q.upper()) | Q(applicant_name__contains=filters.q)
+        qs = qs.filter(prefix_q("case__number", filters.q.upper()) | Q(applicant_name__contains=filters.q)
                        | Q(employer_name__contains=filters.q))
     return qs
 

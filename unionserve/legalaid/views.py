@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from unionserve.accounts.roles import MANAGE_LAW_FIRMS
 from unionserve.accounts.scope import scope_exempt, scope_of, scoped_view
 from unionserve.orgs.models import OrgUnit
+from unionserve.web.queries import prefix_q
 from unionserve.workflow.models import Case
 from unionserve.workflow.permissions import actions_for
 
@@ -57,7 +58,7 @@ def case_list(request):
     if path in ("down", "up"):
         qs = qs.filter(path=path)
     if q:
-        qs = qs.filter(Q(case__number__startswith=q.upper()) | Q(applicant_name__contains=q)
+        qs = qs.filter(prefix_q("case__number", q.upper()) | Q(applicant_name__contains=q)
                        | Q(employer_name__contains=q))
     page = Paginator(qs.order_by("-case__opened_at"), PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()

@@ -27,6 +27,7 @@ from pypinyin import Style, lazy_pinyin
 
 from unionserve.accounts.scope import Scope, scope_of
 from unionserve.orgs.models import OrgUnit
+from unionserve.web.queries import prefix_q
 
 from . import crypto
 from .models import Member, SpecialGroupRecord
@@ -70,21 +71,6 @@ def classify(text: str) -> tuple[QueryKind, str]:
     if _INITIALS_RE.match(value):
         return QueryKind.INITIALS, value.upper()
     return QueryKind.NAME, text.strip()
-
-
-#: Above every character a name or pinyin initials can hold: ``value <= s < value + PREFIX_END`` for every s
-#: that starts with value, in code-point order (SQLite's BINARY collation, PostgreSQL's C / C.UTF-8).
-PREFIX_END = "\U0010ffff"
-
-
-def prefix_q(field: str, value: str) -> Q:
-    """Rows whose ``field`` starts with ``value``, as a range an ordinary b-tree index answers.
-
-    ``startswith`` becomes ``LIKE 'x%'``, which neither database answers from a plain index here (SQLite's
-    LIKE is case-insensitive and needs a NOCASE index; PostgreSQL needs the C collation or pattern_ops):
-    at 4M members that is a full scan on every keystroke.
-    """
-    return Q(**{f"{field}__gte": value, f"{field}__lt": value + PREFIX_END})
 
 
 def text_q(text: str) -> Q | None:

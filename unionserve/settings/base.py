@@ -220,6 +220,7 @@ CELERY_BEAT_SCHEDULE = {
                               "schedule": float(os.environ.get("OUTBOX_INTERVAL_SECONDS", "60"))},
     "remove-orphan-documents": {"task": "unionserve.documents.remove_orphans",
                                 "schedule": crontab(hour=3, minute=30)},
+    "refresh-statistics": {"task": "unionserve.web.refresh_statistics", "schedule": crontab(hour=4, minute=0)},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 

@@ -7,3 +7,11 @@ from celery import shared_task
 def ping() -> str:
     """Answer "pong" from whichever process runs tasks (a worker, or the caller when eager)."""
     return "pong"
+
+
+@shared_task(name="unionserve.web.refresh_statistics")
+def refresh_statistics() -> bool:
+    """Nightly: the SQLite planner's table statistics (PostgreSQL analyzes by itself)."""
+    from .dbstats import refresh_statistics as refresh
+
+    return refresh()

@@ -135,7 +135,9 @@ class CaseFilter(FilterSchema):
     def filter_number(self, value):
         from django.db.models import Q
 
-        return Q(number__startswith=value.upper()) if value else Q()
+        from unionserve.web.queries import prefix_q
+
+        return prefix_q("number", value.strip().upper()) if value else Q()
 
 
 class ActionIn(Schema):

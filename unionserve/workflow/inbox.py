@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from unionserve.web.queries import prefix_q
+
 from . import deadlines
 from .models import AccessKind, Case, CaseAccess, Step
 
@@ -74,7 +76,7 @@ def apply_filter(qs: QuerySet, f: InboxFilter, *, cases: bool = False) -> QueryS
     if f.unit and not cases:
         qs = qs.filter(unit__code=f.unit)
     if f.number:
-        qs = qs.filter(**{f"{prefix}number__startswith": f.number.strip().upper()})
+        qs = qs.filter(prefix_q(f"{prefix}number", f.number.strip().upper()))
     if f.opened_from:
         qs = qs.filter(**{f"{prefix}opened_at__gte": dt.datetime.combine(f.opened_from, dt.time.min,
                                                                          timezone.get_current_timezone())})
