@@ -202,7 +202,8 @@ def _xlsx_rows(path: Path) -> tuple[Iterator[list[str]], int]:
 
     def cells() -> Iterator[list[str]]:
         for row in rows:
-            yield [_cell_text(v) for v in row]
+            # Most cells are text: trimmed here without a call per cell (_cell_text does the same for them).
+            yield [v.strip() if type(v) is str else _cell_text(v) for v in row]
 
     return cells(), total
 
