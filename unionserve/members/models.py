@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -62,18 +63,20 @@ class Member(models.Model):
     name = models.CharField(_("name"), max_length=60)
     #: Pinyin initials of the name, for search as you type (张三 → ZS).
     initials = models.CharField(max_length=20, blank=True)
-    id_hash = models.CharField(max_length=32, unique=True)
+    #: Unique through the index in Meta (a plain unique index, which a first import drops and builds again).
+    id_hash = models.CharField(max_length=32)
     id_encrypted = models.TextField()
     id_masked = models.CharField(_("ID number"), max_length=18)
     birth_date = models.DateField(_("date of birth"))
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
-    phone_hash = models.CharField(max_length=32, blank=True, db_index=True)
+    phone_hash = models.CharField(max_length=32, blank=True)  # looked up through member_phone_name
     phone_encrypted = models.TextField(blank=True)
     phone_masked = models.CharField(_("mobile"), max_length=11, blank=True)
+    # No single-column indexes of their own: member_employer and member_unit_status below serve them.
     employer = models.ForeignKey(Employer, models.PROTECT, null=True, blank=True, related_name="members",
-                                 verbose_name=_("employer"))
+                                 verbose_name=_("employer"), db_index=False)
     grassroots = models.ForeignKey("orgs.OrgUnit", models.PROTECT, related_name="members",
-                                   verbose_name=_("grassroots union"))
+                                   verbose_name=_("grassroots union"), db_index=False)
     joined_on = models.DateField(_("joined the union"), null=True, blank=True)
     employment = models.CharField(_("employment status"), max_length=20, blank=True)
     education = models.CharField(_("education"), max_length=20, blank=True)
@@ -99,6 +102,11 @@ class Member(models.Model):
             models.Index(fields=["employer"], name="member_employer"),
             # Near-duplicates: same phone and name, different ID numbers.
             models.Index(fields=["phone_hash", "name"], name="member_phone_name"),
+        ]
+        constraints = [
+            # An expression, so that both databases make it a plain unique index (SQLite would otherwise keep it
+            # inside the table's definition, where it cannot be dropped); see docs/decisions/0009.
+            models.UniqueConstraint(F("id_hash"), name="member_id_hash_unique"),
         ]
 
     def __str__(self) -> str:

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.files import File
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -300,7 +300,8 @@ def _stop_if_invalid(job: ImportJob, collector: Collector, fmt: str) -> bool:
 def _run_members(job: ImportJob, table: Table, scope: Scope, collector: Collector, tracker: _Tracker,
                  workers: int, parallel: bool) -> None:
     context = member_context(scope, table)
-    rows = invalid = 0
+    rows = invalid = staged = 0
+    stations: set[int] = set()
     target = writer.StageTarget.create(job.pk) if fans_out(workers, parallel) else None
     try:
         if target is not None:
@@ -312,18 +313,43 @@ def _run_members(job: ImportJob, table: Table, scope: Scope, collector: Collecto
             collector.add_rejected(result.rejected)
             rows += result.rows
             invalid += len(result.rejected)
+            staged += result.staged
+            stations |= result.stations
             job.progress_done = min(rows, job.progress_total) if job.progress_total else rows
             job.progress_total = max(job.progress_total, rows)
             tracker.save("progress_done", "progress_total")
         stage = target.gather() if target is not None else writer.STAGE
-        invalid += _reject_duplicates(table, stage, collector, drop=job.mode != ImportMode.ALL_OR_NOTHING)
-        _finish_counts(job, rows, invalid)
+        drop = job.mode != ImportMode.ALL_OR_NOTHING
+        # A repeated ID number cannot pass the write (see writer): with every row valid so far, the write goes
+        # ahead without the pass over the stage that looks for repeats, and looks only when the write fails.
+        # With invalid rows the look comes first, so that the report lists every problem at once.
+        duplicates = _reject_duplicates(table, stage, collector, drop=drop) if invalid else 0
+        _finish_counts(job, rows, invalid + duplicates)
         if _stop_if_invalid(job, collector, table.format):
             return
         job.status = ImportStatus.WRITING
         tracker.save("status", "rows", "valid", "invalid", "progress_done", "progress_total", force=True)
-        result = writer.write_members(job_id=job.pk, user_id=job.created_by_id, joint_union_for=joint_union_for,
-                                      on_written=lambda res: _after_members_written(job, res), stage=stage)
+
+        def write(known: bool) -> writer.WriteResult:
+            # After duplicates were taken out, the stage holds fewer rows and maybe fewer joint unions.
+            return writer.write_members(
+                job_id=job.pk, user_id=job.created_by_id, joint_union_for=joint_union_for,
+                on_written=lambda res: _after_members_written(job, res), stage=stage,
+                rows=staged if known else None, stations=stations if known else None)
+
+        try:
+            result = write(not (duplicates and drop))
+        except IntegrityError:
+            if invalid:
+                raise  # repeats were looked for already: something else
+            duplicates = _reject_duplicates(table, stage, collector, drop=drop)
+            if not duplicates:
+                raise
+            _finish_counts(job, rows, invalid + duplicates)
+            if _stop_if_invalid(job, collector, table.format):
+                return
+            tracker.save("rows", "valid", "invalid", force=True)
+            result = write(False)
     finally:
         if target is not None:
             target.discard()

@@ -1,19 +1,32 @@
 # ruff: noqa: S608 - table and column names in the SQL below are this module's constants; values are parameters
 """Writing validated member rows: a staging table, then set-based SQL in one transaction.
 
-1. **Stage** (during validation, outside any transaction on the register): validated rows go into a temporary
-   table of this connection — SQLite: ``executemany`` in batches, each its own transaction on the *temp*
-   database, so the register is not locked while the file is validated; PostgreSQL: ``COPY … FROM STDIN``.
-2. **Write** (``write_members``), in **one** transaction: joint unions created where needed; the stage is
-   classified against the register by ID hash — new, transferred (another grassroots union), updated (any
-   other field differs), unchanged; then one statement each inserts the new members, updates the changed
-   ones, keeps the history of transfers, opens and closes special-group records. A killed process leaves the
-   transaction uncommitted: the register is as it was before (docs/decisions/0009-member-import.md).
+1. **Stage** (during validation, outside any transaction on the register): validated rows go into a stage
+   keyed by their row number in the file (``row_no``, SQLite's INTEGER PRIMARY KEY, so the stage is in file
+   order without a sort) — in this process a temporary table of the connection (SQLite: ``executemany`` in
+   batches, each its own transaction on the *temp* database, so the register is not locked while the file is
+   validated; PostgreSQL: ``COPY … FROM STDIN``); with worker processes each worker's own file, which the
+   parent attaches and reads through one ordered view (SQLite), or one UNLOGGED table they all ``COPY`` into
+   (PostgreSQL). The stage is only ever read by the write: nothing rewrites its gigabytes.
+2. **Write** (``write_members``), in **one** transaction: joint unions created where needed (a small table
+   of station → union the statements join); the rows whose ID hash the register already holds are classified
+   — transferred (another grassroots union), updated (any other field differs), unchanged — into a small
+   table of their own (``import_match``); every other row is new and gets the id ``base + row_no - 1``, where
+   ``base`` is the highest id the table ever gave, inside the ``INSERT … SELECT`` itself; then one statement
+   each updates the changed members, keeps the history of transfers, opens and closes special-group records.
+   A killed process leaves the transaction uncommitted: the register is as it was before
+   (docs/decisions/0009-member-import.md).
 
-When the import adds more rows than the register holds (a first load), the register's secondary indexes are
-dropped inside the transaction and built again at its end — building an index from all rows at once is
-several times faster than maintaining it row by row — exactly as they were (their SQL is read from the
-database's catalog). Unique constraints stay, so a duplicate still fails the whole transaction.
+When the import adds more rows than the register holds (a first load), the register's indexes other than the
+primary key are dropped inside the transaction and built again at its end — building an index from all rows
+at once is several times faster than maintaining it row by row — exactly as they were (their SQL is read from
+the database's catalog). That includes the unique index on the ID hash (``Member.Meta.constraints`` makes it a
+plain ``CREATE UNIQUE INDEX`` on both databases, so it can be dropped): a repeated ID number then fails the
+index's rebuild, and with it the whole transaction.
+
+A repeated ID number never passes silently: two new rows break the unique index, two rows of one registered
+member break ``import_match``'s unique ``member_id``. Either raises ``IntegrityError`` and nothing is written;
+the runner then finds the rows (``duplicate_rows``) for the report.
 
 The SQL runs on both databases (``IS DISTINCT FROM``, ``UPDATE … FROM`` need SQLite ≥ 3.39).
 """
@@ -34,7 +47,14 @@ from django.utils import timezone
 from .rows import STAGE_FIELDS
 
 STAGE = "import_stage"
+MATCH = "import_match"
+JOINT = "import_joint"
 SQLITE_BATCH = 20_000
+#: A first load: more new rows than the register holds, and at least this many (indexes dropped and rebuilt).
+FIRST_LOAD_MIN = 50_000
+#: Worker files read through one view at most; with more workers their rows are copied into the temp stage.
+MAX_ATTACHED = 8
+_ATTACHED = "import_worker_"
 #: Columns compared to decide that a member changed (the ID number is the key and never changes).
 COMPARED = ("name", "initials", "birth_date", "gender", "phone_hash", "employer_id", "grassroots_id", "joined_on",
             "employment", "education", "skill_certificate", "honour", "hardship", "single_mother", "card_number",
@@ -43,12 +63,12 @@ UPDATED = ("name", "initials", "phone_hash", "phone_masked", "employer_id", "gra
            "education", "skill_certificate", "honour", "hardship", "single_mother", "card_number", "ethnicity", "hukou")
 _TYPES = {"row_no": "bigint", "birth_date": "date", "joined_on": "date", "employer_id": "bigint",
           "grassroots_id": "bigint", "hardship": "boolean", "single_mother": "boolean"}
-#: Columns the writer fills in the stage while it classifies rows.
-_EXTRA = ("member_id bigint, action char(1), old_grassroots_id bigint, old_employer_id bigint, "
-          "old_skill_certificate text, old_honour text, old_hardship boolean, old_single_mother boolean")
 #: Special groups: (group, the stage column that holds the state, whether it is a yes/no column).
 GROUPS = (("model_worker", "honour", False), ("skilled", "skill_certificate", False),
           ("hardship", "hardship", True), ("single_mother", "single_mother", True))
+#: The grassroots union of a stage row ``s``: a joint union's (``j``, see ``_joint_unions``) or its own.
+GRASSROOTS = "COALESCE(j.grassroots_id, s.grassroots_id)"
+JOIN_JOINT = f"LEFT JOIN {JOINT} j ON j.station_id = -s.grassroots_id"
 
 
 @dataclass
@@ -61,21 +81,26 @@ class WriteResult:
     transfers: dict[int, list[tuple[int, str, str, int]]] = field(default_factory=dict)
 
 
+def _stage_columns(vendor: str) -> str:
+    """Column definitions of a stage; on SQLite ``row_no`` is the rowid (rows kept in file order)."""
+    types = {**_TYPES, "row_no": "INTEGER PRIMARY KEY" if vendor == "sqlite" else "bigint"}
+    return ", ".join(f"{c} {types.get(c, 'text')}" for c in STAGE_FIELDS)
+
+
 class Stage:
-    """The temporary staging table of this connection."""
+    """The temporary staging table of this connection (rows validated in this process)."""
 
     def __init__(self) -> None:
         self.vendor = connection.vendor
         self.rows = 0
-        cols, extra = _stage_columns(), _EXTRA
         connection.ensure_connection()
+        drop_if_any()
         with connection.cursor() as cursor:
-            cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
             if self.vendor == "sqlite" and not connection.in_atomic_block:
                 # The stage of a large file is bigger than memory: keep it in a temporary file, with its own cache.
                 cursor.execute("PRAGMA temp_store = FILE")
                 cursor.execute("PRAGMA temp.cache_size = -65536")
-            cursor.execute(f"CREATE TEMPORARY TABLE {STAGE} ({cols}, {extra})")
+            cursor.execute(f"CREATE TEMPORARY TABLE {STAGE} ({_stage_columns(self.vendor)})")
 
     def add(self, rows: list[tuple]) -> None:
         """Append validated rows (STAGE_FIELDS order)."""
@@ -104,24 +129,57 @@ class Stage:
 
     @staticmethod
     def drop_if_any() -> None:
-        """Remove the staging table (end of a job, successful or not)."""
-        if connection.connection is None or connection.needs_rollback:
-            return
-        with connection.cursor() as cursor:
+        """Remove the staging table or view (end of a job, successful or not)."""
+        drop_if_any()
+
+
+def drop_if_any() -> None:
+    """Remove this connection's stage — the temporary table, or the view over attached worker files."""
+    if connection.connection is None or connection.needs_rollback:
+        return
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT type FROM sqlite_temp_master WHERE name = %s", [STAGE])
+            kind = cursor.fetchone()
+            if kind is not None:
+                cursor.execute(f"DROP {'VIEW' if kind[0] == 'view' else 'TABLE'} temp.{STAGE}")
+            _detach_all(cursor)
+        else:
             cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
 
 
-def _stage_columns() -> str:
-    return ", ".join(f"{c} {_TYPES.get(c, 'text')}" for c in STAGE_FIELDS)
+def _parts(cursor, stage: str) -> list[str]:
+    """The tables behind a stage: each worker file's behind the view, else the stage itself.
+
+    A statement that needs no row order reads them one by one: through the view, SQLite would carry every
+    column of every row through its merge.
+    """
+    if connection.vendor == "sqlite":
+        cursor.execute("SELECT type FROM sqlite_temp_master WHERE name = %s", [stage])
+        kind = cursor.fetchone()
+        if kind is not None and kind[0] == "view":
+            return [f"{name}.stage" for name in _attached(cursor)]
+    return [stage]
+
+
+def _attached(cursor) -> list[str]:
+    cursor.execute("PRAGMA database_list")
+    return [name for _seq, name, _file in cursor.fetchall() if name.startswith(_ATTACHED)]
+
+
+def _detach_all(cursor) -> None:
+    for name in _attached(cursor):
+        cursor.execute(f"DETACH DATABASE {name}")
 
 
 @dataclass(frozen=True)
 class StageTarget:
     """Where validating worker processes put their valid rows themselves (the parent never holds them).
 
-    SQLite: each worker writes a file of its own in ``folder`` (one writer per file, no lock waits); the
-    parent copies them into its temporary stage before the write (:meth:`gather`). PostgreSQL: every worker
-    ``COPY``s into one UNLOGGED table of the job, which is then the stage itself.
+    SQLite: each worker writes a file of its own in ``folder`` (one writer per file, no lock waits), rows
+    keyed by row number; the parent attaches the files and reads them as one view, merged in row order
+    (:meth:`gather`) — nothing is copied. PostgreSQL: every worker ``COPY``s into one UNLOGGED table of the
+    job, which is then the stage itself.
     """
 
     vendor: str
@@ -137,34 +195,55 @@ class StageTarget:
         table = f"{STAGE}_{int(job_id)}"
         with connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE IF EXISTS {table}")
-            cursor.execute(f"CREATE UNLOGGED TABLE {table} ({_stage_columns()}, {_EXTRA})")
+            cursor.execute(f"CREATE UNLOGGED TABLE {table} ({_stage_columns('postgresql')})")
         params = connection.get_connection_params()
         keep = ("dbname", "user", "password", "host", "port", "sslmode")
         return cls("postgresql", table=table,
                    conninfo=tuple((k, str(params[k])) for k in keep if params.get(k) not in (None, "")))
 
     def gather(self) -> str:
-        """The parent, after validation: the name of the stage holding every worker's rows."""
+        """The parent, after validation: the name of the stage holding every worker's rows.
+
+        SQLite: a temporary view over the attached worker files, ``UNION ALL`` in row order (SQLite merges the
+        files' rowid orders, no sort). More files than ``MAX_ATTACHED`` are copied into the temp stage instead.
+        """
         if self.vendor != "sqlite":
+            with connection.cursor() as cursor:
+                cursor.execute(f"ANALYZE {self.table}")  # row counts for the planner: the table was empty
             return self.table
+        files = sorted(Path(self.folder).glob("stage-*.sqlite3"))
+        drop_if_any()
+        if not files or len(files) > MAX_ATTACHED:
+            return self._copy(files)
+        raw = connection.connection
+        for i, path in enumerate(files):
+            raw.execute(f"ATTACH DATABASE ? AS {_ATTACHED}{i}", (str(path),))
+        arms = " UNION ALL ".join(f"SELECT * FROM {_ATTACHED}{i}.stage" for i in range(len(files)))
+        raw.execute(f"CREATE TEMP VIEW {STAGE} AS {arms}")
+        return STAGE
+
+    def _copy(self, files: list[Path]) -> str:
         Stage()  # the parent's empty temporary stage
         raw = connection.connection
         cols = ", ".join(STAGE_FIELDS)
-        for path in sorted(Path(self.folder).glob("stage-*.sqlite3")):
-            raw.execute("ATTACH DATABASE ? AS worker_stage", (str(path),))
+        for path in files:
+            raw.execute(f"ATTACH DATABASE ? AS {_ATTACHED}copy", (str(path),))
             try:
                 raw.execute("BEGIN")
-                raw.execute(f"INSERT INTO temp.{STAGE} ({cols}) SELECT {cols} FROM worker_stage.stage")
+                raw.execute(f"INSERT INTO temp.{STAGE} ({cols}) SELECT {cols} FROM {_ATTACHED}copy.stage")
                 raw.execute("COMMIT")
             finally:
-                raw.execute("DETACH DATABASE worker_stage")
+                raw.execute(f"DETACH DATABASE {_ATTACHED}copy")
             path.unlink()
         return STAGE
 
     def discard(self) -> None:
         """Remove the folder or the table (end of the job, whatever happened)."""
         if self.vendor == "sqlite":
-            shutil.rmtree(self.folder, ignore_errors=True)
+            try:
+                drop_if_any()  # the view and the attached files first
+            finally:
+                shutil.rmtree(self.folder, ignore_errors=True)
             return
         if connection.connection is None or connection.needs_rollback:
             return
@@ -184,7 +263,7 @@ class WorkerStage:
             # A scratch file: nothing to recover after a crash (the job then fails and the folder is removed).
             self.db.execute("PRAGMA journal_mode = OFF")
             self.db.execute("PRAGMA synchronous = OFF")
-            self.db.execute(f"CREATE TABLE IF NOT EXISTS stage ({_stage_columns()})")
+            self.db.execute(f"CREATE TABLE IF NOT EXISTS stage ({_stage_columns('sqlite')})")
         else:
             import psycopg
 
@@ -217,21 +296,26 @@ def duplicate_rows(stage: str) -> list[tuple[int, str]]:
 
 
 def drop_rows(stage: str, row_numbers: list[int]) -> None:
-    """Take rows out of the stage (duplicates, in valid-rows mode)."""
+    """Take rows out of the stage (duplicates, in valid-rows mode): from each worker file behind a view."""
     with connection.cursor() as cursor:
-        for start in range(0, len(row_numbers), 500):
-            part = row_numbers[start:start + 500]
-            cursor.execute(f"DELETE FROM {stage} WHERE row_no IN ({', '.join(['%s'] * len(part))})", part)
+        for table in _parts(cursor, stage):
+            for start in range(0, len(row_numbers), 500):
+                part = row_numbers[start:start + 500]
+                cursor.execute(f"DELETE FROM {table} WHERE row_no IN ({', '.join(['%s'] * len(part))})", part)
 
 
-def _secondary_indexes(cursor) -> list[tuple[str, str]]:
-    """(name, CREATE INDEX statement) of the member table's non-unique indexes."""
+def _rebuilt_indexes(cursor) -> list[tuple[str, str]]:
+    """(name, CREATE INDEX statement) of the member table's indexes dropped for a first load: every index but
+    the primary key's — the ID hash's unique one too (a plain index on both databases, see the module doc)."""
     if connection.vendor == "sqlite":
         cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'members_member' "
-                       "AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%%'")
+                       "AND sql IS NOT NULL")  # without SQL: an index inside the table's definition
     else:
-        cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'members_member' "
-                       "AND indexdef NOT LIKE 'CREATE UNIQUE%%'")
+        # Not the indexes of constraints (the primary key): those go with their constraint.
+        cursor.execute("""SELECT i.relname, pg_get_indexdef(i.oid)
+                          FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
+                          WHERE x.indrelid = 'members_member'::regclass
+                            AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.oid)""")
     return [(name, sql) for name, sql in cursor.fetchall()]
 
 
@@ -241,95 +325,152 @@ def _run(cursor, sql: str, params: Iterable | None = None) -> int:
 
 
 def write_members(*, job_id: int, user_id: int | None, joint_union_for: Callable[[int], int],
-                  on_written: Callable[[WriteResult], None] | None = None, stage: str = STAGE) -> WriteResult:
+                  on_written: Callable[[WriteResult], None] | None = None, stage: str = STAGE,
+                  rows: int | None = None, stations: Iterable[int] | None = None) -> WriteResult:
     """Apply the stage to the register in one transaction (the caller holds none). See the module doc.
 
     ``joint_union_for(station_id) -> grassroots id`` gets or creates a station's joint union;
     ``on_written(result)`` runs last inside the transaction (notifications, audit); ``stage`` names the
-    staging table (the temporary one, or a :class:`StageTarget`'s PostgreSQL table).
+    staging table (the temporary one, the view over worker files, or a PostgreSQL table of the job).
+    ``rows`` (the number of staged rows) and ``stations`` (the stations whose joint union some row needs,
+    negative grassroots ids in the stage) spare a pass over the stage each when the caller knows them.
+    Raises ``IntegrityError`` (nothing written) when two rows have the same ID number.
     """
     now = timezone.now()
     source = f"import:{job_id}"
     result = WriteResult()
+    sqlite = connection.vendor == "sqlite"
     with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # One import writes at a time: the classification below must still hold at the insert.
+        if not sqlite:
+            # One import writes at a time: the classification below must still hold at the insert, and no
+            # other session takes an id from the sequence meanwhile (an insert waits for this lock first).
             cursor.execute("LOCK TABLE members_member IN SHARE ROW EXCLUSIVE MODE")
+            # Foreign keys checked at each statement's end, not at commit: an index cannot be built on a table
+            # with checks still pending (the first load's rebuild below).
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         else:
             cursor.execute("PRAGMA cache_size = -262144")
-        cursor.execute(f"SELECT DISTINCT -grassroots_id FROM {stage} WHERE grassroots_id < 0")
-        for (station_id,) in cursor.fetchall():
-            _run(cursor, f"UPDATE {stage} SET grassroots_id = %s WHERE grassroots_id = %s",
-                 [joint_union_for(station_id), -station_id])
-        changed = " OR ".join(f"m.{c} IS DISTINCT FROM {stage}.{c}" for c in COMPARED)
-        _run(cursor, f"""
-            UPDATE {stage} SET member_id = m.id, old_grassroots_id = m.grassroots_id, old_employer_id = m.employer_id,
-                old_skill_certificate = m.skill_certificate, old_honour = m.honour, old_hardship = m.hardship,
-                old_single_mother = m.single_mother,
-                action = CASE WHEN m.grassroots_id <> {stage}.grassroots_id THEN 't'
-                              WHEN {changed} THEN 'u' ELSE 's' END
-            FROM members_member m WHERE m.id_hash = {stage}.id_hash""")
-        cursor.execute(f"SELECT COUNT(*) FROM {stage} WHERE member_id IS NULL")
-        new = cursor.fetchone()[0]
+        if rows is None:
+            cursor.execute(f"SELECT COUNT(*) FROM {stage}")
+            rows = cursor.fetchone()[0]
+        joint = _joint_unions(cursor, stage, stations, joint_union_for)
         cursor.execute("SELECT COUNT(*) FROM members_member")
         existing = cursor.fetchone()[0]
-        rebuild = _secondary_indexes(cursor) if new > max(existing, 50_000) else []
+        matched = _classify(cursor, stage, joint) if existing else 0
+        new = rows - matched
+        rebuild = _rebuilt_indexes(cursor) if new > max(existing, FIRST_LOAD_MIN) else []
         for name, _sql in rebuild:
             cursor.execute(f'DROP INDEX "{name}"')
+        offset = 0
         if new:
-            _number_new_members(cursor, stage)
-            member_cols = [c for c in STAGE_FIELDS if c != "row_no"]
-            cols = ", ".join(member_cols)
-            result.created = _run(cursor, f"""
-                INSERT INTO members_member (id, {cols}, status, created_at, updated_at, version)
-                SELECT member_id, {cols}, 'active', %s, %s, 1 FROM {stage} WHERE action = 'n'
-                ORDER BY member_id""", [now, now])
+            offset = _id_offset(cursor, stage, matched)
+            result.created = _insert_new(cursor, stage, offset, now, joint=joint, matched=matched)
         for _name, sql in rebuild:
             cursor.execute(sql)
-        # Every statement below reads the whole stage (gigabytes at 4M rows, mostly on disk): skip the ones
-        # with nothing to do — a first load has no updated or transferred rows at all.
-        cursor.execute(f"SELECT action, COUNT(*) FROM {stage} GROUP BY action")
-        counts = dict(cursor.fetchall())
-        result.transferred = counts.get("t", 0)
-        result.updated = counts.get("u", 0)
-        result.unchanged = counts.get("s", 0)
+        if matched:
+            cursor.execute(f"SELECT action, COUNT(*) FROM {MATCH} GROUP BY action")
+            counts = dict(cursor.fetchall())
+            result.transferred = counts.get("t", 0)
+            result.updated = counts.get("u", 0)
+            result.unchanged = counts.get("s", 0)
         changed = result.updated + result.transferred
         if changed:
-            sets = ", ".join(f"{c} = s.{c}" for c in UPDATED)
+            sets = ", ".join(f"{c} = {GRASSROOTS if c == 'grassroots_id' else 's.' + c}" for c in UPDATED)
             changed_rows = _run(cursor, f"""
                 UPDATE members_member SET {sets},
                     phone_encrypted = CASE WHEN members_member.phone_hash = s.phone_hash
                                            THEN members_member.phone_encrypted ELSE s.phone_encrypted END,
                     updated_at = %s, version = members_member.version + 1
-                FROM {stage} s WHERE s.member_id = members_member.id AND s.action IN ('u', 't')""", [now])
+                FROM {MATCH} x JOIN {stage} s ON s.row_no = x.row_no {JOIN_JOINT}
+                WHERE x.member_id = members_member.id AND x.action IN ('u', 't')""", [now])
             assert changed_rows in (-1, changed), changed_rows
         if result.transferred:
             _transfers(cursor, stage, now, job_id, result)
-        _special_groups(cursor, stage, now, user_id, source, with_changes=bool(changed))
+        _special_groups(cursor, stage, now, user_id, source, offset=offset if result.created else None,
+                        matched=matched, with_changes=bool(changed))
+        for table in (MATCH, JOINT):
+            cursor.execute(f"DROP TABLE IF EXISTS {table}")
         if on_written is not None:
             on_written(result)
     return result
 
 
-def _number_new_members(cursor, stage: str) -> None:
-    """Give the stage's new members their ids (and action 'n') before they are inserted.
+def _temp_table(cursor, name: str, columns: str) -> None:
+    cursor.execute(f"DROP TABLE IF EXISTS {name}")
+    suffix = "" if connection.vendor == "sqlite" else " ON COMMIT DROP"
+    cursor.execute(f"CREATE TEMPORARY TABLE {name} ({columns}){suffix}")
 
-    Looking the ids up after the insert (by ID hash) cost as much as the insert itself. The ids come after every
-    id the table ever gave (SQLite: AUTOINCREMENT's sqlite_sequence; PostgreSQL: the identity sequence); the
-    write transaction holds the write lock (SQLite: BEGIN IMMEDIATE; PostgreSQL: the table lock above).
+
+def _joint_unions(cursor, stage: str, stations: Iterable[int] | None, joint_union_for) -> bool:
+    """Fill ``import_joint`` (station id → its joint union, created on first need); whether it has rows.
+
+    The stage keeps ``-station id`` as the grassroots id of a member whose employer has no union; every
+    statement reads it through ``GRASSROOTS``, so the stage itself is never rewritten.
+    """
+    if stations is None:
+        cursor.execute(f"SELECT DISTINCT -grassroots_id FROM {stage} WHERE grassroots_id < 0")
+        stations = [station_id for (station_id,) in cursor.fetchall()]
+    pairs = [(int(station_id), joint_union_for(int(station_id))) for station_id in sorted(set(stations))]
+    _temp_table(cursor, JOINT, "station_id bigint PRIMARY KEY, grassroots_id bigint NOT NULL")
+    if pairs:
+        cursor.executemany(f"INSERT INTO {JOINT} (station_id, grassroots_id) VALUES (%s, %s)", pairs)
+    return bool(pairs)
+
+
+def _classify(cursor, stage: str, joint: bool) -> int:
+    """``import_match``: every staged row whose member is registered, with its action and the values it had.
+
+    Actions: ``t`` transferred (another grassroots union), ``u`` updated (a compared field differs), ``s``
+    unchanged. ``member_id`` is unique: two rows of one member (a repeated ID number) fail here.
+    """
+    key = "INTEGER PRIMARY KEY" if connection.vendor == "sqlite" else "bigint PRIMARY KEY"
+    _temp_table(cursor, MATCH, f"""row_no {key}, member_id bigint NOT NULL UNIQUE, action char(1) NOT NULL,
+        old_grassroots_id bigint, old_employer_id bigint, old_skill_certificate text, old_honour text,
+        old_hardship boolean, old_single_mother boolean""")
+    grassroots = GRASSROOTS if joint else "s.grassroots_id"
+    changed = " OR ".join(f"m.{c} IS DISTINCT FROM {grassroots if c == 'grassroots_id' else 's.' + c}"
+                          for c in COMPARED)
+    return sum(_run(cursor, f"""
+        INSERT INTO {MATCH} (row_no, member_id, action, old_grassroots_id, old_employer_id, old_skill_certificate,
+                             old_honour, old_hardship, old_single_mother)
+        SELECT s.row_no, m.id, CASE WHEN m.grassroots_id <> {grassroots} THEN 't' WHEN {changed} THEN 'u' ELSE 's' END,
+               m.grassroots_id, m.employer_id, m.skill_certificate, m.honour, m.hardship, m.single_mother
+        FROM {part} s JOIN members_member m ON m.id_hash = s.id_hash {JOIN_JOINT if joint else ""}""")
+        for part in _parts(cursor, stage))
+
+
+def _id_offset(cursor, stage: str, matched: int) -> int:
+    """What to add to a new row's ``row_no`` for its member id: ids come after every id the table ever gave.
+
+    Looking ids up after the insert (by ID hash) cost as much as the insert itself; numbering by row number
+    needs no pass at all (ids of rows that were not new are simply not used). SQLite: AUTOINCREMENT's
+    ``sqlite_sequence`` follows the highest id inserted; PostgreSQL: the identity sequence is moved past the
+    last id here (the write lock keeps other sessions from drawing from it meanwhile).
     """
     if connection.vendor == "sqlite":
         cursor.execute("SELECT MAX(n) FROM (SELECT MAX(id) AS n FROM members_member UNION ALL "
                        "SELECT seq FROM sqlite_sequence WHERE name = 'members_member')")
-        base = cursor.fetchone()[0] or 0
-        _run(cursor, f"""
-            UPDATE {stage} SET member_id = %s + n.k, action = 'n'
-            FROM (SELECT rowid AS r, ROW_NUMBER() OVER (ORDER BY row_no) AS k FROM {stage}
-                  WHERE member_id IS NULL) n
-            WHERE {stage}.rowid = n.r""", [base])
-    else:
-        _run(cursor, f"""UPDATE {stage} SET member_id = nextval(pg_get_serial_sequence('members_member', 'id')),
-                         action = 'n' WHERE member_id IS NULL""")
+        return (cursor.fetchone()[0] or 0) - 1
+    cursor.execute("SELECT nextval(pg_get_serial_sequence('members_member', 'id'))")
+    offset = cursor.fetchone()[0] - 2  # the file's first data row (row 2) gets the id just drawn
+    unmatched = f"WHERE NOT EXISTS (SELECT 1 FROM {MATCH} x WHERE x.row_no = s.row_no)" if matched else ""
+    cursor.execute(f"SELECT MAX(s.row_no) FROM {stage} s {unmatched}")
+    cursor.execute("SELECT setval(pg_get_serial_sequence('members_member', 'id'), %s)",
+                   [offset + cursor.fetchone()[0]])
+    return offset
+
+
+def _insert_new(cursor, stage: str, offset: int, now, *, joint: bool, matched: int) -> int:
+    """Insert every unmatched stage row as a new member with the id ``offset + row_no``, in id order."""
+    cols = [c for c in STAGE_FIELDS if c != "row_no"]
+    values = ", ".join(GRASSROOTS if (c == "grassroots_id" and joint) else f"s.{c}" for c in cols)
+    unmatched = f"WHERE NOT EXISTS (SELECT 1 FROM {MATCH} x WHERE x.row_no = s.row_no)" if matched else ""
+    # SQLite reads the stage in row order already (rowid, or the view's merge): the rows go in as appends.
+    order = "ORDER BY s.row_no" if connection.vendor == "sqlite" else ""
+    return _run(cursor, f"""
+        INSERT INTO members_member (id, {", ".join(cols)}, status, created_at, updated_at, version)
+        SELECT %s + s.row_no, {values}, 'active', %s, %s, 1
+        FROM {stage} s {JOIN_JOINT if joint else ""} {unmatched} {order}""", [offset, now, now])
 
 
 def _transfers(cursor, stage: str, now, job_id: int, result: WriteResult) -> None:
@@ -338,43 +479,61 @@ def _transfers(cursor, stage: str, now, job_id: int, result: WriteResult) -> Non
     # A member without history yet: record the unit they leave, since they were registered.
     _run(cursor, f"""
         INSERT INTO members_membershiphistory (member_id, employer_id, grassroots_id, since, until, reason)
-        SELECT s.member_id, s.old_employer_id, s.old_grassroots_id, m.created_at, %s, ''
-        FROM {stage} s JOIN members_member m ON m.id = s.member_id
-        WHERE s.action = 't' AND NOT EXISTS (SELECT 1 FROM members_membershiphistory h WHERE h.member_id = s.member_id)
+        SELECT x.member_id, x.old_employer_id, x.old_grassroots_id, m.created_at, %s, ''
+        FROM {MATCH} x JOIN members_member m ON m.id = x.member_id
+        WHERE x.action = 't' AND NOT EXISTS (SELECT 1 FROM members_membershiphistory h WHERE h.member_id = x.member_id)
     """, [now])
     _run(cursor, f"""UPDATE members_membershiphistory SET until = %s WHERE until IS NULL AND since < %s
-                     AND member_id IN (SELECT member_id FROM {stage} WHERE action = 't')""", [now, now])
+                     AND member_id IN (SELECT member_id FROM {MATCH} WHERE action = 't')""", [now, now])
     _run(cursor, f"""
         INSERT INTO members_membershiphistory (member_id, employer_id, grassroots_id, since, until, reason)
-        SELECT member_id, employer_id, grassroots_id, %s, NULL, %s FROM {stage} WHERE action = 't'""", [now, reason])
-    cursor.execute(f"SELECT old_grassroots_id, member_id, name, id_masked, grassroots_id FROM {stage} "
-                   "WHERE action = 't' ORDER BY old_grassroots_id, row_no")
+        SELECT x.member_id, s.employer_id, {GRASSROOTS}, %s, NULL, %s
+        FROM {MATCH} x JOIN {stage} s ON s.row_no = x.row_no {JOIN_JOINT} WHERE x.action = 't'""", [now, reason])
+    cursor.execute(f"SELECT x.old_grassroots_id, x.member_id, s.name, s.id_masked, {GRASSROOTS} "
+                   f"FROM {MATCH} x JOIN {stage} s ON s.row_no = x.row_no {JOIN_JOINT} "
+                   "WHERE x.action = 't' ORDER BY x.old_grassroots_id, x.row_no")
     for old, member_id, name, masked, new in cursor.fetchall():
         result.transfers.setdefault(old, []).append((member_id, name, masked, new))
 
 
-def _special_groups(cursor, stage: str, now, user_id: int | None, source: str, *, with_changes: bool = True) -> None:
+def _special_groups(cursor, stage: str, now, user_id: int | None, source: str, *, offset: int | None,
+                    matched: int, with_changes: bool = True) -> None:
     """Open a special-group record where a flag became true (or its detail changed), close it where it ended.
 
-    Opening is one pass over the stage for all the groups (the stage row outer, the groups inner: ``CROSS
-    JOIN`` keeps SQLite from scanning the stage once per group); closing only when rows were updated.
+    Opening is one pass over the new rows and one over the changed ones, for all the groups (the stage row
+    outer, the groups inner: ``CROSS JOIN`` keeps SQLite from scanning the stage once per group; rows with no
+    group at all are passed over before the inner loop); closing only when rows were updated.
     """
     if with_changes:
         for group, column, _yes_no in GROUPS:
             _run(cursor, f"""UPDATE members_specialgrouprecord SET until = %s
                              WHERE until IS NULL AND "group" = %s AND member_id IN (
-                                 SELECT member_id FROM {stage} WHERE action IN ('u', 't')
-                                 AND old_{column} IS DISTINCT FROM {column})""", [now, group])
+                                 SELECT x.member_id FROM {MATCH} x JOIN {stage} s ON s.row_no = x.row_no
+                                 WHERE x.action IN ('u', 't') AND x.old_{column} IS DISTINCT FROM s.{column})""",
+                 [now, group])
     groups = " UNION ALL ".join(f"SELECT '{group}' AS grp" for group, _c, _y in GROUPS)
-    opens, details = [], []
-    for group, column, yes_no in GROUPS:
-        on = f"s.{column}" if yes_no else f"s.{column} <> ''"
-        changed = f"s.action IN ('u', 't') AND s.old_{column} IS DISTINCT FROM s.{column}"
-        opens.append(f"WHEN '{group}' THEN ({on}) AND (s.action = 'n' OR ({changed}))")
-        if not yes_no:
-            details.append(f"WHEN '{group}' THEN s.{column}")
-    _run(cursor, f"""
-        INSERT INTO members_specialgrouprecord (member_id, "group", detail, since, until, set_by_id, source)
-        SELECT s.member_id, g.grp, CASE g.grp {" ".join(details)} ELSE '' END, %s, NULL, %s, %s
-        FROM {stage} s CROSS JOIN ({groups}) g
-        WHERE CASE g.grp {" ".join(opens)} ELSE FALSE END""", [now, user_id, source])
+    details = " ".join(f"WHEN '{group}' THEN s.{column}" for group, column, yes_no in GROUPS if not yes_no)
+    any_group = " OR ".join(f"s.{column}" if yes_no else f"s.{column} <> ''" for _g, column, yes_no in GROUPS)
+
+    def opens(changed_only: bool) -> str:
+        cases = []
+        for group, column, yes_no in GROUPS:
+            on = f"s.{column}" if yes_no else f"s.{column} <> ''"
+            if changed_only:
+                on += f" AND x.old_{column} IS DISTINCT FROM s.{column}"
+            cases.append(f"WHEN '{group}' THEN {on}")
+        return f"CASE g.grp {' '.join(cases)} ELSE FALSE END"
+
+    insert = """INSERT INTO members_specialgrouprecord (member_id, "group", detail, since, until, set_by_id, source)"""
+    if offset is not None:
+        unmatched = f"AND NOT EXISTS (SELECT 1 FROM {MATCH} x WHERE x.row_no = s.row_no)" if matched else ""
+        for part in _parts(cursor, stage):
+            _run(cursor, f"""{insert}
+                SELECT %s + s.row_no, g.grp, CASE g.grp {details} ELSE '' END, %s, NULL, %s, %s
+                FROM {part} s CROSS JOIN ({groups}) g
+                WHERE ({any_group}) {unmatched} AND {opens(False)}""", [offset, now, user_id, source])
+    if with_changes:
+        _run(cursor, f"""{insert}
+            SELECT x.member_id, g.grp, CASE g.grp {details} ELSE '' END, %s, NULL, %s, %s
+            FROM {MATCH} x JOIN {stage} s ON s.row_no = x.row_no CROSS JOIN ({groups}) g
+            WHERE x.action IN ('u', 't') AND ({any_group}) AND {opens(True)}""", [now, user_id, source])

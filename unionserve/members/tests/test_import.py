@@ -188,6 +188,92 @@ def test_duplicate_id_in_the_file_is_an_error_on_the_later_row(employers, statio
     assert Member.objects.get().name == "张三"
 
 
+def _member_indexes() -> list[tuple[str, str]]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'members_member' "
+                           "ORDER BY name")
+        else:
+            cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'members_member' "
+                           "ORDER BY indexname")
+        return cursor.fetchall()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("parallel", [False, True])
+@pytest.mark.parametrize("mode", ["all_or_nothing", "valid_rows"])
+def test_a_repeated_id_in_a_first_load_fails_the_index_rebuild_and_comes_back_with_its_row(
+        employers, station_user, monkeypatch, mode, parallel):
+    """A first load drops the register's indexes, the unique one of the ID hash too: a repeated ID number breaks
+    its rebuild, so nothing is written; the rows are then found and reported (and left out, valid rows)."""
+    from unionserve.members.importing import runner
+
+    monkeypatch.setattr(writer, "FIRST_LOAD_MIN", 0)
+    monkeypatch.setattr(runner, "CHUNK_ROWS", 2)
+    indexes = _member_indexes()
+    assert any(name == "member_id_hash_unique" and sql.startswith("CREATE UNIQUE INDEX") for name, sql in indexes)
+    rows = [member_row(name=f"张{i}", id_number=make_id(seq=f"{401 + 2 * i:03d}"), card_number=card(300 + i))
+            for i in range(5)]
+    rows.append(member_row(name="重复", id_number=make_id(seq="405"), card_number=card(96)))
+    job = do_import(station_user, csv_bytes(rows), mode=mode, workers=2, parallel=parallel)
+    assert [(r[0], r[2]) for r in errors_of(job)] == [(7, make_id(seq="405"))]
+    assert job.invalid == 1 and job.rows == 6
+    if mode == "all_or_nothing":
+        assert job.status == "failed" and Member.objects.count() == 0
+    else:
+        assert job.status == "done" and job.created == 5 and not Member.objects.filter(name="重复").exists()
+    assert _member_indexes() == indexes
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_write_itself_refuses_a_repeated_id_in_a_first_load(employers, station_user, monkeypatch):
+    """Without the runner's look for repeats: the rebuilt unique index fails the transaction, nothing stays."""
+    from django.db import IntegrityError
+
+    from unionserve.members.importing.rows import STAGE_FIELDS
+
+    do_import(station_user, csv_bytes([member_row(name="王五", id_number=make_id(seq="501"), card_number=card(50))]))
+    before = list(Member.objects.values())
+    indexes = _member_indexes()
+    monkeypatch.setattr(writer, "FIRST_LOAD_MIN", 0)
+    base = dict(zip(STAGE_FIELDS, (
+        2, "张三", "ZS", "h" * 32, "x", "110101********7613", "1990-03-07", "M", "p" * 32, "y", "138****5678",
+        employers[1].pk, employers[1].grassroots_id, "2015-06-01", "在职", "本科", "", "", False, False, "", "汉族",
+        "本市城镇"), strict=True))
+    stage = writer.Stage()
+    try:
+        stage.add([tuple({**base, "row_no": n}.values()) for n in (2, 3, 4)])  # three new rows, one ID hash
+        with pytest.raises(IntegrityError):
+            writer.write_members(job_id=1, user_id=None, joint_union_for=lambda station: 0)
+    finally:
+        writer.drop_if_any()
+    assert list(Member.objects.values()) == before and _member_indexes() == indexes
+
+
+def test_a_registered_member_twice_in_one_file_is_a_repeat_not_two_updates(employers, station_user):
+    do_import(station_user, csv_bytes([member_row()]))
+    rows = [member_row(name="张三改"), member_row(name="张三又改", card_number=card(3))]
+    job = do_import(station_user, csv_bytes(rows))
+    assert job.status == "failed" and job.invalid == 1
+    assert [r[0] for r in errors_of(job)] == [3]
+    assert Member.objects.get().name == "张三"
+    job = do_import(station_user, csv_bytes(rows), mode="valid_rows")
+    assert job.status == "done" and job.updated == 1 and Member.objects.get().name == "张三改"
+
+
+def test_new_members_are_numbered_by_their_row(employers, station_user):
+    """Ids are the highest id so far plus the row's position in the file: a rejected row leaves its id unused."""
+    rows = [member_row(name="甲", id_number=make_id(seq="601"), card_number=card(61)),
+            member_row(name="乙", id_number=make_id(seq="603"), mobile="123"),
+            member_row(name="丙", id_number=make_id(seq="605"), card_number=card(63))]
+    job = do_import(station_user, csv_bytes(rows), mode="valid_rows")
+    assert job.created == 2
+    first, third = Member.objects.get(name="甲").pk, Member.objects.get(name="丙").pk
+    assert third == first + 2
+
+
 @pytest.mark.parametrize("headers, text", [
     ([h for h in MEMBER_HEADERS if h != "民族"], "Missing column(s): 民族"),
     ([*MEMBER_HEADERS[:-1], "户口"], "not in the template: 户口"),
@@ -498,6 +584,31 @@ def test_csv_ranges_cut_at_line_ends_and_number_rows_like_the_whole_file(tmp_pat
     quoted = tmp_path / "q.csv"
     quoted.write_text('姓名,身份证号\n"张\n三",1\n', encoding="utf-8")
     assert open_table(quoted, columns).csv_ranges(5) is None  # a quoted cell may hold a line break
+
+
+def test_a_range_split_at_commas_reads_like_csv_reader(tmp_path, monkeypatch):
+    """The plain split of a quote-free range gives exactly the rows of csv.reader plus trimming, and falls
+    back to them where trimming or other line ends would change something."""
+    from unionserve.members.importing import reader
+
+    samples = ["张三,1,x\n李四,2,y\n", "a,b\n\n,,\n,,,\nc\n", "a, b\nc,d\n", " a,b\n", "a,b \n", "a,\u3000\n",
+               "a,b\r\nc,d\r\n", "a,b\r\n\r\n,\r\nc,d", "a,b\r\nc\r,d\r\n", "a\rb,c\n", "a,\x1cb\n", "a,b",
+               "a,b\n" + "c" * 200_000 + ",d\n", "a,,\n,b,c,d,e\n", "a,\x00\n"]
+    for i, body in enumerate(samples):
+        path = tmp_path / f"r{i}.csv"
+        path.write_bytes(("h1,h2,h3\n" + body).encode())
+        part = reader.ByteRange(9, path.stat().st_size, 2)
+        with monkeypatch.context() as m:
+            m.setattr(reader, "_TRIMMABLE", type("Always", (), {"search": staticmethod(lambda text: True)}))
+            try:
+                expected = reader.read_range(path, "utf-8", part, 3)
+            except reader.csv.Error:
+                expected = "csv.Error"
+        try:
+            got = reader.read_range(path, "utf-8", part, 3)
+        except reader.csv.Error:
+            got = "csv.Error"
+        assert got == expected, body[:40]
 
 
 def test_fast_checks_agree_with_the_validators():
