@@ -17,7 +17,7 @@ TINY = Scale(seed=7, members=3000, units=600, cases=300, users=40, xlsx_members=
 DB_BENCHMARKS = ["org_subtree", "page_org_detail", "page_user_list", "workdays"]
 IMPORT_BENCHMARKS = ["member_import", "member_import_xlsx"]
 WORKFLOW_BENCHMARKS = ["inbox_station", "inbox_district", "sweep"]  # run in test_workflow_bench.py
-HOTLINE_BENCHMARKS = ["hotline_lookup", "hotline_statistics", "hotline_load"]
+HOTLINE_BENCHMARKS = ["hotline_lookup", "hotline_statistics", "hotline_pages", "hotline_load"]
 KNOWLEDGE_BENCHMARKS = ["knowledge_suggest"]  # run in unionserve/knowledge/tests/test_bench.py
 
 
@@ -125,7 +125,8 @@ def test_member_import_benchmarks_run(ctx, monkeypatch, settings, tmp_path):
 
 @pytest.mark.django_db
 def test_hotline_benchmarks_run_at_tiny_size(ctx, monkeypatch):
-    """The past-requests loader, the lookup and statistics pages; the load benchmark skips on the test database."""
+    """The past-requests loader, the lookup, statistics and everyday pages; the load benchmark skips on the test
+    database."""
     from bench.benchmarks import hotline
     from bench.datagen import hotline_db
     from unionserve.hotline.models import HotlineRequest
@@ -145,6 +146,10 @@ def test_hotline_benchmarks_run_at_tiny_size(ctx, monkeypatch):
     assert by_name["hotline_lookup"]["status"] == "ok", by_name["hotline_lookup"]
     assert [c["name"] for c in by_name["hotline_lookup"]["cases"]] == ["by_mobile", "by_id_number", "by_name_prefix"]
     assert by_name["hotline_statistics"]["status"] == "ok", by_name["hotline_statistics"].get("traceback")
+    assert by_name["hotline_pages"]["status"] == "ok", by_name["hotline_pages"].get("traceback")
+    assert [c["name"] for c in by_name["hotline_pages"]["cases"]] == [
+        "workbench", "requests_agent", "requests_agent_open", "requests_agent_by_number", "requests_district",
+        "request_page", "case_page"]
     assert by_name["hotline_load"]["status"] == "skipped"
     assert HotlineRequest.objects.count() == 400
     summary = hotline_db.ensure_requests(TINY, 400, log=lambda _m: None)
