@@ -67,6 +67,11 @@ def _load():
     return _tokenizer
 
 
+def warm_up() -> None:
+    """Load the tokenizer now (the WSGI entry point calls it, so the first suggestion is not the slow one)."""
+    _load()
+
+
 def normalize(text: str) -> str:
     """Full-width to half-width, lower case (so "ＡＢＣ１２" and "abc12" are the same token)."""
     return unicodedata.normalize("NFKC", text or "").lower()
