@@ -13,3 +13,11 @@ def run_import(job_id: int) -> dict[str, object]:
     job = run_job(job_id)
     return {"job": job.pk, "status": job.status, "created": job.created, "updated": job.updated,
             "transferred": job.transferred, "unchanged": job.unchanged, "invalid": job.invalid}
+
+
+@shared_task(name="unionserve.members.fail_stale_imports")
+def fail_stale_imports() -> int:
+    """Hourly: jobs left running by a process that died are marked failed (members.importing.stale)."""
+    from .importing.stale import fail_stale_jobs
+
+    return fail_stale_jobs()

@@ -221,6 +221,7 @@ CELERY_BEAT_SCHEDULE = {
     "remove-orphan-documents": {"task": "unionserve.documents.remove_orphans",
                                 "schedule": crontab(hour=3, minute=30)},
     "refresh-statistics": {"task": "unionserve.web.refresh_statistics", "schedule": crontab(hour=4, minute=0)},
+    "fail-stale-imports": {"task": "unionserve.members.fail_stale_imports", "schedule": crontab(minute=17)},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 

@@ -652,3 +652,34 @@ def test_data_generator_rows_import(tree, make_user, tmp_path):
     out, err = io.StringIO(), io.StringIO()
     call_command("import_members", str(path), "--as", city.username, "--mode", "valid_rows", stdout=out, stderr=err)
     assert "created 1" in out.getvalue() and "rows" in err.getvalue()
+
+
+@pytest.mark.parametrize(("hours", "failed"), [(5.9, False), (6, False), (6.1, True)])
+def test_a_job_whose_process_died_is_marked_failed_after_six_hours(station_user, settings, hours, failed):
+    """A killed import wrote nothing; its job row, stuck in validating/writing, is closed by the hourly task."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from unionserve.members.importing.stale import fail_stale_jobs
+    from unionserve.members.models import ImportStatus
+    from unionserve.members.tasks import fail_stale_imports
+
+    settings.LANGUAGE_CODE = "zh-hans"  # the message is written in the site language
+    now = timezone.now()
+    stuck = create_job(kind="members", mode="all_or_nothing", file=ContentFile(b"x"), original_name="a.csv",
+                       acting_user=station_user)
+    done = create_job(kind="members", mode="all_or_nothing", file=ContentFile(b"x"), original_name="b.csv",
+                      acting_user=station_user)
+    started = now - dt.timedelta(hours=hours)
+    ImportJob.objects.filter(pk=stuck.pk).update(status=ImportStatus.WRITING, started_at=started)
+    ImportJob.objects.filter(pk=done.pk).update(status=ImportStatus.DONE, started_at=started)
+    assert fail_stale_jobs(now=now) == int(failed)
+    stuck.refresh_from_db()
+    assert (stuck.status == ImportStatus.FAILED) is failed
+    if failed:
+        assert "没有写入任何数据" in stuck.message and stuck.finished_at == now
+    assert ImportJob.objects.get(pk=done.pk).status == ImportStatus.DONE
+    assert fail_stale_jobs(now=now) == 0  # closed once
+    if failed:
+        assert fail_stale_imports() == 0  # the hourly task: nothing left to close
