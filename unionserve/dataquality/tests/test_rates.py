@@ -181,6 +181,13 @@ def test_reminders_go_once_per_unit_and_day(tree, users):
     assert rows.count() == 2
 
 
+def _tree_units(p) -> list[tuple]:
+    """(id, region path, industry path) of the roll-up tests' tree: city 1; districts 2, 3; stations 4, 5 (under
+    2) and 6 (under 3); industry union 7 under the city and company union 8 under 7 (industry line)."""
+    return [(1, p(1), p(1)), (2, p(1, 2), None), (3, p(1, 3), None), (4, p(1, 2, 4), None), (5, p(1, 2, 5), None),
+            (6, p(1, 3, 6), None), (7, None, p(1, 7)), (8, None, p(1, 7, 8))]
+
+
 def test_roll_up_counts_each_leaf_once_in_every_unit_above_it_on_either_line():
     """The roll-up equals the plain definition: a unit's total is the sum of the leaves below it on the
     region line or the industry line, each leaf once even when it is below the unit on both lines."""
@@ -194,16 +201,7 @@ def test_roll_up_counts_each_leaf_once_in_every_unit_above_it_on_either_line():
 
     # city 1; districts 2, 3; stations 4, 5 (under 2), 6 (under 3); industry union 7 and company union 8
     # (under 1 on the industry line, 8 under 7); leaves 10.. under a station and some under 8 as well.
-    units = [
-        (1, p(1), p(1)),
-        (2, p(1, 2), None),
-        (3, p(1, 3), None),
-        (4, p(1, 2, 4), None),
-        (5, p(1, 2, 5), None),
-        (6, p(1, 3, 6), None),
-        (7, None, p(1, 7)),
-        (8, None, p(1, 7, 8)),
-    ]
+    units = _tree_units(p)
     rng = random.Random(5)
     leaves, vectors = [], {}
     for pk in range(10, 40):
@@ -348,14 +346,7 @@ def test_roll_up_matches_the_plain_definition_on_a_deeper_tree_with_both_lines()
     rng = random.Random(11)
     # region: 1 > 2,3 > 4,5,6 (stations); industry: 1 > 7 > 8,9 (company unions) > 20 (a union with branches).
     units = [
-        (1, p(1), p(1)),
-        (2, p(1, 2), None),
-        (3, p(1, 3), None),
-        (4, p(1, 2, 4), None),
-        (5, p(1, 2, 5), None),
-        (6, p(1, 3, 6), None),
-        (7, None, p(1, 7)),
-        (8, None, p(1, 7, 8)),
+        *_tree_units(p),
         (9, None, p(1, 7, 9)),
         (20, p(1, 2, 4, 20), p(1, 7, 8, 20)),
     ]
