@@ -170,11 +170,12 @@ def test_api_operations_are_in_the_openapi_document():
 
 
 def test_cti_create_is_all_or_nothing(client, people):
-    """A dispatch the engine refuses (a unit outside the agent's scope) leaves no request and no case behind."""
+    """The case is opened, then the engine refuses the dispatch (no such unit): no request and no case stay."""
     before = (HotlineRequest.objects.count(), Case.objects.count())
-    auth = _token(people["st1"])
+    auth = _token(people["agent"])
     response = client.post("/api/hotline/requests", {
         "kind": "affair", "category": "LDGX02", "description": "单位拖欠工资", "caller_name": "甲",
-        "caller_phone": "13900001111", "units": ["110108012"]}, content_type="application/json", **auth)
-    assert response.status_code in (400, 403), response.content
+        "caller_phone": "13900001111", "units": ["999999999"]}, content_type="application/json", **auth)
+    assert response.status_code == 400, response.content
+    assert "999999999" in response.json()["detail"]  # refused by the dispatch, after the case was opened
     assert (HotlineRequest.objects.count(), Case.objects.count()) == before
