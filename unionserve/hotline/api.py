@@ -17,8 +17,7 @@ from unionserve.accounts import roles
 from unionserve.accounts.scope import scope_exempt, scope_of, scoped_view
 from unionserve.members import crypto
 from unionserve.members.models import Member
-from unionserve.orgs.api import Pagination
-from unionserve.web.api_helpers import require_perm
+from unionserve.web.api_helpers import LookaheadPagination, require_perm
 from unionserve.workflow import actions
 from unionserve.workflow.api import ActionIn, CaseDetailOut
 from unionserve.workflow.errors import ActionRefused
@@ -231,12 +230,12 @@ def create(request, payload: RequestIn):
 
 
 @router.get("/requests", response=list[RequestOut], summary="List requests in my scope")
-@paginate(Pagination)
+@paginate(LookaheadPagination)
 @scoped_view
 def list_requests(request, filters: Query[RequestFilter]):
     _may_intake(request)
     qs = scope_of(request.user).filter(_base())
-    return filters.filter(qs).order_by("-received_at")
+    return filters.filter(qs).order_by("-received_at", "-id")
 
 
 @router.get("/requests/{pk}", response=RequestDetailOut, summary="One request, its case and my possible actions")

@@ -53,14 +53,18 @@ class LookaheadPaginator:
         self.object_list = object_list
         self.per_page = per_page
 
+    def page(self, number: int) -> LookaheadPage:
+        """Page `number` (from 1) as it is: empty past the end."""
+        start = (number - 1) * self.per_page
+        rows = list(self.object_list[start:start + self.per_page + 1])
+        return LookaheadPage(rows[:self.per_page], number, self, more=len(rows) > self.per_page)
+
     def get_page(self, number) -> LookaheadPage:
-        """Page `number` (1 when missing or not a number; the first page when past the end)."""
+        """Page `number` for a page link: 1 when missing or not a number, the first page when past the end."""
         try:
             number = max(1, int(number))
         except (TypeError, ValueError):
             number = 1
-        start = (number - 1) * self.per_page
-        rows = list(self.object_list[start:start + self.per_page + 1])
-        if not rows and number > 1:
-            return self.get_page(1)
-        return LookaheadPage(rows[:self.per_page], number, self, more=len(rows) > self.per_page)
+        page = self.page(number)
+        return page if page.object_list or number == 1 else self.page(1)
+

@@ -179,3 +179,18 @@ def test_cti_create_is_all_or_nothing(client, people):
     assert response.status_code == 400, response.content
     assert "999999999" in response.json()["detail"]  # refused by the dispatch, after the case was opened
     assert (HotlineRequest.objects.count(), Case.objects.count()) == before
+
+
+def test_cti_list_pages_without_counting(client, people):
+    """A million requests are never counted: each page says whether an older one follows."""
+    for n in range(3):
+        services.take_request(services.Intake(
+            kind="consultation", category=Category.objects.get(code="QT"), description=f"问一个问题{n}",
+            caller_name="甲", caller_phone="13900001111", answer="已答复"), actor=people["agent"])
+    auth = _token(people["agent"])
+    first = client.get("/api/hotline/requests", {"page_size": 2}, **auth).json()
+    assert (len(first["items"]), first["page"], first["has_next"]) == (2, 1, True) and "count" not in first
+    second = client.get("/api/hotline/requests", {"page_size": 2, "page": 2}, **auth).json()
+    assert (len(second["items"]), second["has_next"]) == (1, False)
+    assert {r["id"] for r in first["items"]}.isdisjoint(r["id"] for r in second["items"])
+    assert client.get("/api/hotline/requests", {"page": 9}, **auth).json()["items"] == []
