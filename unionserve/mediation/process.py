@@ -86,7 +86,9 @@ def _accepted(case, data, actor, *, next_steps: str) -> None:
 
 
 def _dispatch_note(unit_name: str) -> str:
-    return f"本案已下派{unit_name}进行调解，承办机构将自接收派单之日起7日内提出处理方案，15日内办结。"
+    # The limits told to the parties are the process's own deadlines, so the notice and the engine never disagree.
+    plan, conclude = PROCESS.state("dispatched").deadline.n, PROCESS.state("mediating").deadline.n
+    return f"本案已下派{unit_name}进行调解，承办机构将自接收派单之日起{plan}日内提出处理方案，{conclude}日内办结。"
 
 
 def accept_and_dispatch(case, data, actor) -> None:
