@@ -302,6 +302,7 @@ def _run_members(job: ImportJob, table: Table, scope: Scope, collector: Collecto
     context = member_context(scope, table)
     rows = invalid = staged = 0
     stations: set[int] = set()
+    runs: list[tuple[int, int, int]] = []
     target = writer.StageTarget.create(job.pk) if fans_out(workers, parallel) else None
     try:
         if target is not None:
@@ -315,10 +316,13 @@ def _run_members(job: ImportJob, table: Table, scope: Scope, collector: Collecto
             invalid += len(result.rejected)
             staged += result.staged
             stations |= result.stations
+            if result.run is not None:
+                runs.append(result.run)
             job.progress_done = min(rows, job.progress_total) if job.progress_total else rows
             job.progress_total = max(job.progress_total, rows)
             tracker.save("progress_done", "progress_total")
         stage = target.gather() if target is not None else writer.STAGE
+        stage_runs = target.runs(runs) if target is not None else None
         drop = job.mode != ImportMode.ALL_OR_NOTHING
         # A repeated ID number cannot pass the write (see writer): with every row valid so far, the write goes
         # ahead without the pass over the stage that looks for repeats, and looks only when the write fails.
@@ -335,7 +339,7 @@ def _run_members(job: ImportJob, table: Table, scope: Scope, collector: Collecto
             return writer.write_members(
                 job_id=job.pk, user_id=job.created_by_id, joint_union_for=joint_union_for,
                 on_written=lambda res: _after_members_written(job, res), stage=stage,
-                rows=staged if known else None, stations=stations if known else None)
+                rows=staged if known else None, stations=stations if known else None, runs=stage_runs)
 
         try:
             result = write(not (duplicates and drop))

@@ -8,6 +8,8 @@ byte range at a time (``reader.read_range``), so the parent neither parses the f
 
 from __future__ import annotations
 
+import os
+
 _CONTEXT = None
 _STAGE = None
 
@@ -32,6 +34,10 @@ def validate(chunk: list):
     result.rows = len(chunk)
     if _STAGE is not None:
         _STAGE.add(result.valid)
+        if result.valid:
+            # The chunk's rows are consecutive in the file: the parent inserts them from this worker's file
+            # as one run of row numbers, in file order across the workers (writer.StageTarget.runs).
+            result.run = (os.getpid(), result.valid[0][0], result.valid[-1][0])
         result.staged, result.valid = len(result.valid), []
     return result
 

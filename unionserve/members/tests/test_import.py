@@ -515,6 +515,22 @@ def test_the_parallel_path_gives_the_same_result(employers, station_user, monkey
     job = do_import(station_user, csv_bytes(rows), mode="valid_rows", workers=2, parallel=True)
     assert job.status == "done" and job.created == 10 and job.invalid == 1, job.message
     assert errors_of(job)[0][0] == 12
+    # Inserted run by run from the two workers' files: every row once, ids in file order without gaps.
+    ids, names = zip(*Member.objects.order_by("id").values_list("id", "name"), strict=True)
+    assert names == tuple(f"张{i}" for i in range(10)) and ids == tuple(range(ids[0], ids[0] + 10))
+
+
+def test_worker_runs_are_read_back_per_file_in_file_order(tmp_path):
+    """The parent inserts the workers' rows run by run (writer.StageTarget.runs): consecutive runs of one file
+    are merged, and every run names the attached file it is in."""
+    for pid in (4242, 77):
+        (tmp_path / f"stage-{pid}.sqlite3").touch()
+    target = writer.StageTarget("sqlite", folder=str(tmp_path))
+    runs = target.runs([(77, 2, 9), (77, 10, 15), (4242, 16, 20), (77, 21, 30), (4242, 31, 31)])
+    # Files are attached in name order: stage-4242 is import_worker_0, stage-77 is import_worker_1.
+    assert runs == [("import_worker_1.stage", 2, 15), ("import_worker_0.stage", 16, 20),
+                    ("import_worker_1.stage", 21, 30), ("import_worker_0.stage", 31, 31)]
+    assert writer.StageTarget("postgresql", table="t").runs([(1, 2, 3)]) is None
 
 
 @pytest.mark.django_db(transaction=True)
