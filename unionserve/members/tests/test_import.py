@@ -201,6 +201,24 @@ def _member_indexes() -> list[tuple[str, str]]:
         return cursor.fetchall()
 
 
+def _foreign_keys() -> list[tuple]:
+    """The foreign keys of the member and special-group tables, as the database lists them."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            out = []
+            for table in ("members_member", "members_specialgrouprecord"):
+                cursor.execute(f"PRAGMA foreign_key_list({table})")
+                out += [(table, *row) for row in cursor.fetchall()]
+            return sorted(out)
+        cursor.execute("""SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint
+                          WHERE contype = 'f' AND conrelid IN ('members_member'::regclass,
+                                                               'members_specialgrouprecord'::regclass)
+                          ORDER BY 1, 2""")
+        return cursor.fetchall()
+
+
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("parallel", [False, True])
 @pytest.mark.parametrize("mode", ["all_or_nothing", "valid_rows"])
@@ -250,6 +268,37 @@ def test_the_write_itself_refuses_a_repeated_id_in_a_first_load(employers, stati
     finally:
         writer.drop_if_any()
     assert list(Member.objects.values()) == before and _member_indexes() == indexes
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_first_load_checks_foreign_keys_and_keeps_them(employers, station_user, monkeypatch):
+    """On PostgreSQL a first load drops the foreign keys its rows are checked against and adds them back at the
+    end (one check of all rows): a row whose employer has gone fails the whole write, and either way the
+    constraints are as before. SQLite checks them itself at the commit."""
+    from django.db import IntegrityError
+
+    from unionserve.members.importing.rows import STAGE_FIELDS
+
+    monkeypatch.setattr(writer, "FIRST_LOAD_MIN", 0)
+    keys = _foreign_keys()
+    assert len([k for k in keys if k[0] == "members_member"]) == 2
+    job = do_import(station_user, csv_bytes([member_row(hardship="是")]))
+    assert job.status == "done" and job.created == 1 and SpecialGroupRecord.objects.count() == 1
+    assert _foreign_keys() == keys
+    before = list(Member.objects.values())
+    row = dict(zip(STAGE_FIELDS, (
+        2, "李四", "LS", "h" * 32, "x", "110101********7613", "1990-03-07", "M", "p" * 32, "y", "138****5678",
+        employers[1].pk + 10_000, employers[1].grassroots_id, "2015-06-01", "在职", "本科", "", "", True, False, "",
+        "汉族", "本市城镇"), strict=True))
+    stage = writer.Stage()
+    try:
+        stage.add([tuple({**row, "row_no": n, "id_hash": f"{n:032d}"}.values()) for n in (2, 3)])
+        with pytest.raises(IntegrityError):
+            writer.write_members(job_id=2, user_id=None, joint_union_for=lambda station: 0)
+    finally:
+        writer.drop_if_any()
+    assert list(Member.objects.values()) == before and SpecialGroupRecord.objects.count() == 1
+    assert _foreign_keys() == keys
 
 
 def test_a_registered_member_twice_in_one_file_is_a_repeat_not_two_updates(employers, station_user):
