@@ -24,6 +24,7 @@ import time
 from pathlib import Path
 
 from bench.datagen.generate import ensure_members_csv
+from bench.harness.env import relative_name
 from bench.harness.memory import _hwm_kb, run_sampled, self_peak_mb
 from bench.harness.registry import Benchmark, Case, Context, Skip, register
 from unionserve.members.template import MEMBER_COLUMNS, MEMBER_HEADERS
@@ -133,7 +134,7 @@ def prepare(ctx: Context) -> tuple[Path, dict]:
     units = import_file(data_dir / "units.csv", "units", mode="valid_rows")
     if units.status != "done" or units.invalid:
         raise RuntimeError(f"units import: {units.status} {units.message}")
-    facts = {"database": name, "employers": units.created, "units_import_s": round(
+    facts = {"database": relative_name(name), "employers": units.created, "units_import_s": round(
         (units.finished_at - units.started_at).total_seconds(), 1), "setup_s": round(time.perf_counter() - t0, 1)}
     ctx.log(f"fresh database {name}: {units.created:,} employers imported")
     return data_dir, facts

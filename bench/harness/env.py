@@ -58,10 +58,11 @@ def database_info() -> dict[str, str]:
         with connection.cursor() as cursor:
             cursor.execute("SHOW server_version")
             version = cursor.fetchone()[0]
-    return {"vendor": connection.vendor, "version": version, "name": _relative(str(connection.settings_dict["NAME"]))}
+    name = relative_name(str(connection.settings_dict["NAME"]))
+    return {"vendor": connection.vendor, "version": version, "name": name}
 
 
-def _relative(name: str) -> str:
+def relative_name(name: str) -> str:
     """A database file inside the checkout as a path relative to it: results name no machine's folders."""
     root = f"{ROOT}/"
     return name[len(root):] if name.startswith(root) else name
