@@ -6,8 +6,9 @@
    order without a sort) — in this process a temporary table of the connection (SQLite: ``executemany`` in
    batches, each its own transaction on the *temp* database, so the register is not locked while the file is
    validated; PostgreSQL: ``COPY … FROM STDIN``); with worker processes each worker's own file, which the
-   parent attaches and reads through one ordered view (SQLite), or one UNLOGGED table they all ``COPY`` into
-   (PostgreSQL). The stage is only ever read by the write: nothing rewrites its gigabytes.
+   parent attaches and reads through one view (SQLite; new rows are inserted from it run by run, in file
+   order), or one UNLOGGED table they all ``COPY`` into (PostgreSQL). The stage is only ever read by the
+   write: nothing rewrites its gigabytes.
 2. **Write** (``write_members``), in **one** transaction: joint unions created where needed (a small table
    of station → union the statements join); the rows whose ID hash the register already holds are classified
    — transferred (another grassroots union), updated (any other field differs), unchanged — into a small
@@ -18,7 +19,8 @@
    (docs/decisions/0009-member-import.md).
 
 When the import adds more rows than the register holds (a first load), the register's indexes other than the
-primary key are dropped inside the transaction and built again at its end — building an index from all rows
+primary key (and on PostgreSQL the foreign keys the rows are checked against) are dropped inside the
+transaction and built again at its end — building an index from all rows
 at once is several times faster than maintaining it row by row — exactly as they were (their SQL is read from
 the database's catalog). That includes the unique index on the ID hash (``Member.Meta.constraints`` makes it a
 plain ``CREATE UNIQUE INDEX`` on both databases, so it can be dropped): a repeated ID number then fails the
