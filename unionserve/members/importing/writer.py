@@ -533,7 +533,7 @@ def _insert_new(cursor, stage: str, offset: int, now, *, joint: bool, matched: i
     With ``runs`` (worker files behind a view), one statement per run: through the view, SQLite 3.40 sorts all
     the rows for the ``ORDER BY`` (it merges the files' rowid orders only when every result column is a plain
     column of the view, and the id is an expression) — a temporary B-tree of the whole stage, 42 s of a 4M-row
-    import against 20 s for the same rows run by run. Each run is a rowid range of one file, read in order.
+    import against 29 s for the same rows run by run. Each run is a rowid range of one file, read in order.
     """
     cols = [c for c in STAGE_FIELDS if c != "row_no"]
     values = ", ".join(GRASSROOTS if (c == "grassroots_id" and joint) else f"s.{c}" for c in cols)
