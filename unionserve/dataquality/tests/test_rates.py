@@ -181,6 +181,17 @@ def test_reminders_go_once_per_unit_and_day(tree, users):
     assert rows.count() == 2
 
 
+def _summed(contributions) -> dict[int, list[int]]:
+    """The plain definition of a roll-up: each (units above, vector) adds its vector to every unit above."""
+    expected: dict[int, list[int]] = {}
+    for above, vector in contributions:
+        for unit in above:
+            acc = expected.setdefault(unit, [0] * len(vector))
+            for k, value in enumerate(vector):
+                acc[k] += value
+    return expected
+
+
 def _tree_units(p) -> list[tuple]:
     """(id, region path, industry path) of the roll-up tests' tree: city 1; districts 2, 3; stations 4, 5 (under
     2) and 6 (under 3); industry union 7 under the city and company union 8 under 7 (industry line)."""
@@ -214,7 +225,6 @@ def test_roll_up_counts_each_leaf_once_in_every_unit_above_it_on_either_line():
     loose = {(4, 8): [1] * WIDTH, (6, None): [2] * WIDTH}
     totals = roll_up(units, vectors, loose)
     paths = {pk: (r, i) for pk, r, i in units}
-    expected: dict[int, list[int]] = {}
     contributions = [
         (set(tree.ancestor_ids(r)) | (set(tree.ancestor_ids(i)) if i else set()), vectors[pk]) for pk, r, i in leaves
     ]
@@ -222,12 +232,7 @@ def test_roll_up_counts_each_leaf_once_in_every_unit_above_it_on_either_line():
         (set(tree.ancestor_ids(paths[s][0])) | (set(tree.ancestor_ids(paths[c][1])) if c else set()), v)
         for (s, c), v in loose.items()
     ]
-    for above, vector in contributions:
-        for unit in above:
-            acc = expected.setdefault(unit, [0] * WIDTH)
-            for k in range(WIDTH):
-                acc[k] += vector[k]
-    assert totals == expected
+    assert totals == _summed(contributions)
 
 
 @pytest.mark.parametrize(
@@ -372,15 +377,9 @@ def test_roll_up_matches_the_plain_definition_on_a_deeper_tree_with_both_lines()
     def ids(path):
         return set(paths_.ancestor_ids(path)) if path else set()
 
-    expected: dict[int, list[int]] = {}
     contributions = [(ids(table[pk][0]) | ids(table[pk][1]), v) for pk, v in vectors.items() if pk in table]
     contributions += [(ids(table[s][0]) | (ids(table[c][1]) if c else set()), v) for (s, c), v in loose.items()]
-    for above, vector in contributions:
-        for unit in above:
-            acc = expected.setdefault(unit, [0] * WIDTH)
-            for k in range(WIDTH):
-                acc[k] += vector[k]
-    assert totals == expected
+    assert totals == _summed(contributions)
     assert totals[20] == [
         a + b
         for a, b in zip(
