@@ -98,3 +98,19 @@ def test_template_downloads(station_user, client_for):
     csv_response = client.get(reverse("members:import_template", args=["units", "csv"]))
     assert csv_response.content.decode("utf-8-sig").startswith("名称,统一社会信用代码")
     assert client.get(reverse("members:import_template", args=["x", "csv"])).status_code == 404
+
+
+def test_a_failed_import_says_failed_not_failed_to_send(employers, station_user, client_for, settings):
+    """The import's status and a message's delivery status share the word "Failed": in Chinese it must read for
+    both (it once read 发送失败, "sending failed", on the import page)."""
+    from django.core.files.base import ContentFile
+
+    from unionserve.members.importing import create_job
+
+    settings.LANGUAGE_CODE = "zh-hans"
+    job = create_job(kind="members", mode="all_or_nothing", file=ContentFile(b"x"), original_name="m.csv",
+                     acting_user=station_user)
+    ImportJob.objects.filter(pk=job.pk).update(status="failed")
+    fragment = client_for(station_user).get(reverse("members:import_progress", args=[job.pk]),
+                                            HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "失败" in fragment and "发送失败" not in fragment
