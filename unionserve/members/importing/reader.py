@@ -1,7 +1,9 @@
 """Reading an uploaded template file: CSV or Excel, streamed, every cell as text, headers mapped by name.
 
 - **Format** is told from the file's first bytes, not its name: ``PK`` (XLSX, XLSM, ODS zip) and the OLE2
-  signature (XLS) go to python-calamine; anything else must be text (UTF-8, with or without BOM, or GB18030 as
+  signature (XLS) are workbooks. An XLSX or XLSM workbook's first sheet is read from its XML in parts
+  (:mod:`.xlsx`), which workers can parse side by side; any other workbook goes to python-calamine. Anything
+  else must be text (UTF-8, with or without BOM, or GB18030 as
   Excel on Chinese Windows saves CSV) without NUL bytes, else the file is refused as "not Excel or CSV".
 - **Cells** become text: numbers without a fractional part lose their ``.0`` (an ID typed as a number keeps
   its digits only up to 15 significant digits — Excel's limit — and then fails the check digit, as it should),
@@ -15,16 +17,18 @@ from __future__ import annotations
 
 import codecs
 import csv
-import datetime as dt
 import io
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from django.utils.translation import gettext as _
 
 from unionserve.members.template import Column
+
+from . import xlsx
+from .xlsx import cell_text
 
 SNIFF_BYTES = 1 << 16
 _ZIP = b"PK\x03\x04"
@@ -63,6 +67,12 @@ class Table:
     path: Path | None = None
     encoding: str = ""
     data_start: int = 0
+    #: an XLSX workbook read from its XML (for :meth:`xlsx_parts`); None when calamine reads it
+    sheet: xlsx.Sheet | None = None
+
+    def xlsx_parts(self) -> Iterator[bytes] | None:
+        """The sheet's XML in parts of whole rows, for workers (:func:`read_part`), or None (not such a sheet)."""
+        return self.sheet.parts() if self.sheet is not None else None
 
     def csv_ranges(self, bytes_per_range: int) -> list[ByteRange] | None:
         """The data rows cut at line ends into ranges of about ``bytes_per_range`` bytes, or None.
@@ -100,22 +110,6 @@ class Table:
         if end > start:
             ranges.append(ByteRange(start, end, start_row))
         return ranges
-
-
-def _cell_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value.strip()
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value).strip()
 
 
 def sniff_format(path: Path) -> str:
@@ -202,15 +196,71 @@ def _xlsx_rows(path: Path) -> tuple[Iterator[list[str]], int]:
 
     def cells() -> Iterator[list[str]]:
         for row in rows:
-            # Most cells are text: trimmed here without a call per cell (_cell_text does the same for them).
-            yield [v.strip() if type(v) is str else _cell_text(v) for v in row]
+            # Most cells are text: trimmed here without a call per cell (cell_text does the same for them).
+            yield [v.strip() if type(v) is str else cell_text(v) for v in row]
 
     return cells(), total
+
+
+def _unreadable(exc: Exception) -> FileRefused:
+    return FileRefused(_("The Excel file cannot be read (%(error)s). Save it again as .xlsx and retry.")
+                       % {"error": str(exc)[:200]})
+
+
+def read_part(part: bytes, fmt: xlsx.SheetFormat, strings: list[str], width: int) -> list[tuple[int, list[str]]]:
+    """The data rows of one part of a sheet's XML (:meth:`Table.xlsx_parts`), cleaned like every file's rows."""
+    try:
+        rows = xlsx.parse_part(part, fmt, strings)
+    except ValueError as exc:  # a damaged part (bad UTF-8, a row without its number, an unknown string)
+        raise _unreadable(exc) from exc
+    return list(clean_rows(iter(rows), width, strip=False))
+
+
+def _sheet_rows(sheet: xlsx.Sheet) -> Iterator[tuple[int, list[str]]]:
+    strings = sheet.strings()
+    for part in sheet.parts():
+        try:
+            yield from xlsx.parse_part(part, sheet.format, strings)
+        except ValueError as exc:
+            raise _unreadable(exc) from exc
+
+
+def _open_sheet(path: Path, columns: Sequence[Column]) -> Table | None:
+    """The table of an XLSX workbook read from its XML, or None when calamine must read it."""
+    try:
+        sheet = xlsx.open_sheet(str(path))
+    except xlsx.Unsupported:
+        return None
+    except (OSError, KeyError, ValueError) as exc:
+        raise _unreadable(exc) from exc
+    numbered = _sheet_rows(sheet)
+    try:
+        header_row, headers = next((n, row) for n, row in numbered if any(row))
+    except StopIteration:
+        raise FileRefused(_("The file has no header row: use the template.")) from None
+    positions = map_headers(headers, columns)
+    width = max(positions) + 1
+    sheet.format = replace(sheet.format, first_row=header_row + 1)
+    # Without a <dimension>, the count is estimated from the sheet's size and its first part.
+    total = max(0, sheet.last_row - header_row) if sheet.last_row else _estimated_rows(path, sheet)
+    return Table("xlsx", list(headers), positions, clean_rows(numbered, width, strip=False), total, width,
+                 path=path, sheet=sheet)
+
+
+def _estimated_rows(path: Path, sheet: xlsx.Sheet) -> int:
+    import zipfile
+
+    with zipfile.ZipFile(path) as zf:
+        size = zf.getinfo(sheet.member).file_size
+    first = next(sheet.parts(), b"")
+    return len(xlsx.parse_part(first, sheet.format, sheet.strings())) * size // max(1, len(first))
 
 
 def open_table(path: Path, columns: Sequence[Column]) -> Table:
     """Open ``path`` and check its header row against ``columns`` (the first sheet of a workbook)."""
     fmt = sniff_format(path)
+    if fmt == "xlsx" and (table := _open_sheet(path, columns)) is not None:
+        return table
     if fmt == "csv":
         with open(path, "rb") as fh:
             encoding = _encoding(fh.read(SNIFF_BYTES)) or "utf-8-sig"

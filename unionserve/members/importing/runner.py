@@ -136,8 +136,9 @@ def validated_here(context, rows, stage: writer.Stage) -> Iterator[ChunkResult]:
 def validated_in_workers(context, table: Table, target: writer.StageTarget, workers: int) -> Iterator[ChunkResult]:
     """Chunk results in file order from ``workers`` processes, which stage the valid rows themselves.
 
-    A CSV file is cut into byte ranges that the workers read on their own; a workbook (or a CSV with quoted
-    cells) is read here and its rows sent to them in chunks.
+    A CSV file is cut into byte ranges that the workers read on their own; an XLSX sheet's XML is cut here into
+    parts of whole rows that the workers parse; any other workbook (or a CSV with quoted cells) is read here and
+    its rows sent to them in chunks.
     """
     # spawn, not fork: the parent holds database connections and may run threads. A worker that dies
     # breaks the pool (BrokenProcessPool), so the job fails instead of waiting forever.
@@ -150,10 +151,14 @@ def validated_in_workers(context, table: Table, target: writer.StageTarget, work
         ranges = table.csv_ranges(per_row * CHUNK_ROWS)
     mp = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(workers, mp_context=mp, initializer=worker.init, initargs=(context, target)) as pool:
+        parts = table.xlsx_parts()
         if ranges is not None:
             path = str(table.path)
             tasks = (partial(pool.submit, worker.validate_range, path, table.encoding, part, table.width)
                      for part in ranges)
+        elif parts is not None:
+            fmt = table.sheet.format
+            tasks = (partial(pool.submit, worker.validate_part, fmt, part, table.width) for part in parts)
         else:
             tasks = (partial(pool.submit, worker.validate, chunk) for chunk in _chunks(table.rows, CHUNK_ROWS))
         window: deque = deque()

@@ -3,7 +3,8 @@ unpickle these functions and the context first, then ``init`` sets Django up).
 
 A worker validates, encrypts and stages the valid rows itself (``writer.WorkerStage``) and sends back only
 what the parent needs: counts, errors and the rejected rows. For a CSV file it also reads its rows itself, a
-byte range at a time (``reader.read_range``), so the parent neither parses the file nor pickles its rows.
+byte range at a time (``reader.read_range``), so the parent neither parses the file nor pickles its rows; for
+an XLSX sheet it parses parts of the sheet's XML (``reader.read_part``), which the parent only cuts.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import os
 
 _CONTEXT = None
 _STAGE = None
+_STRINGS: dict[tuple[str, str | None], list[str]] = {}
 
 
 def init(context, target=None) -> None:
@@ -49,3 +51,15 @@ def validate_range(path: str, encoding: str, part, width: int):
     from .reader import read_range
 
     return validate(read_range(Path(path), encoding, part, width))
+
+
+def validate_part(fmt, part: bytes, width: int):
+    """Parse one part of an XLSX sheet's XML (the shared strings loaded once per worker), then as :func:`validate`."""
+    from . import xlsx
+    from .reader import read_part
+
+    key = (fmt.path, fmt.strings)
+    if key not in _STRINGS:
+        _STRINGS.clear()
+        _STRINGS[key] = xlsx.load_strings(fmt)
+    return validate(read_part(part, fmt, _STRINGS[key], width))
