@@ -207,7 +207,8 @@ def _unreadable(exc: Exception) -> FileRefused:
                        % {"error": str(exc)[:200]})
 
 
-def read_part(part: bytes, fmt: xlsx.SheetFormat, strings: list[str], width: int) -> list[tuple[int, list[str]]]:
+def read_part(part: bytes, fmt: xlsx.SheetFormat, strings: list[str] | xlsx.StringTable,
+              width: int) -> list[tuple[int, list[str]]]:
     """The data rows of one part of a sheet's XML (:meth:`Table.xlsx_parts`), cleaned like every file's rows."""
     try:
         rows = xlsx.parse_part(part, fmt, strings)

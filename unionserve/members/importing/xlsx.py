@@ -75,7 +75,7 @@ class Sheet:
     member: str
     #: the last row number the sheet says it uses (``<dimension>``), 0 if it does not say
     last_row: int = 0
-    _strings: list[str] | None = field(default=None, repr=False)
+    _strings: StringTable | None = field(default=None, repr=False)
 
     def parts(self, part_bytes: int | None = None) -> Iterator[bytes]:
         """The sheet's rows as parts of about ``part_bytes`` (``PART_BYTES``) bytes of XML, each a run of whole
@@ -110,10 +110,10 @@ class Sheet:
             if buffer.strip():
                 yield buffer
 
-    def strings(self) -> list[str]:
-        """The shared strings (loaded once per process)."""
+    def strings(self) -> StringTable:
+        """The shared strings, loaded as far as they are used."""
         if self._strings is None:
-            self._strings = load_strings(self.format)
+            self._strings = StringTable(self.format)
         return self._strings
 
 
@@ -287,27 +287,45 @@ def _unescape(text: str) -> str:
     return text
 
 
-def load_strings(fmt: SheetFormat) -> list[str]:
-    """The workbook's shared string table, read in blocks."""
+def _string_batches(fmt: SheetFormat) -> Iterator[list[str]]:
+    """The workbook's shared strings, a block of the XML at a time."""
     if not fmt.strings:
-        return []
-    out: list[str] = []
+        return
     with zipfile.ZipFile(fmt.path) as zf, zf.open(fmt.strings) as fh:
         buffer = ""
         decoder = codecs.getincrementaldecoder("utf-8-sig")()
-        while True:
+        done = False
+        while not done:
             block = fh.read(_READ_BYTES)
-            buffer += decoder.decode(block, final=not block)
-            cut = buffer.rfind("</si>")
-            last = max(cut + 5 if cut >= 0 else 0, buffer.rfind("<si/>") + 5 if "<si/>" in buffer else 0)
-            if not block:
-                last = len(buffer)
-            if last:
-                out.extend(_text(m.group(1)) if m.group(1) is not None else "" for m in _SI.finditer(buffer, 0, last))
+            done = not block
+            buffer += decoder.decode(block, final=done)
+            last = len(buffer) if done else max(buffer.rfind("</si>") + 5, buffer.rfind("<si/>") + 5, 0)
+            if last > 5:
+                yield [_text(m.group(1)) if m.group(1) is not None else "" for m in _SI.finditer(buffer, 0, last)]
                 buffer = buffer[last:]
-            if not block:
-                break
-    return out
+
+
+def load_strings(fmt: SheetFormat) -> list[str]:
+    """The workbook's whole shared string table."""
+    return [text for batch in _string_batches(fmt) for text in batch]
+
+
+class StringTable:
+    """The shared strings, parsed only as far as they are asked for: the importing process needs the header's
+    few when workers parse the rows (each worker loads the whole table with :func:`load_strings`)."""
+
+    def __init__(self, fmt: SheetFormat) -> None:
+        self._items: list[str] = []
+        self._batches: Iterator[list[str]] | None = _string_batches(fmt)
+
+    def __getitem__(self, index: int) -> str:
+        while index >= len(self._items) and self._batches is not None:
+            batch = next(self._batches, None)
+            if batch is None:
+                self._batches = None
+            else:
+                self._items.extend(batch)
+        return self._items[index]
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -367,7 +385,7 @@ def serial_value(serial: float, *, date1904: bool, duration: bool) -> object:
 class _Cells:
     """Turns cells into text for one sheet: caches what repeats (attribute strings, column letters)."""
 
-    def __init__(self, fmt: SheetFormat, strings: list[str]) -> None:
+    def __init__(self, fmt: SheetFormat, strings: list[str] | StringTable) -> None:
         self.fmt = fmt
         self.strings = strings
         self.attrs: dict[str, tuple[str, int]] = {}
@@ -386,6 +404,15 @@ class _Cells:
         if index is None:
             index = self.columns[letters] = column_index(letters)
         return index
+
+    def shared(self, raw: str) -> str:
+        try:
+            index = int(raw)
+            if index < 0:
+                raise IndexError(index)
+            return self.strings[index].strip()
+        except (ValueError, IndexError):
+            raise ValueError(f"shared string {raw!r} not in the workbook") from None
 
     def text(self, kind: str, style: int, body: str | None) -> str:
         if not body:
@@ -406,10 +433,7 @@ class _Cells:
                 return _text(inline.group(1)).strip() if inline else ""
             raw = value.group(1)
         if kind == "s":
-            try:
-                return self.strings[int(raw)].strip()
-            except (ValueError, IndexError):
-                raise ValueError(f"shared string {raw!r} not in the workbook") from None
+            return self.shared(raw)
         if kind == "str":
             return _unescape(raw).strip()
         if kind == "e":
@@ -436,11 +460,96 @@ def _iso_text(raw: str) -> str:
     return cell_text(moment)
 
 
-def parse_part(part: bytes, fmt: SheetFormat, strings: list[str], cells: _Cells | None = None) -> list[
+def parse_part(part: bytes, fmt: SheetFormat, strings: list[str] | StringTable, cells: _Cells | None = None) -> list[
         tuple[int, list[str]]]:
-    """The rows of one part (see :meth:`Sheet.parts`): (row number, cells as text, from column A)."""
-    text = part.decode("utf-8")
+    """The rows of one part (see :meth:`Sheet.parts`): (row number, cells as text, from column A).
+
+    Most rows take a fast path: cut at row ends, a row whose cells are all plain inline strings (as xlsxwriter
+    and openpyxl write them) is split at the cells' ends, and one whose cells all hold a plain value (shared
+    strings, numbers, as Excel and WPS write them) is read with one pattern. Anything else in a row — rich
+    text, a formula, an escape, a cell without its reference — sends that row to the general reader.
+    """
     cells = cells or _Cells(fmt, strings)
+    if b"&" in part or b"_x" in part:
+        return _parse_general(part.decode("utf-8"), cells)  # escapes to decode: rare enough to read the slow way
+    rows: list[tuple[int, list[str]]] = []
+    first_row = fmt.first_row
+    for chunk in part.split(b"</row>"):
+        start = chunk.find(b"<row ")
+        if start < 0 or chunk.find(b"<row", start + 4) >= 0:
+            if chunk.strip():  # self-closing rows, anything unexpected: the general reader
+                rows.extend(_parse_general(chunk.decode("utf-8"), cells))
+            continue
+        head_end = chunk.find(b">", start)
+        if chunk.startswith(b'<row r="', start):
+            number = int(chunk[start + 8:chunk.index(b'"', start + 8)])
+        else:
+            found = _ROW_NUMBER.search(chunk[start:head_end].decode("utf-8"))
+            if found is None:
+                raise ValueError("a row without its number (r): save the file again in Excel or WPS")
+            number = int(found.group(1))
+        if number < first_row:
+            continue
+        body = chunk[head_end + 1:]
+        row = _inline_row(body) if body.endswith(_INLINE_CLOSE) else _plain_row(body.decode("utf-8"), cells)
+        if row is None:
+            rows.extend(_parse_general(chunk.decode("utf-8"), cells))
+        elif row:
+            rows.append((number, row))
+    return rows
+
+
+_INLINE_CLOSE = b"</t></is></c>"
+_COLUMN_LETTERS = [chr(65 + i) for i in range(26)] + [chr(64 + i // 26) + chr(65 + i % 26) for i in range(26, 702)]
+_CELL_STARTS = [f'<c r="{letters}'.encode() for letters in _COLUMN_LETTERS]
+_DIGITS = frozenset(b"0123456789")
+_SPACE = re.compile(r"\s")
+_PLAIN_CELL = re.compile(r'<c r="([A-Z]{1,3})\d+"((?: [st]="\w+")*)(?:><v>([^<]*)</v></c>|/>)|(<)')
+
+
+def _inline_row(body: bytes) -> list[str] | None:
+    """The cells of a row of plain inline strings without gaps, or None (the general reader reads the row)."""
+    pieces = body.split(_INLINE_CLOSE)
+    count = len(pieces) - 1
+    # Every cell ends as an inline string's single text run ends: the value follows the last ">" of its piece.
+    if pieces[-1] or body.count(b"<c") != count or count > len(_CELL_STARTS):
+        return None
+    # Cells come in column order (ECMA-376): from A, with as many as the last one's column, there is no gap.
+    last, start = pieces[-2], _CELL_STARTS[count - 1]
+    if not (pieces[0].startswith(b'<c r="A') and pieces[0][7] in _DIGITS
+            and last.startswith(start) and last[len(start)] in _DIGITS):
+        return None
+    # Joined at NUL (which XML text cannot hold) to decode once; trimmed only where some space is.
+    text = b"\0".join([piece[piece.rfind(b">") + 1:] for piece in pieces[:-1]]).decode("utf-8")
+    row = text.split("\0")
+    return [value.strip() for value in row] if _SPACE.search(text) else row
+
+
+def _plain_row(body: str, cells: _Cells) -> list[str] | None:
+    """The cells of a row whose cells are all empty or hold a plain ``<v>`` value, or None."""
+    row: list[str] = []
+    columns = cells.columns
+    for letters, attrs, value, other in _PLAIN_CELL.findall(body):
+        if other:
+            return None
+        index = columns.get(letters)
+        if index is None:
+            index = cells.column(letters)
+        if index > len(row):
+            row.extend([""] * (index - len(row)))
+        elif index < len(row):
+            return None
+        if not value:
+            row.append("")
+            continue
+        kind, style = cells.kind(attrs) if attrs else ("n", 0)
+        row.append(cells.text(kind, style, "<v>" + value + "</v>") if kind != "s" else cells.shared(value))
+    return row
+
+
+def _parse_general(text: str, cells: _Cells) -> list[tuple[int, list[str]]]:
+    """Rows from any sheet XML: every tag and attribute looked at (the fast paths' fallback)."""
+    first_row = cells.fmt.first_row
     rows: list[tuple[int, list[str]]] = []
     row: list[str] | None = None
     number = 0
@@ -453,7 +562,7 @@ def parse_part(part: bytes, fmt: SheetFormat, strings: list[str], cells: _Cells 
             if found is None:
                 raise ValueError("a row without its number (r): save the file again in Excel or WPS")
             number = int(found.group(1))
-            row = [] if number >= fmt.first_row else None
+            row = [] if number >= first_row else None
             continue
         if row is None:
             continue

@@ -222,3 +222,46 @@ def test_workers_parse_the_parts_of_a_sheet_in_file_order(employers, station_use
 
     report = list(load_workbook(job.error_report.path, read_only=True).worksheets[0].iter_rows(values_only=True))
     assert report[1][0] == 11  # the repeated ID's row as the sheet numbers it (header 1, empty row 2)
+
+
+def test_the_fast_paths_read_rows_as_the_general_reader_does(tmp_path):
+    """Rows of plain inline strings, and rows of plain values (shared strings, numbers, dates, styled blanks),
+    with and without gaps: the fast paths give what the general reader gives, and calamine agrees."""
+    import xlsxwriter
+
+    date = None
+    for name, options in (("inline", {"constant_memory": True}), ("shared", {})):
+        path = tmp_path / f"{name}.xlsx"
+        wb = xlsxwriter.Workbook(str(path), options)
+        ws = wb.add_worksheet()
+        date = wb.add_format({"num_format": "yyyy-mm-dd"})
+        blank = wb.add_format({"bold": True})
+        for r in range(40):
+            ws.write_string(r, 0, f"张{r}")
+            ws.write_string(r, 1, make_id(seq=f"{r:03d}"))
+            if r % 3:
+                ws.write_string(r, 2, f" 空格 {r} " if r % 5 == 0 else "")  # gaps, and cells to trim
+            if r % 4 == 0:
+                ws.write_number(r, 3, 13800000000 + r)
+                ws.write_datetime(r, 4, dt.datetime(2020, 1, 1) + dt.timedelta(days=r), date)
+                ws.write_blank(r, 5, None, blank)
+            ws.write_string(r, 6, "末列")
+        wb.close()
+        sheet = xlsx.open_sheet(str(path))
+        strings = xlsx.load_strings(sheet.format)
+        cells = xlsx._Cells(sheet.format, strings)
+        for part in sheet.parts(part_bytes=300):
+            assert xlsx.parse_part(part, sheet.format, strings) == xlsx._parse_general(part.decode(), cells)
+        by_calamine, by_xml = read_both(path)
+        assert by_xml == by_calamine, name
+        assert by_xml[5][2] == "空格 5" and by_xml[4][4] == "2020-01-05"
+
+
+def test_string_table_loads_as_far_as_asked(tmp_path):
+    path = crafted(tmp_path / "strings.xlsx", '<row r="1"><c r="A1" t="s"><v>5</v></c></row>')
+    sheet = xlsx.open_sheet(str(path))
+    table = xlsx.StringTable(sheet.format)
+    assert table[1] == "王 小明" and table[5] == "last" and table[2] == ""
+    with pytest.raises(IndexError):
+        table[6]
+    assert xlsx.load_strings(sheet.format) == ["姓名", "王 小明", "", "a&b中文\n", "", "last"]
