@@ -465,9 +465,10 @@ def parse_part(part: bytes, fmt: SheetFormat, strings: list[str] | StringTable, 
     """The rows of one part (see :meth:`Sheet.parts`): (row number, cells as text, from column A).
 
     Most rows take a fast path: cut at row ends, a row whose cells are all plain inline strings (as xlsxwriter
-    and openpyxl write them) is split at the cells' ends, and one whose cells all hold a plain value (shared
-    strings, numbers, as Excel and WPS write them) is read with one pattern. Anything else in a row — rich
-    text, a formula, an escape, a cell without its reference — sends that row to the general reader.
+    and openpyxl write them) is split at the cells' ends and decoded at once, and one whose cells all hold a
+    plain value (shared strings, numbers, as Excel and WPS write them) is read with one pattern. Anything else
+    in a row — rich text, a formula, an escape, a cell without its reference — sends that row to the general
+    reader.
     """
     cells = cells or _Cells(fmt, strings)
     if b"&" in part or b"_x" in part:
@@ -502,27 +503,46 @@ def parse_part(part: bytes, fmt: SheetFormat, strings: list[str] | StringTable, 
 _INLINE_CLOSE = b"</t></is></c>"
 _COLUMN_LETTERS = [chr(65 + i) for i in range(26)] + [chr(64 + i // 26) + chr(65 + i % 26) for i in range(26, 702)]
 _CELL_STARTS = [f'<c r="{letters}'.encode() for letters in _COLUMN_LETTERS]
+_BYTE_COLUMNS = {letters.encode(): index for index, letters in enumerate(_COLUMN_LETTERS)}
+_CELL_LETTERS = re.compile(rb'<c r="([A-Z]{1,3})\d')
 _DIGITS = frozenset(b"0123456789")
 _SPACE = re.compile(r"\s")
 _PLAIN_CELL = re.compile(r'<c r="([A-Z]{1,3})\d+"((?: [st]="\w+")*)(?:><v>([^<]*)</v></c>|/>)|(<)')
 
 
 def _inline_row(body: bytes) -> list[str] | None:
-    """The cells of a row of plain inline strings without gaps, or None (the general reader reads the row)."""
+    """The cells of a row of plain inline strings, or None (the general reader reads the row)."""
     pieces = body.split(_INLINE_CLOSE)
     count = len(pieces) - 1
     # Every cell ends as an inline string's single text run ends: the value follows the last ">" of its piece.
-    if pieces[-1] or body.count(b"<c") != count or count > len(_CELL_STARTS):
-        return None
-    # Cells come in column order (ECMA-376): from A, with as many as the last one's column, there is no gap.
-    last, start = pieces[-2], _CELL_STARTS[count - 1]
-    if not (pieces[0].startswith(b'<c r="A') and pieces[0][7] in _DIGITS
-            and last.startswith(start) and last[len(start)] in _DIGITS):
+    if pieces[-1] or body.count(b"<c") != count:
         return None
     # Joined at NUL (which XML text cannot hold) to decode once; trimmed only where some space is.
     text = b"\0".join([piece[piece.rfind(b">") + 1:] for piece in pieces[:-1]]).decode("utf-8")
-    row = text.split("\0")
-    return [value.strip() for value in row] if _SPACE.search(text) else row
+    values = text.split("\0")
+    if _SPACE.search(text):
+        values = [value.strip() for value in values]
+    # Cells come in column order (ECMA-376): from A, with as many as the last one's column, there is no gap.
+    last = pieces[-2]
+    start = _CELL_STARTS[count - 1] if count <= len(_CELL_STARTS) else b"-"
+    if (pieces[0].startswith(b'<c r="A') and pieces[0][7] in _DIGITS
+            and last.startswith(start) and last[len(start)] in _DIGITS):
+        return values
+    row: list[str] = []  # gaps (empty cells left out): each value at its own column
+    for piece, value in zip(pieces, values, strict=False):
+        found = _CELL_LETTERS.match(piece)
+        if found is None:
+            return None
+        letters = found.group(1)
+        index = _BYTE_COLUMNS.get(letters)
+        if index is None:
+            index = column_index(letters.decode())
+        if index < len(row):
+            return None
+        if index > len(row):
+            row.extend([""] * (index - len(row)))
+        row.append(value)
+    return row
 
 
 def _plain_row(body: str, cells: _Cells) -> list[str] | None:
