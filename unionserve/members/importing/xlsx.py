@@ -34,7 +34,6 @@ _READ_BYTES = 1 << 20
 _MAIN_NS = (b"http://schemas.openxmlformats.org/spreadsheetml/2006/main",
             b"http://purl.oclc.org/ooxml/spreadsheetml/main")
 _OFFICE_DOC_REL = "/officeDocument"
-_WORKSHEET_REL = "/worksheet"
 _STRINGS_REL = "/sharedStrings"
 _STYLES_REL = "/styles"
 
