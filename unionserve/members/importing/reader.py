@@ -203,8 +203,18 @@ def _xlsx_rows(path: Path) -> tuple[Iterator[list[str]], int]:
 
 
 def _unreadable(exc: Exception) -> FileRefused:
+    """The message for a workbook that cannot be read, with what is wrong in the user's language where known."""
+    if isinstance(exc, xlsx.SheetDamaged) and exc.problem == "row_number":
+        error = _("a row of the sheet has no row number")
+    elif isinstance(exc, xlsx.SheetDamaged) and exc.problem == "shared_string":
+        error = _("a cell refers to text number %(index)s, which the workbook does not hold") % {
+            "index": exc.value[:20]}
+    elif isinstance(exc, UnicodeDecodeError):
+        error = _("the sheet is not stored as UTF-8 text")
+    else:
+        error = str(exc)[:200]
     return FileRefused(_("The Excel file cannot be read (%(error)s). Save it again as .xlsx and retry.")
-                       % {"error": str(exc)[:200]})
+                       % {"error": error})
 
 
 def read_part(part: bytes, fmt: xlsx.SheetFormat, strings: list[str] | xlsx.StringTable,

@@ -52,6 +52,16 @@ class Unsupported(Exception):  # noqa: N818 - reads as "raise Unsupported"
     """The workbook is not one this reader reads; calamine reads it instead."""
 
 
+class SheetDamaged(ValueError):
+    """Part of the sheet cannot be read. ``problem`` says what (``row_number``, ``shared_string``), ``value``
+    the offending text: the reader words the user's message from them."""
+
+    def __init__(self, problem: str, value: str = "") -> None:
+        super().__init__(f"{problem}: {value}" if value else problem)
+        self.problem = problem
+        self.value = value
+
+
 @dataclass(frozen=True)
 class SheetFormat:
     """What a process needs to turn parts of one sheet into rows (small: it is sent with every part)."""
@@ -411,7 +421,7 @@ class _Cells:
                 raise IndexError(index)
             return self.strings[index].strip()
         except (ValueError, IndexError):
-            raise ValueError(f"shared string {raw!r} not in the workbook") from None
+            raise SheetDamaged("shared_string", raw) from None
 
     def text(self, kind: str, style: int, body: str | None) -> str:
         if not body:
@@ -486,7 +496,7 @@ def parse_part(part: bytes, fmt: SheetFormat, strings: list[str] | StringTable, 
         else:
             found = _ROW_NUMBER.search(chunk[start:head_end].decode("utf-8"))
             if found is None:
-                raise ValueError("a row without its number (r): save the file again in Excel or WPS")
+                raise SheetDamaged("row_number")
             number = int(found.group(1))
         if number < first_row:
             continue
@@ -579,7 +589,7 @@ def _parse_general(text: str, cells: _Cells) -> list[tuple[int, list[str]]]:
                 rows.append((number, row))
             found = _ROW_NUMBER.search(row_attrs)
             if found is None:
-                raise ValueError("a row without its number (r): save the file again in Excel or WPS")
+                raise SheetDamaged("row_number")
             number = int(found.group(1))
             row = [] if number >= first_row else None
             continue
