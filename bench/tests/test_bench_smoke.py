@@ -120,7 +120,8 @@ def test_member_import_benchmarks_run(ctx, monkeypatch, settings, tmp_path):
     call_command("flush", interactive=False, verbosity=0)
     entry = runner.run_benchmark("member_import_xlsx", ctx, with_db=False)
     assert entry["status"] == "ok", entry.get("traceback") or entry
-    assert entry["cases"][0]["params"]["created"] == TINY.members
+    assert [c["name"] for c in entry["cases"]] == ["xlsx", "xlsx_excel"]
+    assert [c["params"]["created"] for c in entry["cases"]] == [TINY.members, TINY.members]
 
 
 @pytest.mark.django_db
