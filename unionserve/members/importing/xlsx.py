@@ -310,12 +310,24 @@ def _string_batches(fmt: SheetFormat) -> Iterator[list[str]]:
             buffer += decoder.decode(block, final=done)
             last = len(buffer) if done else max(buffer.rfind("</si>") + 5, buffer.rfind("<si/>") + 5, 0)
             if last > 5:
-                yield [_text(m.group(1)) if m.group(1) is not None else "" for m in _SI.finditer(buffer, 0, last)]
+                yield _string_items(buffer, last)
                 buffer = buffer[last:]
 
 
+_PLAIN_SI = re.compile(r'<si><t(?: xml:space="preserve")?>([^<&]*)</t></si>')
+
+
+def _string_items(xml: str, end: int) -> list[str]:
+    """The string items in ``xml[:end]``, trimmed (cells are): in one pass when every item is one plain run."""
+    if "_x" not in xml:
+        plain = _PLAIN_SI.findall(xml, 0, end)
+        if len(plain) == xml.count("<si", 0, end):
+            return [text.strip() for text in plain]
+    return [_text(m.group(1)).strip() if m.group(1) is not None else "" for m in _SI.finditer(xml, 0, end)]
+
+
 def load_strings(fmt: SheetFormat) -> list[str]:
-    """The workbook's whole shared string table."""
+    """The workbook's whole shared string table, each text trimmed."""
     return [text for batch in _string_batches(fmt) for text in batch]
 
 
@@ -419,7 +431,7 @@ class _Cells:
             index = int(raw)
             if index < 0:
                 raise IndexError(index)
-            return self.strings[index].strip()
+            return self.strings[index]  # trimmed already
         except (ValueError, IndexError):
             raise SheetDamaged("shared_string", raw) from None
 
@@ -501,7 +513,12 @@ def parse_part(part: bytes, fmt: SheetFormat, strings: list[str] | StringTable, 
         if number < first_row:
             continue
         body = chunk[head_end + 1:]
-        row = _inline_row(body) if body.endswith(_INLINE_CLOSE) else _plain_row(body.decode("utf-8"), cells)
+        if body.endswith(_INLINE_CLOSE):
+            row = _inline_row(body)
+        else:
+            row = _shared_row(body, cells.strings)
+            if row is None:
+                row = _plain_row(body.decode("utf-8"), cells)
         if row is None:
             rows.extend(_parse_general(chunk.decode("utf-8"), cells))
         elif row:
@@ -552,6 +569,39 @@ def _inline_row(body: bytes) -> list[str] | None:
             row.extend([""] * (index - len(row)))
         row.append(value)
     return row
+
+
+_SHARED_CELL = re.compile(rb'<c r="([A-Z]{1,3})\d+"(?: s="\d+")? t="s"><v>(\d+)</v></c>')
+
+
+def _shared_row(body: bytes, strings: list[str] | StringTable) -> list[str] | None:
+    """The cells of a row of shared strings only (as Excel writes text), or None."""
+    found = _SHARED_CELL.findall(body)
+    count = len(found)
+    if not count or body.count(b"<c") != count:
+        return None
+    letters, indexes = zip(*found, strict=True)
+    try:
+        values = list(map(strings.__getitem__, map(int, indexes)))
+    except IndexError:
+        values = [_shared_or_damaged(strings, index) for index in indexes]  # raises, naming the index
+    if letters[0] == b"A" and _BYTE_COLUMNS.get(letters[-1]) == count - 1:
+        return values  # from A without a gap (cells come in column order)
+    try:
+        columns = list(map(_BYTE_COLUMNS.__getitem__, letters))
+    except KeyError:
+        columns = [column_index(column.decode()) for column in letters]
+    row = [""] * (max(columns) + 1)  # empty cells left out: each value at its own column
+    for column, value in zip(columns, values, strict=True):
+        row[column] = value
+    return row
+
+
+def _shared_or_damaged(strings: list[str] | StringTable, index: bytes) -> str:
+    try:
+        return strings[int(index)]
+    except IndexError:
+        raise SheetDamaged("shared_string", index.decode()) from None
 
 
 def _plain_row(body: str, cells: _Cells) -> list[str] | None:

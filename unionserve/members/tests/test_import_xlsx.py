@@ -286,4 +286,4 @@ def test_string_table_loads_as_far_as_asked(tmp_path):
     assert table[1] == "王 小明" and table[5] == "last" and table[2] == ""
     with pytest.raises(IndexError):
         table[6]
-    assert xlsx.load_strings(sheet.format) == ["姓名", "王 小明", "", "a&b中文\n", "", "last"]
+    assert xlsx.load_strings(sheet.format) == ["姓名", "王 小明", "", "a&b中文", "", "last"]  # trimmed, as cells are
