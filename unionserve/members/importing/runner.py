@@ -309,6 +309,7 @@ def _run_members(job: ImportJob, table: Table, scope: Scope, collector: Collecto
     stations: set[int] = set()
     runs: list[tuple[int, int, int]] = []
     target = writer.StageTarget.create(job.pk) if fans_out(workers, parallel) else None
+    started = time.perf_counter()
     try:
         if target is not None:
             results = validated_in_workers(context, table, target, workers)
@@ -326,6 +327,7 @@ def _run_members(job: ImportJob, table: Table, scope: Scope, collector: Collecto
             job.progress_done = min(rows, job.progress_total) if job.progress_total else rows
             job.progress_total = max(job.progress_total, rows)
             tracker.save("progress_done", "progress_total")
+        validated = time.perf_counter() - started
         stage = target.gather() if target is not None else writer.STAGE
         stage_runs = target.runs(runs) if target is not None else None
         drop = job.mode != ImportMode.ALL_OR_NOTHING
@@ -364,6 +366,10 @@ def _run_members(job: ImportJob, table: Table, scope: Scope, collector: Collecto
             target.discard()
     job.created, job.updated, job.transferred, job.unchanged = (
         result.created, result.updated, result.transferred, result.unchanged)
+    # One line per import for the operations log: where the time went (decision 0009 gives typical figures).
+    log.info("import job %s: %d rows read and validated in %.1f s (%s), written in %.1f s (%s)", job.pk, rows,
+             validated, "in workers" if target is not None else "in this process", sum(result.seconds.values()),
+             ", ".join(f"{phase} {seconds:.1f} s" for phase, seconds in result.seconds.items()))
     job.status = ImportStatus.DONE
     job.message = _done_message(job)
     _attach(job, collector, with_rejected=True, fmt=table.format)

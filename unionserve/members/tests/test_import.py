@@ -767,3 +767,14 @@ def test_a_job_whose_process_died_is_marked_failed_after_six_hours(station_user,
     assert fail_stale_jobs(now=now) == 0  # closed once
     if failed:
         assert fail_stale_imports() == 0  # the hourly task: nothing left to close
+
+
+def test_each_import_logs_where_its_time_went(employers, station_user, caplog):
+    import logging
+
+    with caplog.at_level(logging.INFO, logger="unionserve.members.importing.runner"):
+        job = do_import(station_user, csv_bytes([member_row()]))
+    assert job.status == "done", job.message
+    line = next(r.getMessage() for r in caplog.records if "read and validated" in r.getMessage())
+    assert line.startswith(f"import job {job.pk}: 1 rows read and validated in ")
+    assert "in this process" in line and "insert " in line and "special_groups " in line and "commit " in line
