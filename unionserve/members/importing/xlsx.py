@@ -13,7 +13,9 @@ numbers whose style is a date, time or duration format (1900 and 1904 date syste
 Chinese Excel such as ``yyyy"年"m"月"d"日"`` included).
 
 :func:`open_sheet` raises :class:`Unsupported` for any workbook it does not read (XLS, XLSB, ODS, a sheet
-XML with a namespace prefix or another encoding, rows without their number): calamine reads those instead.
+XML with a namespace prefix or another encoding): calamine reads those instead. A part that turns out damaged
+(a row without its number, a string the workbook does not hold, bytes that are not UTF-8) raises
+:class:`SheetDamaged` or ``UnicodeDecodeError``, which refuse the file.
 """
 
 from __future__ import annotations
