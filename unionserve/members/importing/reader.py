@@ -72,7 +72,7 @@ class Table:
 
     def xlsx_parts(self) -> Iterator[bytes] | None:
         """The sheet's XML in parts of whole rows, for workers (:func:`read_part`), or None (not such a sheet)."""
-        return self.sheet.parts() if self.sheet is not None else None
+        return _refusing(self.sheet.parts()) if self.sheet is not None else None
 
     def csv_ranges(self, bytes_per_range: int) -> list[ByteRange] | None:
         """The data rows cut at line ends into ranges of about ``bytes_per_range`` bytes, or None.
@@ -209,6 +209,8 @@ def _unreadable(exc: Exception) -> FileRefused:
     elif isinstance(exc, xlsx.SheetDamaged) and exc.problem == "shared_string":
         error = _("a cell refers to text number %(index)s, which the workbook does not hold") % {
             "index": exc.value[:20]}
+    elif isinstance(exc, xlsx.SheetDamaged) and exc.problem == "row_too_long":
+        error = _("a row of the sheet is longer than %(mb)d MB") % {"mb": xlsx.MAX_ITEM_BYTES >> 20}
     elif isinstance(exc, UnicodeDecodeError):
         error = _("the sheet is not stored as UTF-8 text")
     else:
@@ -227,9 +229,16 @@ def read_part(part: bytes, fmt: xlsx.SheetFormat, strings: list[str] | xlsx.Stri
     return list(clean_rows(iter(rows), width, strip=False))
 
 
+def _refusing(parts: Iterator[bytes]) -> Iterator[bytes]:
+    try:
+        yield from parts
+    except ValueError as exc:  # a row too long to be a row
+        raise _unreadable(exc) from exc
+
+
 def _sheet_rows(sheet: xlsx.Sheet) -> Iterator[tuple[int, list[str]]]:
     strings = sheet.strings()
-    for part in sheet.parts():
+    for part in _refusing(sheet.parts()):
         try:
             yield from xlsx.parse_part(part, sheet.format, strings)
         except ValueError as exc:

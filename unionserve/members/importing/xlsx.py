@@ -32,6 +32,8 @@ from pathlib import PurePosixPath
 
 PART_BYTES = 1 << 22  # ~4 MB of sheet XML per part: ~10,000 rows of the member template
 _READ_BYTES = 1 << 20
+#: A row (or shared string) longer than this is refused: a damaged or hostile file, not a sheet to hold whole
+MAX_ITEM_BYTES = 1 << 26
 
 _MAIN_NS = (b"http://schemas.openxmlformats.org/spreadsheetml/2006/main",
             b"http://purl.oclc.org/ooxml/spreadsheetml/main")
@@ -55,8 +57,8 @@ class Unsupported(Exception):  # noqa: N818 - reads as "raise Unsupported"
 
 
 class SheetDamaged(ValueError):
-    """Part of the sheet cannot be read. ``problem`` says what (``row_number``, ``shared_string``), ``value``
-    the offending text: the reader words the user's message from them."""
+    """Part of the sheet cannot be read. ``problem`` says what (``row_number``, ``shared_string``,
+    ``row_too_long``), ``value`` the offending text: the reader words the user's message from them."""
 
     def __init__(self, problem: str, value: str = "") -> None:
         super().__init__(f"{problem}: {value}" if value else problem)
@@ -118,6 +120,8 @@ class Sheet:
                     yield buffer[start:cut]
                     start = cut
                 buffer = buffer[start:]
+                if len(buffer) > part_bytes + MAX_ITEM_BYTES:
+                    raise SheetDamaged("row_too_long")
             if buffer.strip():
                 yield buffer
 
@@ -314,6 +318,8 @@ def _string_batches(fmt: SheetFormat) -> Iterator[list[str]]:
             if last > 5:
                 yield _string_items(buffer, last)
                 buffer = buffer[last:]
+            if len(buffer) > MAX_ITEM_BYTES:
+                raise SheetDamaged("row_too_long")
 
 
 _PLAIN_SI = re.compile(r'<si><t(?: xml:space="preserve")?>([^<&]*)</t></si>')

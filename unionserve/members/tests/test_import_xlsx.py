@@ -185,6 +185,22 @@ def test_a_damaged_sheet_refuses_the_file_with_a_clear_message(tmp_path):
         read_part('<row r="2"><c r="A2"><v>1</v></c></row>'.encode("utf-16"), table.sheet.format, [], table.width)
 
 
+def test_a_row_too_long_to_be_a_row_refuses_the_file(tmp_path, monkeypatch):
+    """A sheet whose row never ends (a damaged or hostile file) is refused before it fills the memory."""
+    header = "".join(f'<c r="{chr(65 + i)}1" t="inlineStr"><is><t>{h}</t></is></c>'
+                     for i, h in enumerate(MEMBER_HEADERS))
+    path = crafted(tmp_path / "endless.xlsx", f'<row r="1">{header}</row><row r="2"><c r="A2" t="inlineStr"><is><t>'
+                   + "张" * 400_000 + "</t></is></c></row>", strings=None)
+    monkeypatch.setattr(xlsx, "MAX_ITEM_BYTES", 1 << 20)
+    monkeypatch.setattr(xlsx, "PART_BYTES", 1000)
+    monkeypatch.setattr(xlsx, "_READ_BYTES", 10_000)
+    table = open_table(path, MEMBER_COLUMNS)
+    with pytest.raises(FileRefused, match="a row of the sheet is longer than 1 MB"):
+        list(table.xlsx_parts())
+    with pytest.raises(FileRefused, match="a row of the sheet is longer than 1 MB"):
+        list(table.rows)
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_damaged_sheet_fails_the_job_in_chinese_and_writes_nothing(employers, station_user, settings):  # noqa: F811
     """Through the job, with the site language: the workers' message reaches the user in Chinese."""
