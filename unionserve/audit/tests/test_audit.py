@@ -52,3 +52,24 @@ def test_a_district_auditor_reads_only_its_district(client_for, users, tree, mak
 
 def test_others_may_not_read_the_log(client_for, users):
     assert client_for(users["station"]).get(reverse("audit:list")).status_code == 403
+
+
+def test_the_list_pages_newer_to_older_without_counting(client_for, users, monkeypatch):
+    """The log grows by every unmasked view: its list never counts it, and reads the units in the same query."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from unionserve.audit import views
+
+    monkeypatch.setattr(views, "PAGE", 2)
+    for n in range(5):
+        record(AuditAction.PERSONAL_DATA_VIEWED, actor=users["station"], username=f"viewer-{n}")
+    client = client_for(users["auditor"])
+    with CaptureQueriesContext(connection) as queries:
+        first = client.get(reverse("audit:list"), {"action": "pii_viewed"}).content.decode()
+    assert "viewer-4" in first and "viewer-3" in first and "viewer-2" not in first  # newest first
+    assert "page=2" in first
+    assert not [q for q in queries if "COUNT(" in q["sql"].upper() and "audit_auditevent" in q["sql"]]
+    assert len([q for q in queries if "orgs_orgunit" in q["sql"] and "audit_auditevent" not in q["sql"]]) <= 1
+    last = client.get(reverse("audit:list"), {"action": "pii_viewed", "page": 3}).content.decode()
+    assert "viewer-0" in last and "page=4" not in last and "page=2" in last
