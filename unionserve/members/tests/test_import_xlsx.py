@@ -248,12 +248,18 @@ def test_workers_parse_the_parts_of_a_sheet_in_file_order(employers, station_use
             yield part
 
     monkeypatch.setattr(xlsx.Sheet, "parts", counted)
+    from unionserve.members.importing import runner
+
+    def no_rows_from_the_parent(*_args, **_kwargs):
+        raise AssertionError("the parent read the sheet's rows and sent them to the workers")
+
+    monkeypatch.setattr(runner, "_chunks", no_rows_from_the_parent)
     rows = [member_row(name=f"张{i}", id_number=make_id(seq=f"{501 + 2 * i:03d}"), card_number=card(500 + i))
             for i in range(8)]
     rows.append(member_row(name="重复", id_number=make_id(seq="501"), card_number=card(499)))
     job = do_import(station_user, _member_workbook(rows), name="m.xlsx", mode="valid_rows", workers=2, parallel=True)
     assert job.status == "done" and job.created == 8 and job.invalid == 1, job.message
-    assert len(parts_given) > 4  # the workers got the sheet's XML in parts, not rows
+    assert len(parts_given) > 4  # the sheet's XML went out in parts (the parent never chunked rows, above)
     ids, names = zip(*Member.objects.order_by("id").values_list("id", "name"), strict=True)
     assert names == tuple(f"张{i}" for i in range(8)) and ids == tuple(range(ids[0], ids[0] + 8))
     from openpyxl import load_workbook
@@ -303,3 +309,28 @@ def test_string_table_loads_as_far_as_asked(tmp_path):
     with pytest.raises(IndexError):
         table[6]
     assert xlsx.load_strings(sheet.format) == ["姓名", "王 小明", "", "a&b中文", "", "last"]  # trimmed, as cells are
+
+
+@pytest.mark.parametrize("inline", [False, True])
+def test_rows_as_excel_and_xlsxwriter_write_them_take_a_fast_path(tmp_path, monkeypatch, inline):
+    """The speed of a big import rests on this: rows of text, gaps included, take the split (inline strings) or
+    the one-pattern read (shared strings), never the general or cell-by-cell readers."""
+    import xlsxwriter
+
+    path = tmp_path / "fast.xlsx"
+    wb = xlsxwriter.Workbook(str(path), {"constant_memory": inline})
+    ws = wb.add_worksheet()
+    ws.write_row(0, 0, MEMBER_HEADERS)
+    for r in range(1, 30):
+        row = member_row(name=f"张{r}", card_number="" if r % 2 else card(r))
+        for c, column in enumerate(MEMBER_COLUMNS):
+            if row[column.key]:  # empty cells left out, as Excel does
+                ws.write_string(r, c, row[column.key])
+    wb.close()
+    slow = []  # the general reader, and the cell-by-cell reader of other plain values
+    for name in ("_parse_general", "_plain_row"):
+        monkeypatch.setattr(xlsx, name, lambda *a, _f=getattr(xlsx, name), _n=name: slow.append(_n) or _f(*a))
+    sheet = xlsx.open_sheet(str(path))
+    strings = xlsx.load_strings(sheet.format)
+    rows = [row for part in sheet.parts(part_bytes=500) for row in xlsx.parse_part(part, sheet.format, strings)]
+    assert len(rows) == 30 and rows[1][1][0] == "张1" and not slow
