@@ -51,7 +51,7 @@ def make_user(db):
 @pytest.fixture
 def users(tree, make_user):
     """One user per typical position."""
-    from unionserve.accounts.roles import Role
+    from unionserve.core.roles import Role
 
     return {
         "admin": make_user(tree["city"], Role.SYSTEM_ADMIN, username="admin"),

@@ -31,7 +31,7 @@ REQUESTS = int(os.environ.get("BENCH_HOTLINE_REQUESTS", "1000000"))
 def agent_user():
     """A hotline agent of the city center (one of the bench users, or ``bench_agent`` made once)."""
     from unionserve.accounts.models import RoleGrant, User
-    from unionserve.accounts.roles import Role
+    from unionserve.core.roles import Role
     from unionserve.orgs.models import OrgUnit
     from unionserve.orgs.seed import CITY_CODE
 

@@ -77,7 +77,7 @@ class OrgSubtree(Benchmark):
 
     def setup(self, ctx: Context) -> list[Case]:
         from unionserve.accounts.models import User
-        from unionserve.accounts.scope import scope_of
+        from unionserve.core.scope import scope_of
         from unionserve.orgs.models import OrgUnit
 
         cases = []

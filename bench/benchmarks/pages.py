@@ -65,7 +65,7 @@ class PageUserList(Benchmark):
 
     def setup(self, ctx: Context) -> list[Case]:
         from unionserve.accounts.models import User
-        from unionserve.accounts.scope import scope_of
+        from unionserve.core.scope import scope_of
 
         cases = []
         for label, username in (("city_user", "bench_city"), ("district_user", "bench_district")):

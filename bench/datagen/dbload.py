@@ -2,7 +2,7 @@
 
 ``seed_beijing(grassroots_per_station=0)`` makes the real tree through the normal actions; the ~50,000
 added units are bulk-inserted with ids assigned here (after the current maximum), so their materialized
-paths (``unionserve.orgs.tree``) are computed in Python before the insert, then the id sequence is reset
+paths (``unionserve.core.tree``) are computed in Python before the insert, then the id sequence is reset
 (PostgreSQL; a no-op on SQLite). Each added unit gets its "created" history row, as ``create_unit`` would.
 """
 
@@ -33,7 +33,7 @@ def check_seed(by_code: dict[str, object], plan: OrgPlan) -> None:
 @transaction.atomic
 def load_org_units(plan: OrgPlan, log=print) -> dict[str, int]:
     """Create the whole tree of ``plan`` in an empty database; returns counts."""
-    from unionserve.orgs import tree
+    from unionserve.core import tree
     from unionserve.orgs.models import KIND_LEVEL, OrgUnit, OrgUnitEvent, UnitKind
     from unionserve.orgs.seed import seed_beijing
 
@@ -93,7 +93,7 @@ def create_bench_users(plan: OrgPlan, total: int, log=print) -> dict[str, str]:
     from django.db.models import Count
 
     from unionserve.accounts.models import RoleGrant, User
-    from unionserve.accounts.roles import Role
+    from unionserve.core.roles import Role
     from unionserve.orgs.models import OrgUnit, UnitKind
 
     t0 = time.perf_counter()

@@ -103,7 +103,7 @@ class Pools:
 def read_pools(seed: int, callers: int = CALLERS, log: Log = print) -> Pools:
     """Units, agents, leaf categories, a pool of callers (encrypted once) and members to link them to."""
     from unionserve.accounts.models import RoleGrant
-    from unionserve.accounts.roles import Role
+    from unionserve.core.roles import Role
     from unionserve.hotline.models import Category
     from unionserve.members import crypto
     from unionserve.members.masking import mask_phone

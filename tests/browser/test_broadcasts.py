@@ -3,8 +3,8 @@
 import pytest
 from playwright.sync_api import expect
 
-from unionserve.accounts.roles import Role
 from unionserve.broadcasts.models import Broadcast
+from unionserve.core.roles import Role
 from unionserve.members.tests.factories import make_member
 from unionserve.notifications.models import Notification
 

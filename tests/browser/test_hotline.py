@@ -8,7 +8,7 @@ translations land.
 import pytest
 from playwright.sync_api import expect
 
-from unionserve.accounts.roles import Role
+from unionserve.core.roles import Role
 from unionserve.hotline.models import HotlineRequest
 from unionserve.members.tests.factories import id_number, make_member
 

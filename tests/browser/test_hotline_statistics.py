@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from playwright.sync_api import expect
 
-from unionserve.accounts.roles import Role
+from unionserve.core.roles import Role
 from unionserve.hotline.tests.test_statistics import DUE, at, make_request
 from unionserve.workflow.models import StepStatus
 

@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from unionserve.accounts.roles import Role
+from unionserve.core.roles import Role
 
 PASSWORD = "Test-pass-123"
 

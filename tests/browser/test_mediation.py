@@ -7,7 +7,7 @@ import pytest
 from django.apps import apps
 from playwright.sync_api import expect
 
-from unionserve.accounts.roles import Role
+from unionserve.core.roles import Role
 
 PASSWORD = "Test-pass-123"
 

@@ -7,8 +7,8 @@ zh-hans translations of the register's strings land.
 import pytest
 from playwright.sync_api import expect
 
-from unionserve.accounts.roles import Role
 from unionserve.audit.models import AuditAction, AuditEvent
+from unionserve.core.roles import Role
 from unionserve.members import pii
 from unionserve.members.tests.factories import id_number, make_employer, make_member
 

@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from unionserve.accounts.roles import Role
+from unionserve.core.roles import Role
 
 PASSWORD = "Test-pass-123"
 

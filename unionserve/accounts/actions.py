@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 
 from unionserve.audit.log import record
 from unionserve.audit.models import AuditAction
+from unionserve.core.roles import GRANT_ADMIN_ROLES, MANAGE_USERS, ROLE_SPECS, Role, role_allowed_at
+from unionserve.core.scope import scope_of
 
 from .models import ApiToken, RoleGrant, User
-from .roles import GRANT_ADMIN_ROLES, MANAGE_USERS, ROLE_SPECS, Role, role_allowed_at
-from .scope import scope_of
 
 
 def _require_manager_of(acting_user: User, unit) -> None:

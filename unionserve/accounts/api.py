@@ -6,13 +6,12 @@ from ninja import FilterSchema, Query, Router, Schema
 from ninja.pagination import paginate
 from pydantic import Field
 
-from unionserve.orgs.api import Pagination
-from unionserve.web.api_helpers import require_perm
+from unionserve.core import roles
+from unionserve.core.api import Pagination, require_perm
+from unionserve.core.roles import Role
+from unionserve.core.scope import scope_exempt, scope_of, scoped_view
 
-from . import roles
 from .models import User
-from .roles import Role
-from .scope import scope_exempt, scope_of, scoped_view
 
 router = Router(tags=["users"])
 

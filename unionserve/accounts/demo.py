@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from unionserve.core.roles import Role
 from unionserve.orgs.models import OrgUnit
 
 from .actions import create_user
 from .models import User
-from .roles import Role
 
 DEMO_PASSWORD = "Demo-12351"
 

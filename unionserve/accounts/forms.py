@@ -7,10 +7,9 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.utils.translation import gettext_lazy as _
 
+from unionserve.core.forms import StyledForm, StyledFormMixin
+from unionserve.core.roles import GRANT_ADMIN_ROLES, ROLE_SPECS, Role
 from unionserve.orgs.forms import ScopedForm, UnitCodeField
-from unionserve.web.forms import StyledForm, StyledFormMixin
-
-from .roles import GRANT_ADMIN_ROLES, ROLE_SPECS, Role
 
 
 class LoginForm(StyledFormMixin, AuthenticationForm):

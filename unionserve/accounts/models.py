@@ -13,12 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from .roles import Role, permissions_for
+from unionserve.core.roles import Role, permissions_for
 
 
 class ScopedUserManager(UserManager):
     def visible_to(self, user):
-        from .scope import scope_of
+        from unionserve.core.scope import scope_of
 
         return scope_of(user).filter(self.get_queryset())
 

@@ -14,10 +14,12 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import actions, roles
+from unionserve.core import roles
+from unionserve.core.scope import scope_exempt, scope_of, scoped_view
+
+from . import actions
 from .forms import ChangePasswordForm, LoginForm, ResetPasswordForm, TokenForm, UserFilterForm, UserForm
 from .models import User
-from .scope import scope_exempt, scope_of, scoped_view
 
 
 @method_decorator(login_not_required, name="dispatch")

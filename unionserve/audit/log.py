@@ -52,8 +52,7 @@ def record(
 
 
 def _unit_of(obj: models.Model):
-    from unionserve.orgs.models import OrgUnit
-
-    if isinstance(obj, OrgUnit):
+    # The log sits below the org tree, so it knows a unit by its label rather than by importing it.
+    if obj._meta.label_lower == "orgs.orgunit":
         return obj
     return getattr(obj, "org_unit", None)

@@ -14,10 +14,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from unionserve.accounts import roles
-from unionserve.accounts.scope import scope_of, scoped_view
-from unionserve.web.forms import StyledForm
-from unionserve.web.paging import LookaheadPaginator
+from unionserve.core import roles
+from unionserve.core.forms import StyledForm
+from unionserve.core.paging import LookaheadPaginator
+from unionserve.core.scope import scope_of, scoped_view
 
 from .log import record
 from .models import AuditAction, AuditEvent
@@ -63,7 +63,7 @@ def filtered_events(request):
 def event_list(request):
     form, qs = filtered_events(request)
     # Newer / older pages, never counted: the log grows by every unmasked view, and counting a scoped million
-    # events cost more than the page itself (web.paging).
+    # events cost more than the page itself (core.paging).
     page = LookaheadPaginator(qs.select_related("unit"), PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

@@ -12,9 +12,9 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from unionserve.accounts import roles
 from unionserve.audit.log import record
 from unionserve.audit.models import AuditAction
+from unionserve.core import roles
 from unionserve.members.models import Member
 from unionserve.notifications.models import Notification, Status
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from unionserve.accounts.scope import scope_of
+from unionserve.core.forms import StyledFormMixin
+from unionserve.core.scope import scope_of
 from unionserve.members.models import Gender, SpecialGroup
 from unionserve.orgs.models import OrgUnit, UnitKind
-from unionserve.web.forms import StyledFormMixin
 
 from . import rules, selection
 

@@ -1,7 +1,7 @@
 """Whom a broadcast reaches: criteria (a JSON-safe dict) → a scoped queryset of active members.
 
 The criteria reuse the register's own lookups (members.search: unit subtrees through ``unit_scope``, special
-groups through ``in_group``) and are always applied inside the *sender's* scope (accounts.scope), at the count,
+groups through ``in_group``) and are always applied inside the *sender's* scope (core.scope), at the count,
 at the confirmation and again by the background task, so a district user can never reach another district's
 members whatever the stored criteria say.
 """
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from unionserve.accounts.scope import scope_of
+from unionserve.core.scope import scope_of
 from unionserve.members.models import Gender, Member, MemberStatus, SpecialGroup
 from unionserve.members.search import in_group, unit_scope
 

@@ -19,11 +19,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from unionserve.accounts.models import User
-from unionserve.accounts.scope import Scope, scope_of
 from unionserve.audit.log import record
 from unionserve.audit.models import AuditAction
+from unionserve.core import tree
+from unionserve.core.scope import Scope, scope_of
 from unionserve.members.models import Member, MemberStatus
-from unionserve.orgs import tree
 from unionserve.orgs.models import OrgUnit, UnitKind
 from unionserve.workflow import actions as engine
 from unionserve.workflow.deadlines import compute as compute_deadline

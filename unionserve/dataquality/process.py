@@ -12,12 +12,12 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from unionserve.accounts.roles import Role
+from unionserve.core.roles import Role
 from unionserve.workflow.definitions import DISPATCH, Deadline, Opening, ProcessDefinition, Reopen, State, Transition
 from unionserve.workflow.registry import register
 
 CODE = "samplecheck"
-#: Those who hold MANAGE_SAMPLE_CHECKS (accounts/roles.py) and open and review checks.
+#: Those who hold MANAGE_SAMPLE_CHECKS (core/roles.py) and open and review checks.
 OFFICES = frozenset({Role.CITY_OFFICE, Role.CENTER_STAFF, Role.SYSTEM_ADMIN})
 #: Those who verify the members of a station or grassroots union.
 CHECKERS = frozenset({Role.SOCIAL_WORKER, Role.GRASSROOTS_OFFICER})

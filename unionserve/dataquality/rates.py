@@ -29,8 +29,8 @@ from django.db import connections
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
+from unionserve.core import tree
 from unionserve.members.models import Employer, Member, MemberStatus
-from unionserve.orgs import tree
 from unionserve.orgs.models import OrgUnit
 from unionserve.workflow.models import Case
 

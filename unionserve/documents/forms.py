@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from unionserve.web.forms import StyledForm
+from unionserve.core.forms import StyledForm
 
 
 class TemplateForm(StyledForm):

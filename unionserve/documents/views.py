@@ -10,10 +10,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from unionserve.accounts import roles
-from unionserve.accounts.scope import scope_exempt, scope_of, scoped_view
 from unionserve.audit.log import record
 from unionserve.audit.models import AuditAction
+from unionserve.core import roles
+from unionserve.core.scope import scope_exempt, scope_of, scoped_view
 from unionserve.workflow.models import Case
 
 from . import actions

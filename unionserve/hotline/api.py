@@ -13,11 +13,11 @@ from ninja import FilterSchema, Query, Router, Schema
 from ninja.pagination import paginate
 from pydantic import Field as PField
 
-from unionserve.accounts import roles
-from unionserve.accounts.scope import scope_exempt, scope_of, scoped_view
+from unionserve.core import roles
+from unionserve.core.api import LookaheadPagination, require_perm
+from unionserve.core.scope import scope_exempt, scope_of, scoped_view
 from unionserve.members import crypto
 from unionserve.members.models import Member
-from unionserve.web.api_helpers import LookaheadPagination, require_perm
 from unionserve.workflow import actions
 from unionserve.workflow.api import ActionIn, CaseDetailOut
 from unionserve.workflow.errors import ActionRefused

@@ -6,7 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from unionserve.web.forms import StyledForm, StyledFormMixin
+from unionserve.core.forms import StyledForm, StyledFormMixin
 
 from .models import Category, Kind, Satisfaction
 

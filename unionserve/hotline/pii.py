@@ -10,9 +10,9 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from unionserve.accounts import roles
 from unionserve.audit.log import record
 from unionserve.audit.models import AuditAction
+from unionserve.core import roles
 from unionserve.members import crypto
 
 from .models import HotlineRequest

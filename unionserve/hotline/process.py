@@ -15,7 +15,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from unionserve.accounts.roles import Role
+from unionserve.core.roles import Role
 from unionserve.workflow.definitions import (
     DISPATCH,
     Deadline,

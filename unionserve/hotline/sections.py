@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from unionserve.accounts.scope import scope_of
+from unionserve.core.scope import scope_of
 
 from .models import HotlineRequest
 

@@ -16,7 +16,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from unionserve.accounts.scope import scope_of
+from unionserve.core.scope import scope_of
 from unionserve.members import crypto
 from unionserve.members.masking import mask_id, mask_phone
 from unionserve.members.models import Member
@@ -199,7 +199,7 @@ def _is_portal(user) -> bool:
 def portal_actor():
     """The account in whose name portal submissions are opened at the city platform (no password, no login)."""
     from unionserve.accounts.models import User
-    from unionserve.accounts.roles import Role
+    from unionserve.core.roles import Role
 
     user = User.objects.filter(username=PORTAL_USERNAME).select_related("org_unit").first()
     if user is not None:
@@ -231,7 +231,7 @@ def history(*, phone: str = "", member: Member | None = None, limit: int = 10) -
 
 
 def visible_requests(user) -> QuerySet:
-    """Requests whose case the user may read (accounts.scope)."""
+    """Requests whose case the user may read (core.scope)."""
     return scope_of(user).filter(HotlineRequest.objects.all())
 
 

@@ -17,14 +17,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from unionserve.accounts import roles
-from unionserve.accounts.scope import scope_exempt, scope_of, scoped_view
 from unionserve.audit.log import record
 from unionserve.audit.models import AuditAction
+from unionserve.core import roles
+from unionserve.core.paging import LookaheadPaginator
+from unionserve.core.queries import prefix_q
+from unionserve.core.scope import scope_exempt, scope_of, scoped_view
 from unionserve.members.models import Member
 from unionserve.members.search import MemberFilter, QueryKind, classify, search_members
-from unionserve.web.paging import LookaheadPaginator
-from unionserve.web.queries import prefix_q
 from unionserve.workflow.models import Step, StepKind
 
 from . import pii as caller_pii

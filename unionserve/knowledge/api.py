@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from unionserve.accounts.scope import scope_exempt
+from unionserve.core.scope import scope_exempt
 
 from . import search
 from .models import Article, ArticleStatus

@@ -23,8 +23,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from unionserve.accounts import roles
-from unionserve.accounts.scope import scope_exempt
+from unionserve.core import roles
+from unionserve.core.scope import scope_exempt
 
 from . import actions, search
 from .forms import ArticleFilterForm, ArticleForm, ReviewForm, SuggestForm, SuggestQueryForm, TransitionForm

@@ -291,7 +291,7 @@ def may_remake_document(aid: LegalAidCase, user) -> bool:
 
 
 def is_personal(user) -> bool:
-    from unionserve.accounts.scope import is_personal_user
+    from unionserve.core.scope import is_personal_user
 
     return is_personal_user(user)
 
@@ -318,7 +318,7 @@ def remake_document(aid: LegalAidCase, *, actor):
 def may_reveal(aid: LegalAidCase, user) -> bool:
     """Who may see the applicant's phone in full (the case is already one the user reads): holders of
     VIEW_PII, the assigned lawyer, and the units working on it now."""
-    from unionserve.accounts.roles import VIEW_PII
+    from unionserve.core.roles import VIEW_PII
 
     if not aid.applicant_phone_encrypted:
         return False

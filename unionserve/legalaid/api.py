@@ -15,9 +15,9 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 from pydantic import Field
 
-from unionserve.accounts.scope import scope_of, scoped_view
-from unionserve.orgs.api import Pagination
-from unionserve.web.queries import prefix_q
+from unionserve.core.api import Pagination
+from unionserve.core.queries import prefix_q
+from unionserve.core.scope import scope_of, scoped_view
 from unionserve.workflow.models import Channel
 
 from . import actions, rules

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from unionserve.web.money import money_field
+from unionserve.core.money import money_field
 
 #: A Chinese lawyer's practice licence number (律师执业证号) has 17 digits.
 licence_validator = RegexValidator(r"^\d{17}$", _("A lawyer's licence number has 17 digits."))

@@ -18,7 +18,7 @@ the case (arbitration, court) the clock is stopped: how long a lawsuit takes is 
 
 from django.utils.translation import gettext_lazy as _
 
-from unionserve.accounts.roles import LEVEL_1_STAFF, LEVEL_2_STAFF, LEVEL_3_STAFF, Role
+from unionserve.core.roles import LEVEL_1_STAFF, LEVEL_2_STAFF, LEVEL_3_STAFF, Role
 from unionserve.workflow.definitions import (
     DISPATCH,
     TO_DISPATCHER,

@@ -12,7 +12,7 @@ from __future__ import annotations
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
-from unionserve.accounts.scope import is_personal_user
+from unionserve.core.scope import is_personal_user
 from unionserve.workflow.models import Step
 
 #: The states in which a lawyer holds the step.

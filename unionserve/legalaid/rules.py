@@ -9,7 +9,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from unionserve.orgs import tree
+from unionserve.core import tree
 
 from .models import Contract, Engagement, LawFirm, LegalAidCase, Outcome, Result, Side
 

@@ -12,10 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from unionserve.accounts.roles import MANAGE_LAW_FIRMS
-from unionserve.accounts.scope import scope_exempt, scope_of, scoped_view
+from unionserve.core.queries import prefix_q
+from unionserve.core.roles import MANAGE_LAW_FIRMS
+from unionserve.core.scope import scope_exempt, scope_of, scoped_view
 from unionserve.orgs.models import OrgUnit
-from unionserve.web.queries import prefix_q
 from unionserve.workflow.models import Case
 from unionserve.workflow.permissions import actions_for
 

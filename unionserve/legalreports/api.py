@@ -8,9 +8,9 @@ from decimal import Decimal
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 
-from unionserve.accounts import roles
-from unionserve.accounts.scope import scoped_view
-from unionserve.web.api_helpers import require_perm
+from unionserve.core import roles
+from unionserve.core.api import require_perm
+from unionserve.core.scope import scoped_view
 
 from . import stats
 from .forms import PeriodForm

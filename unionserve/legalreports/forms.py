@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from unionserve.web.forms import StyledFormMixin
+from unionserve.core.forms import StyledFormMixin
 
 from .stats import Period
 

@@ -43,7 +43,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
-from unionserve.accounts.scope import scope_of
+from unionserve.core.scope import scope_of
 from unionserve.workflow.models import AccessKind, Case, CaseAccess, Step
 from unionserve.workflow.registry import registry
 

@@ -7,10 +7,10 @@ from django.db import transaction
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from unionserve.accounts import roles
-from unionserve.accounts.scope import scoped_view
 from unionserve.audit.log import record
 from unionserve.audit.models import AuditAction
+from unionserve.core import roles
+from unionserve.core.scope import scoped_view
 
 from . import export as excel
 from . import stats

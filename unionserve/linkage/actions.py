@@ -1,6 +1,6 @@
 """Every change in six-party linkage, one function each, in one transaction, with the case's timeline entry.
 
-Who may: a user holding REFER_CASES (accounts/roles.py) whose part of the organization holds a unit that
+Who may: a user holding REFER_CASES (core/roles.py) whose part of the organization holds a unit that
 opened or handles the case (a unit with only a filing copy reads but does not act). Partners offered are
 those of the user's own part of the tree and of the units above it (a station may refer to the district's
 court and to the city's bodies).
@@ -18,9 +18,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from unionserve.accounts import roles
-from unionserve.accounts.scope import scope_of
-from unionserve.orgs import tree
+from unionserve.core import roles, tree
+from unionserve.core.scope import scope_of
 from unionserve.workflow.errors import StaleCase
 from unionserve.workflow.models import AccessKind, Case, CaseAccess
 from unionserve.workflow.timeline import append_event

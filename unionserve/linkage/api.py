@@ -10,10 +10,9 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
-from unionserve.accounts import roles
-from unionserve.accounts.scope import scope_of, scoped_view
-from unionserve.orgs.api import Pagination
-from unionserve.web.api_helpers import require_perm
+from unionserve.core import roles
+from unionserve.core.api import Pagination, require_perm
+from unionserve.core.scope import scope_of, scoped_view
 from unionserve.workflow.models import Case
 
 from . import actions

@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from unionserve.web.money import money_field
+from unionserve.core.money import money_field
 
 
 class PartnerKind(models.TextChoices):
@@ -103,7 +103,7 @@ class Referral(models.Model):
     @classmethod
     def scope_filter(cls, scope) -> Q:
         """Scoped through the case (who may read the case may read its referrals); unlinked: by the unit."""
-        from unionserve.orgs import tree
+        from unionserve.core import tree
         from unionserve.workflow.models import Case
 
         # Through Case's own scope rule (units taking part; a personal scope narrows to the person's cases).

@@ -12,8 +12,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from unionserve.accounts import roles
-from unionserve.accounts.scope import scope_of, scoped_view
+from unionserve.core import roles
+from unionserve.core.scope import scope_of, scoped_view
 from unionserve.orgs.models import OrgUnit
 from unionserve.workflow.models import Case
 from unionserve.workflow.registry import registry

@@ -8,9 +8,9 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from unionserve.accounts.scope import scope_of
 from unionserve.audit.log import record
 from unionserve.audit.models import AuditAction
+from unionserve.core.scope import scope_of
 from unionserve.workflow import actions as engine
 from unionserve.workflow.errors import ActionRefused, StaleCase
 from unionserve.workflow.models import Case, Step, StepKind

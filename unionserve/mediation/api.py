@@ -11,8 +11,8 @@ from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 from pydantic import Field
 
-from unionserve.accounts.scope import scope_of, scoped_view
-from unionserve.orgs.api import Pagination
+from unionserve.core.api import Pagination
+from unionserve.core.scope import scope_of, scoped_view
 from unionserve.workflow.registry import registry
 
 from . import intake

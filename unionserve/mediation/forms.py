@@ -6,9 +6,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from unionserve.accounts.models import User
-from unionserve.accounts.scope import scope_of
+from unionserve.core.forms import StyledForm
+from unionserve.core.scope import scope_of
 from unionserve.orgs.models import OrgUnit
-from unionserve.web.forms import StyledForm
 
 from .models import DisputeType, Mediator, Path
 from .rules import InputError, parse_claims, parse_workers

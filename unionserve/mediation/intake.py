@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from unionserve.accounts.scope import scope_of
+from unionserve.core.scope import scope_of
 from unionserve.members import crypto
 from unionserve.members.models import Employer, Member
 from unionserve.workflow import actions

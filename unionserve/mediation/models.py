@@ -5,7 +5,7 @@ workflow engine's Case (process "mediation", numbers TJ…); `MediationCase` hol
 knows: the path, the parties (one or several workers and the employer), the claims, the mediator, the
 handling plan and the outcome with the money recovered.
 
-Money: the project's one money type, ``web.money.money_field`` (yuan with fen, exact decimal).
+Money: the project's one money type, ``core.money.money_field`` (yuan with fen, exact decimal).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from unionserve.web.money import money_field
+from unionserve.core.money import money_field
 
 
 class DisputeType(models.TextChoices):

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 
-from unionserve.accounts.roles import LEVEL_1_STAFF, LEVEL_2_STAFF, LEVEL_3_STAFF, Role
+from unionserve.core.roles import LEVEL_1_STAFF, LEVEL_2_STAFF, LEVEL_3_STAFF, Role
 from unionserve.workflow.definitions import (
     DISPATCH,
     TO_DISPATCHER,

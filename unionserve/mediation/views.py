@@ -14,8 +14,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from unionserve.accounts import roles
-from unionserve.accounts.scope import scope_of, scoped_view
+from unionserve.core import roles
+from unionserve.core.scope import scope_of, scoped_view
 from unionserve.documents.models import GeneratedDocument
 from unionserve.workflow.errors import StaleCase
 from unionserve.workflow.models import Case

@@ -18,9 +18,9 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from unionserve.accounts.scope import scope_of
 from unionserve.audit.log import record
 from unionserve.audit.models import AuditAction
+from unionserve.core.scope import scope_of
 from unionserve.notifications.api import notify
 from unionserve.orgs.actions import create_unit
 from unionserve.orgs.errors import OrgTreeError

@@ -7,10 +7,9 @@ from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 from pydantic import Field
 
-from unionserve.accounts import roles
-from unionserve.accounts.scope import scope_of, scoped_view
-from unionserve.orgs.api import Pagination
-from unionserve.web.api_helpers import require_perm
+from unionserve.core import roles
+from unionserve.core.api import Pagination, require_perm
+from unionserve.core.scope import scope_of, scoped_view
 
 from .models import Employer, Member, MemberStatus, SpecialGroup
 from .search import EmployerFilter, MemberFilter

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q
 
-from unionserve.accounts.scope import scope_of
+from unionserve.core.scope import scope_of
 
 from .models import Member, MemberStatus
 

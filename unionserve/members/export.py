@@ -21,9 +21,9 @@ from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from unionserve.accounts import roles
 from unionserve.audit.log import record
 from unionserve.audit.models import AuditAction
+from unionserve.core import roles
 
 from . import crypto
 from .masking import mask_phone

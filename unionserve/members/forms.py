@@ -5,10 +5,10 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from unionserve.accounts.scope import scope_of
+from unionserve.core.forms import StyledForm
+from unionserve.core.scope import scope_of
 from unionserve.orgs.forms import ScopedForm, UnitCodeField
 from unionserve.orgs.models import UnitKind
-from unionserve.web.forms import StyledForm
 
 from . import validators
 from .models import Employer, MemberStatus, SpecialGroup

@@ -14,10 +14,10 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from unionserve.accounts import roles
-from unionserve.accounts.scope import scope_of
 from unionserve.audit.log import record
 from unionserve.audit.models import AuditAction
+from unionserve.core import roles
+from unionserve.core.scope import scope_of
 
 from . import crypto
 from .models import Member

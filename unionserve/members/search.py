@@ -25,9 +25,9 @@ from enum import StrEnum
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from pypinyin import Style, lazy_pinyin
 
-from unionserve.accounts.scope import Scope, scope_of
+from unionserve.core.queries import prefix_q
+from unionserve.core.scope import Scope, scope_of
 from unionserve.orgs.models import OrgUnit
-from unionserve.web.queries import prefix_q
 
 from . import crypto
 from .models import Member, SpecialGroupRecord

@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from unionserve.accounts import roles
-from unionserve.accounts.scope import scope_of, scoped_view
+from unionserve.core import roles
+from unionserve.core.scope import scope_of, scoped_view
 
 from . import actions, duplicates, export, pii
 from .forms import (

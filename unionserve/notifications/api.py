@@ -92,7 +92,7 @@ def notify_many(event: str, messages: Iterable[Message], *, channels: Iterable[s
         from django.db.models import Exists, OuterRef
 
         from unionserve.accounts.models import RoleGrant
-        from unionserve.accounts.scope import PERSONAL_ROLES
+        from unionserve.core.scope import PERSONAL_ROLES
 
         grants = RoleGrant.objects.filter(user=OuterRef("pk"))
         personal_only = Exists(grants.filter(role__in=PERSONAL_ROLES)) & ~Exists(grants.exclude(

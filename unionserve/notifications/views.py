@@ -13,8 +13,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from unionserve.accounts import roles
-from unionserve.accounts.scope import scope_exempt, scope_of, scoped_view
+from unionserve.core import roles
+from unionserve.core.scope import scope_exempt, scope_of, scoped_view
 
 from . import actions
 from .api import ALL, mark_read, unread_count

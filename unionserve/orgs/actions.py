@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 
 from unionserve.audit.log import record
 from unionserve.audit.models import AuditAction
+from unionserve.core import tree
 
-from . import tree
 from .errors import OrgTreeError
 from .models import INDUSTRY_PARENT_KINDS, KIND_LEVEL, REGION_PARENT_KINDS, OrgUnit, OrgUnitEvent, UnitStatus
 from .signals import units_merged
@@ -182,9 +182,7 @@ def merge_units(source: OrgUnit, target: OrgUnit, *, acting_user, reason: str = 
             child, region_parent=child.region_parent, industry_parent=target, acting_user=acting_user,
             reason=reason, request=request,
         )
-    from unionserve.accounts.models import User
-
-    User.objects.filter(org_unit=source).update(org_unit=target)
+    # Users move with the other records: accounts receives units_merged (the tree knows no app above it).
     units_merged.send(sender=OrgUnit, source=source, target=target)
     source.status = UnitStatus.MERGED
     source.merged_into = target

@@ -1,14 +1,13 @@
 """Org units over the API (read-only for now), scoped like the pages."""
 
 
-from django.conf import settings
 from ninja import FilterSchema, Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from pydantic import Field
 
-from unionserve.accounts import roles
-from unionserve.accounts.scope import scope_of, scoped_view
-from unionserve.web.api_helpers import require_perm
+from unionserve.core import roles
+from unionserve.core.api import Pagination, require_perm
+from unionserve.core.scope import scope_of, scoped_view
 
 from .models import OrgUnit, UnitKind, UnitStatus
 
@@ -58,13 +57,6 @@ class UnitFilter(FilterSchema):
         return Q(industry_parent_id=value) if value else Q()
 
 
-class Pagination(PageNumberPagination):
-    class Input(PageNumberPagination.Input):
-        page_size: int = Field(settings.UNIONSERVE["API_PAGE_SIZE"], ge=1, le=500)
-
-    def paginate_queryset(self, queryset, pagination, request=None, **params):
-        self.page_size = pagination.page_size
-        return super().paginate_queryset(queryset, pagination, request=request, **params)
 
 
 @router.get("/units", response=list[UnitOut], summary="List org units in my scope")

@@ -6,8 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from unionserve.accounts.scope import scope_of
-from unionserve.web.forms import StyledFormMixin
+from unionserve.core.forms import StyledFormMixin
+from unionserve.core.scope import scope_of
 
 from .models import INDUSTRY_PARENT_KINDS, REGION_PARENT_KINDS, OrgUnit, UnitKind
 

@@ -7,19 +7,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from . import tree
-
-
-class UnitKind(models.TextChoices):
-    CITY_CENTER = "city", _("City worker service center")
-    DISTRICT_CENTER = "district", _("District worker service center")
-    DEV_AREA_CENTER = "dev_area", _("Development-area worker service center")
-    INDUSTRY_UNION = "industry", _("Industry union")
-    COMPANY_UNION = "company", _("Company union")
-    STATION = "station", _("Union service station")
-    GRASSROOTS = "grassroots", _("Grassroots union")
-    DEPARTMENT = "department", _("Functional department")
-
+from unionserve.core import tree
+from unionserve.core.units import UnitKind
 
 # Platform level of each kind (seed 000 §一: 一级/二级/三级工作平台).
 KIND_LEVEL = {
@@ -56,8 +45,8 @@ class UnitStatus(models.TextChoices):
 
 class OrgUnitQuerySet(models.QuerySet):
     def visible_to(self, user) -> OrgUnitQuerySet:
-        """Units inside the user's scope (see accounts.scope)."""
-        from unionserve.accounts.scope import scope_of
+        """Units inside the user's scope (see core.scope)."""
+        from unionserve.core.scope import scope_of
 
         return scope_of(user).filter(self)
 
@@ -88,7 +77,7 @@ class OrgUnit(models.Model):
     (city → industry → company → grassroots) or on both. Each line keeps a materialized path.
     """
 
-    # Scope: a unit is in a user's scope when its own paths are (accounts.scope reads this).
+    # Scope: a unit is in a user's scope when its own paths are (core.scope reads this).
     scope_paths = ("region_path", "industry_path")
 
     name = models.CharField(_("name"), max_length=120)

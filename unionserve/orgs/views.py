@@ -10,8 +10,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from unionserve.accounts import roles
-from unionserve.accounts.scope import scope_of, scoped_view
+from unionserve.core import roles
+from unionserve.core.scope import scope_of, scoped_view
 
 from . import actions
 from .forms import CloseForm, MergeForm, MoveForm, RenameForm, UnitCreateForm

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils.module_loading import import_string
 
-from unionserve.accounts import roles
+from unionserve.core import roles
 
 from .navigation import entries_for
 

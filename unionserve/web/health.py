@@ -9,7 +9,7 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from unionserve.accounts.scope import scope_exempt
+from unionserve.core.scope import scope_exempt
 
 
 @scope_exempt(reason="health check, no data")

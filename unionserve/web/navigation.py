@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from unionserve.accounts import roles
+from unionserve.core import roles
 
 
 @dataclass(frozen=True)

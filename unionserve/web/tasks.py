@@ -12,6 +12,6 @@ def ping() -> str:
 @shared_task(name="unionserve.web.refresh_statistics")
 def refresh_statistics() -> bool:
     """Nightly: the SQLite planner's table statistics (PostgreSQL analyzes by itself)."""
-    from .dbstats import refresh_statistics as refresh
+    from unionserve.core.dbstats import refresh_statistics as refresh
 
     return refresh()

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from unionserve.accounts.models import User
-from unionserve.accounts.scope import scope_exempt, scoped, scoped_view
+from unionserve.core.scope import scope_exempt, scoped, scoped_view
 from unionserve.orgs.models import OrgUnit, UnitKind
 
 

@@ -7,7 +7,7 @@ import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from unionserve.web.forms import StyledForm
+from unionserve.core.forms import StyledForm
 
 from .models import DayKind
 from .schedule import MAX_UPLOAD_BYTES, MIN_SCHEDULE_YEAR, ScheduleRow

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from unionserve.accounts.scope import scope_exempt
+from unionserve.core.scope import scope_exempt
 
 from . import service
 from .forms import (

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from unionserve.accounts.models import User
-from unionserve.accounts.scope import scope_of
+from unionserve.core.scope import scope_of
 from unionserve.orgs.models import OrgUnit
 
 from . import deadlines

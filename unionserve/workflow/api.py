@@ -7,8 +7,8 @@ from ninja import FilterSchema, Query, Router, Schema
 from ninja.pagination import paginate
 from pydantic import Field as PField
 
-from unionserve.accounts.scope import scope_of, scoped_view
-from unionserve.orgs.api import Pagination
+from unionserve.core.api import Pagination
+from unionserve.core.scope import scope_of, scoped_view
 
 from . import actions, inbox
 from .models import Case, CaseEvent
@@ -135,7 +135,7 @@ class CaseFilter(FilterSchema):
     def filter_number(self, value):
         from django.db.models import Q
 
-        from unionserve.web.queries import prefix_q
+        from unionserve.core.queries import prefix_q
 
         return prefix_q("number", value.strip().upper()) if value else Q()
 

@@ -31,7 +31,7 @@ def mermaid(definition: ProcessDefinition) -> str:
 
 def markdown(definition: ProcessDefinition) -> str:
     """The page written to docs/processes/<code>.md."""
-    from unionserve.accounts.roles import Role
+    from unionserve.core.roles import Role
 
     rows = []
     for t in definition.transitions:

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from unionserve.web.queries import prefix_q
+from unionserve.core.queries import prefix_q
 
 from . import deadlines
 from .models import AccessKind, Case, CaseAccess, Step
@@ -123,6 +123,6 @@ def todo_count(user) -> int:
 
 def personal_id(user) -> int | None:
     """The user's id when their scope is personal (mediator/lawyer only), else None."""
-    from unionserve.accounts.scope import scope_of
+    from unionserve.core.scope import scope_of
 
     return scope_of(user).personal_user_id

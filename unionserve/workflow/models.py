@@ -25,7 +25,7 @@ class Priority(models.TextChoices):
 
 class CaseQuerySet(models.QuerySet):
     def visible_to(self, user) -> CaseQuerySet:
-        from unionserve.accounts.scope import scope_of
+        from unionserve.core.scope import scope_of
 
         return scope_of(user).filter(self)
 

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
-from unionserve.accounts.roles import SUPERVISE_CASES as SUPERVISE
-from unionserve.accounts.scope import scope_of
+from unionserve.core.roles import SUPERVISE_CASES as SUPERVISE
+from unionserve.core.scope import scope_of
 
 from . import definitions as d
 from .models import Case, Step, StepKind, StepStatus

@@ -44,7 +44,7 @@ class Registry:
 
     def validate_all(self) -> None:
         """Refuse to start with a broken definition (called from WorkflowConfig.ready)."""
-        from unionserve.accounts.roles import Role
+        from unionserve.core.roles import Role
 
         for definition in self._by_code.values():
             try:

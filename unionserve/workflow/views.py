@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from unionserve.accounts.scope import scope_exempt, scope_of, scoped_view
+from unionserve.core.scope import scope_exempt, scope_of, scoped_view
 from unionserve.orgs.models import OrgUnit
 
 from . import actions, inbox

@@ -4,7 +4,7 @@ time limit, handled, fed back (回单), and reviewed by the dispatching office."
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from unionserve.accounts.roles import Role
+from unionserve.core.roles import Role
 from unionserve.workflow.definitions import (
     DISPATCH,
     Deadline,

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from unionserve.accounts.models import User
-from unionserve.accounts.roles import Role
+from unionserve.core.roles import Role
 
 
 @pytest.mark.parametrize("name", ["orgs:detail", "orgs:children", "orgs:rename", "orgs:move", "orgs:merge",

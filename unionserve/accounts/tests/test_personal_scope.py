@@ -3,8 +3,8 @@
 import pytest
 
 from unionserve.accounts.actions import issue_token
-from unionserve.accounts.roles import Role
-from unionserve.accounts.scope import scope_of
+from unionserve.core.roles import Role
+from unionserve.core.scope import scope_of
 from unionserve.workflow import actions
 from unionserve.workflow.models import Case
 from unionserve.workflow.registry import registry

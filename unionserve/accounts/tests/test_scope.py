@@ -3,7 +3,7 @@
 import pytest
 
 from unionserve.accounts.models import User
-from unionserve.accounts.scope import NOTHING, ScopeError, scope_of, scoped
+from unionserve.core.scope import NOTHING, ScopeError, scope_of, scoped
 from unionserve.orgs.models import OrgUnit, OrgUnitEvent
 
 

@@ -3,9 +3,9 @@
 import pytest
 from django.urls import reverse
 
-from unionserve.accounts.roles import Role
 from unionserve.audit.log import record
 from unionserve.audit.models import AppendOnlyError, AuditAction, AuditEvent
+from unionserve.core.roles import Role
 
 
 def test_events_cannot_be_changed_or_deleted(users):

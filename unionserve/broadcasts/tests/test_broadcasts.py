@@ -10,10 +10,10 @@ from django.test import TestCase, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from unionserve.accounts.roles import Role
 from unionserve.audit.models import AuditAction, AuditEvent
 from unionserve.broadcasts import actions, selection, sending, tasks
 from unionserve.broadcasts.models import Broadcast, BroadcastStatus
+from unionserve.core.roles import Role
 from unionserve.members.models import SpecialGroup, SpecialGroupRecord
 from unionserve.members.tests.factories import make_member
 from unionserve.notifications.delivery import deliver_due

@@ -204,8 +204,8 @@ def test_roll_up_counts_each_leaf_once_in_every_unit_above_it_on_either_line():
     region line or the industry line, each leaf once even when it is below the unit on both lines."""
     import random
 
+    from unionserve.core import tree
     from unionserve.dataquality.rates import WIDTH, roll_up
-    from unionserve.orgs import tree
 
     def p(*ids):
         return "".join(tree.segment(i) for i in ids)
@@ -342,8 +342,8 @@ def test_roll_up_matches_the_plain_definition_on_a_deeper_tree_with_both_lines()
     industry line of several levels and employers without a grassroots union on either or both lines."""
     import random
 
+    from unionserve.core import tree as paths_
     from unionserve.dataquality.rates import WIDTH, roll_up
-    from unionserve.orgs import tree as paths_
 
     def p(*ids):
         return "".join(paths_.segment(i) for i in ids)

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from unionserve.accounts.roles import Role
+from unionserve.core.roles import Role
 from unionserve.dataquality import actions
 from unionserve.dataquality.models import (
     ItemResult,

@@ -7,7 +7,7 @@ import datetime as dt
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from unionserve.web.forms import StyledFormMixin
+from unionserve.core.forms import StyledFormMixin
 
 from .rates import DEFINITIONS, RATE_KEYS, Period
 

@@ -23,7 +23,7 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from unionserve.accounts.scope import scope_of
+from unionserve.core.scope import scope_of
 from unionserve.hotline.models import Category, HotlineRequest, Kind, Satisfaction
 from unionserve.orgs.models import OrgUnit
 from unionserve.workflow.models import Step, StepKind, StepStatus

@@ -12,10 +12,10 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from unionserve.accounts import roles
-from unionserve.accounts.scope import scope_of, scoped_view
 from unionserve.audit.log import record
 from unionserve.audit.models import AuditAction
+from unionserve.core import roles
+from unionserve.core.scope import scope_of, scoped_view
 from unionserve.hotline.models import Channel, Kind
 from unionserve.orgs.models import OrgUnit
 

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from unionserve.accounts.roles import Role
+from unionserve.core.roles import Role
 
 TZ = ZoneInfo("Asia/Shanghai")
 

@@ -327,7 +327,7 @@ def test_a_window_cannot_refer_and_is_told_so(client, people):
 
 
 def test_demo_requests_are_seeded_once(people, tree, make_user):
-    from unionserve.accounts.roles import Role
+    from unionserve.core.roles import Role
     from unionserve.hotline.demo import seed_demo_requests
     from unionserve.members.tests.factories import id_number, make_member
 
@@ -366,8 +366,8 @@ def test_intake_and_lookup_stay_lean(client, people, member, django_assert_max_n
 
 
 def test_calling_back_shows_the_number_once_audited(client, people, member, tree, make_user):
-    from unionserve.accounts.roles import Role
     from unionserve.audit.models import AuditEvent
+    from unionserve.core.roles import Role
 
     request = _affair(client, people, member)
     url = reverse("hotline:request_reveal", args=[request.pk])

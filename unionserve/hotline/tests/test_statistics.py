@@ -12,8 +12,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from unionserve.accounts.roles import Role
 from unionserve.audit.models import AuditAction, AuditEvent
+from unionserve.core.roles import Role
 from unionserve.hotline.models import Category, HotlineRequest
 from unionserve.hotline.statistics import rates
 from unionserve.workflow.models import Case, CaseAccess, Step, StepStatus

@@ -34,7 +34,7 @@ def categories(db):
 
 @pytest.fixture
 def kb_users(tree, make_user):
-    from unionserve.accounts.roles import Role
+    from unionserve.core.roles import Role
 
     return {
         "agent": make_user(tree["city"], Role.HOTLINE_AGENT, username="agent"),

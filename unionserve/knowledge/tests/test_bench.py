@@ -14,7 +14,7 @@ TINY = Scale(seed=7, members=3000, units=600, cases=300, users=40, xlsx_members=
 @pytest.mark.django_db
 def test_loader_and_suggest_benchmark(tmp_path, monkeypatch, tree, make_user):
     from bench.datagen.knowledge import ensure_knowledge, iter_answers, iter_articles
-    from unionserve.accounts.roles import Role
+    from unionserve.core.roles import Role
     from unionserve.knowledge import search
     from unionserve.knowledge.models import AnsweredQuestion, Article
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from unionserve.accounts.roles import Role
+from unionserve.core.roles import Role
 from unionserve.knowledge import search
 from unionserve.knowledge.demo import ANSWERS, ARTICLES, DRAFTS, seed_demo_knowledge
 from unionserve.knowledge.models import AnsweredQuestion, Article, ArticleStatus

@@ -2,7 +2,7 @@
 
 import pytest
 
-from unionserve.accounts.roles import Role
+from unionserve.core.roles import Role
 from unionserve.legalaid.demo import seed_demo_legal_aid
 from unionserve.legalaid.models import LawFirm, LegalAidCase
 from unionserve.workflow.models import Case

@@ -305,7 +305,7 @@ def test_after_the_report_the_file_is_the_units_work_not_the_lawyers(la):
 
 
 def test_a_worker_home_forwards_to_the_nearest_level_2(la, tree, make_user):
-    from unionserve.accounts.roles import Role
+    from unionserve.core.roles import Role
 
     officer = make_user(tree["g2"], Role.GRASSROOTS_OFFICER, username="g2officer")
     case = apply(officer)

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.apps import apps
 
-from unionserve.accounts.roles import Role
+from unionserve.core.roles import Role
 from unionserve.workflow.models import AccessKind, Case, CaseAccess, Step
 
 TZ = ZoneInfo("Asia/Shanghai")

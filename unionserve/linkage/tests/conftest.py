@@ -3,7 +3,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from unionserve.accounts.roles import Role
+from unionserve.core.roles import Role
 from unionserve.linkage.models import PartnerBody, PartnerKind
 from unionserve.workflow import actions
 

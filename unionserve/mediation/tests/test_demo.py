@@ -1,6 +1,6 @@
 """The demo seeder: mediators and cases in various states on both paths, idempotent."""
 
-from unionserve.accounts.roles import Role
+from unionserve.core.roles import Role
 from unionserve.documents.models import GeneratedDocument
 from unionserve.mediation.demo import seed_demo_mediation
 from unionserve.mediation.models import MediationCase, Mediator

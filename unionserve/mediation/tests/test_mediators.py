@@ -126,7 +126,7 @@ def test_registry_pages_need_the_permission_and_keep_the_audit(client, people, t
 
 
 def test_another_districts_staff_cannot_see_or_edit_the_mediator(client, people, tree, make_user):
-    from unionserve.accounts.roles import Role
+    from unionserve.core.roles import Role
 
     m = Mediator.objects.create(unit=tree["dc"], name="吴芳")
     client.force_login(make_user(tree["hd"], Role.CENTER_STAFF, username="haidian"))

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.urls import reverse
 
-from unionserve.accounts.scope import scope_of
+from unionserve.core.scope import scope_of
 from unionserve.mediation import actions as mediation_actions
 from unionserve.mediation.intake import open_mediation
 from unionserve.mediation.models import MediationCase

@@ -25,10 +25,9 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
+from unionserve.core import xlsx
+from unionserve.core.xlsx import cell_text
 from unionserve.members.template import Column
-
-from . import xlsx
-from .xlsx import cell_text
 
 SNIFF_BYTES = 1 << 16
 _ZIP = b"PK\x03\x04"

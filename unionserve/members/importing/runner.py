@@ -27,8 +27,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from unionserve.accounts.scope import Scope, scope_of
 from unionserve.audit.log import record
+from unionserve.core.scope import Scope, scope_of
 from unionserve.members.models import Employer, ImportJob, ImportKind, ImportMode, ImportStatus
 from unionserve.members.template import MEMBER_COLUMNS, UNIT_COLUMNS
 from unionserve.orgs.models import OrgUnit, UnitKind

@@ -18,10 +18,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from unionserve.accounts import roles
-from unionserve.accounts.scope import scope_exempt, scope_of, scoped_view
 from unionserve.audit.log import record
 from unionserve.audit.models import AuditAction
+from unionserve.core import roles
+from unionserve.core.scope import scope_exempt, scope_of, scoped_view
 from unionserve.members.models import ImportJob, ImportKind, ImportMode, ImportStatus
 from unionserve.members.template import MEMBER_COLUMNS, UNIT_COLUMNS
 

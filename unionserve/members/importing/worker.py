@@ -55,7 +55,8 @@ def validate_range(path: str, encoding: str, part, width: int):
 
 def validate_part(fmt, part: bytes, width: int):
     """Parse one part of an XLSX sheet's XML (the shared strings loaded once per worker), then as :func:`validate`."""
-    from . import xlsx
+    from unionserve.core import xlsx
+
     from .reader import read_part
 
     key = (fmt.path, fmt.strings)

@@ -3,7 +3,7 @@
 import pytest
 
 from unionserve.accounts.actions import issue_token
-from unionserve.accounts.roles import Role
+from unionserve.core.roles import Role
 from unionserve.members import actions
 from unionserve.members.models import SpecialGroup
 

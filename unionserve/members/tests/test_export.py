@@ -54,7 +54,7 @@ def test_export_needs_export_members_and_unmasked_needs_view_pii(client_for, use
                                                                monkeypatch):
     from django.core.exceptions import PermissionDenied
 
-    from unionserve.accounts.roles import VIEW_PII
+    from unionserve.core.roles import VIEW_PII
     from unionserve.members import export
 
     assert client_for(users["auditor"]).post("/members/export/", {}).status_code == 403

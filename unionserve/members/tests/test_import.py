@@ -11,7 +11,7 @@ from django.core.files.base import ContentFile
 from django.db import connection
 from stdnum.cn import uscc as stdnum_uscc
 
-from unionserve.accounts.roles import Role
+from unionserve.core.roles import Role
 from unionserve.members import crypto, validators
 from unionserve.members.importing import create_job, run_job, writer
 from unionserve.members.importing.reader import FileRefused, map_headers
@@ -512,7 +512,7 @@ def test_a_station_cannot_import_into_another_stations_units(tree, employers, st
     texts = {e[3] for e in errors_of(job)}
     assert any("outside your scope" in t for t in texts), texts
     other = make_user(tree["st3"], Role.SOCIAL_WORKER, username="station3")
-    from unionserve.accounts.scope import scope_of
+    from unionserve.core.scope import scope_of
 
     assert not scope_of(other).filter(ImportJob.objects.filter(pk=job.pk)).exists()
     assert scope_of(station_user).filter(ImportJob.objects.filter(pk=job.pk)).exists()

@@ -9,7 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from unionserve.accounts.roles import Role
+from unionserve.core.roles import Role
 from unionserve.members.models import ImportJob, Member
 from unionserve.members.template import MEMBER_HEADERS
 

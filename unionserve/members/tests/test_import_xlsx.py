@@ -1,4 +1,4 @@
-"""The XLSX sheet reader (members.importing.xlsx): the same cells as python-calamine, read in parts.
+"""The XLSX sheet reader (core.xlsx): the same cells as python-calamine, read in parts.
 
 calamine is the oracle: each workbook here is read by both, and the XML reader's parts are cut small so that
 rows straddle several parts.
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from unionserve.members.importing import xlsx
+from unionserve.core import xlsx
 from unionserve.members.importing.reader import FileRefused, _xlsx_rows, open_table, read_part
 from unionserve.members.models import Member
 from unionserve.members.template import MEMBER_COLUMNS, MEMBER_HEADERS

@@ -3,8 +3,8 @@
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from unionserve.accounts.roles import Role
 from unionserve.audit.models import AuditAction, AuditEvent
+from unionserve.core.roles import Role
 from unionserve.members import pii
 
 from .factories import id_number, make_member

@@ -82,7 +82,7 @@ def test_search_page_and_htmx_fragment(client_for, users, people):
 
 
 def test_search_needs_view_members(client_for, make_user, tree):
-    from unionserve.accounts.roles import Role
+    from unionserve.core.roles import Role
 
     assert client_for(make_user(tree["city"], Role.MEDIATOR)).get("/members/").status_code == 403
 

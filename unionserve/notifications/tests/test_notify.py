@@ -4,7 +4,7 @@ import pytest
 from django.db import transaction
 from django.utils import translation
 
-from unionserve.accounts.roles import Role
+from unionserve.core.roles import Role
 from unionserve.notifications.api import ALL, mark_read, notify, unread_count
 from unionserve.notifications.models import Notification
 from unionserve.notifications.templates import NotificationTemplateError, render

@@ -4,7 +4,7 @@ import pytest
 from django.test import RequestFactory
 from django.urls import reverse
 
-from unionserve.accounts.roles import Role
+from unionserve.core.roles import Role
 from unionserve.notifications.api import notify, unread_count
 from unionserve.notifications.context import unread
 from unionserve.notifications.models import Notification

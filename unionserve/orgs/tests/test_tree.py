@@ -3,8 +3,8 @@
 import pytest
 from django.db import connection
 
+from unionserve.core import tree as paths
 from unionserve.orgs import actions
-from unionserve.orgs import tree as paths
 from unionserve.orgs.errors import OrgTreeError
 from unionserve.orgs.models import OrgUnit, OrgUnitEvent, UnitKind, UnitStatus
 

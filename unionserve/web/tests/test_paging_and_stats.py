@@ -5,9 +5,9 @@ from django.db import connection
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from unionserve.core.dbstats import refresh_statistics
+from unionserve.core.paging import LookaheadPaginator
 from unionserve.orgs.models import OrgUnit
-from unionserve.web.dbstats import refresh_statistics
-from unionserve.web.paging import LookaheadPaginator
 
 
 @pytest.mark.parametrize(("number", "shown", "more", "previous"), [

@@ -3,7 +3,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from unionserve.accounts.roles import Role
+from unionserve.core.roles import Role
 from unionserve.workflow.registry import registry
 
 from .example_process import EXAMPLE

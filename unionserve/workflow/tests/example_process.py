@@ -1,6 +1,6 @@
 """A small process used by the engine's tests; it touches every operation the engine offers."""
 
-from unionserve.accounts.roles import Role
+from unionserve.core.roles import Role
 from unionserve.workflow.definitions import (
     DISPATCH,
     TO_SAME,

@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from unionserve.accounts.roles import Role
+from unionserve.core.roles import Role
 from unionserve.workflow.models import Case, Step
 from unionserve.workorders.models import WorkOrder
 

@@ -32,7 +32,7 @@ class Command(BaseCommand):
     def handle(self, *args, file: Path, username: str, mode: str, workers: int | None, no_progress: bool,
                **options) -> None:
         from unionserve.accounts.models import User
-        from unionserve.accounts.roles import MANAGE_MEMBERS
+        from unionserve.core.roles import MANAGE_MEMBERS
 
         if not file.is_file():
             raise CommandError(f"No such file: {file}")

@@ -23,8 +23,8 @@ from typing import Any, TypeVar
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
-from unionserve.accounts.roles import Role
-from unionserve.orgs import tree
+from unionserve.core import tree
+from unionserve.core.roles import Role
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from unionserve.orgs.models import UnitKind
+from unionserve.core.units import UnitKind
 
 
 class Role(models.TextChoices):
