@@ -23,7 +23,7 @@ import os
 import random
 import socket
 import statistics
-import subprocess  # noqa: S404 - starts the app's own server
+import subprocess  # starts the app's own server
 import sys
 import threading
 import time

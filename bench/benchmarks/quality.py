@@ -39,7 +39,7 @@ class QualityRates(Benchmark):
             from django.utils import timezone
 
             from unionserve.dataquality import actions, rates
-        except Exception as exc:  # noqa: BLE001 - the app may be mid-edit
+        except Exception as exc:  # the app may be mid-edit
             raise Skip(f"dataquality does not import: {exc!r}") from exc
         from bench.datagen.members_db import ensure_members
 

@@ -46,9 +46,9 @@ def _cases(ctx: Context) -> tuple[dict, dt.datetime]:
     from bench.datagen.cases_db import dataset_anchor, ensure_cases
 
     try:
-        import unionserve.workflow.inbox  # noqa: F401
+        import unionserve.workflow.inbox
         import unionserve.workorders.process  # noqa: F401
-    except Exception as exc:  # noqa: BLE001 - the app may be mid-edit
+    except Exception as exc:  # the app may be mid-edit
         raise Skip(f"the workflow app does not import: {exc!r}") from exc
     summary = ensure_cases(ctx.scale, log=ctx.log)
     anchor = dataset_anchor()

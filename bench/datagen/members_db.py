@@ -70,7 +70,7 @@ def fast_lookup_hash() -> Callable[[str], str]:
     """``members.crypto.lookup_hash`` for values already normalized, from a copied HMAC state (same output)."""
     from unionserve.members import crypto
 
-    base = hmac.new(crypto._hash_key(), digestmod=hashlib.sha256)  # noqa: SLF001 - the same key, by design
+    base = hmac.new(crypto._hash_key(), digestmod=hashlib.sha256)  # the same key, by design
 
     def digest(value: str) -> str:
         h = base.copy()

@@ -90,13 +90,13 @@ def _reread_settings_if_evaluated() -> None:
     from django.conf import settings
     from django.utils.functional import empty
 
-    if settings._wrapped is empty:  # noqa: SLF001 - not evaluated yet: nothing to undo
+    if settings._wrapped is empty:  # not evaluated yet: nothing to undo
         return
     for module_name in ("unionserve.settings.base", SETTINGS):
         module = sys.modules.get(module_name)
         if module is not None:
             importlib.reload(module)
-    settings._wrapped = empty  # noqa: SLF001
+    settings._wrapped = empty
     from django.db import connections
 
     connections.__dict__.pop("settings", None)  # a cached_property of the connection handler

@@ -6,7 +6,7 @@ import os
 import platform
 import shutil
 import sqlite3
-import subprocess  # noqa: S404 - fixed commands only
+import subprocess  # fixed commands only
 import sys
 from pathlib import Path
 

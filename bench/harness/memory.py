@@ -9,7 +9,7 @@ is used instead: read at the end for this process, sampled while a command runs 
 from __future__ import annotations
 
 import resource
-import subprocess  # noqa: S404 - fixed command lines from the benchmarks
+import subprocess  # fixed command lines from the benchmarks
 import time
 from pathlib import Path
 

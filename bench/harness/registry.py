@@ -28,7 +28,7 @@ from typing import Any, ClassVar, Literal
 from bench.datagen.generate import Scale
 
 
-class Skip(Exception):  # noqa: N818 - reads as "raise Skip(reason)"
+class Skip(Exception):
     """Raised by ``setup`` when a benchmark cannot run here (missing tool, app mid-edit); not a failure."""
 
 
@@ -85,7 +85,7 @@ class Benchmark:
     def setup(self, ctx: Context) -> list[Case]:
         raise NotImplementedError
 
-    def teardown(self, ctx: Context) -> None:  # noqa: B027 - optional hook
+    def teardown(self, ctx: Context) -> None:  # optional hook
         """Undo ``setup`` (remove scratch files)."""
 
 

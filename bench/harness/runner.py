@@ -11,7 +11,7 @@ import datetime
 import gc
 import json
 import os
-import subprocess  # noqa: S404 - runs this same program
+import subprocess  # runs this same program
 import sys
 import tempfile
 import time

@@ -39,7 +39,7 @@ class Step:
     status: str = ""
 
 
-class _Stop(Exception):  # noqa: N818 - raised to roll back a chunk that lost the race
+class _Stop(Exception):
     pass
 
 

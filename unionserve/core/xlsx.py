@@ -46,13 +46,14 @@ _STYLES_REL = "/styles"
 _BUILTIN_DATES = frozenset([*range(14, 23), 45, 47, *range(27, 37), *range(50, 59)])
 _BUILTIN_DURATIONS = frozenset([46])
 
-_EPOCH_1900 = dt.datetime(1899, 12, 31)
-_EPOCH_1900_AFTER_LEAP = dt.datetime(1899, 12, 30)  # from serial 60 on: Excel counts a 29 Feb 1900
-_EPOCH_1904 = dt.datetime(1904, 1, 1)
+# Excel stores wall-clock values with no time zone, so the epochs and the values read are naive.
+_EPOCH_1900 = dt.datetime(1899, 12, 31)  # noqa: DTZ001
+_EPOCH_1900_AFTER_LEAP = dt.datetime(1899, 12, 30)  # noqa: DTZ001 - from serial 60 on: Excel counts a 29 Feb 1900
+_EPOCH_1904 = dt.datetime(1904, 1, 1)  # noqa: DTZ001
 _MS_PER_DAY = 86_400_000
 
 
-class Unsupported(Exception):  # noqa: N818 - reads as "raise Unsupported"
+class Unsupported(Exception):
     """The workbook is not one this reader reads; calamine reads it instead."""
 
 
@@ -406,7 +407,7 @@ def serial_value(serial: float, *, date1904: bool, duration: bool) -> object:
         return dt.timedelta(milliseconds=ms)
     epoch = _EPOCH_1904 if date1904 else _EPOCH_1900 if serial < 60 else _EPOCH_1900_AFTER_LEAP
     if serial < 1:  # a time of day (before the epoch too: its time part)
-        return (dt.datetime.min + dt.timedelta(milliseconds=ms % _MS_PER_DAY)).time()
+        return (dt.datetime.min + dt.timedelta(milliseconds=ms % _MS_PER_DAY)).time()  # noqa: DTZ901 - time part only
     moment = epoch + dt.timedelta(milliseconds=ms)
     return moment.date() if moment.time() == dt.time() else moment
 

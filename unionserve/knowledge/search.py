@@ -370,7 +370,7 @@ def snippet(text: str, terms: list[str], width: int = 80) -> SafeString:
     """A window of ``text`` around the first matched term, HTML-escaped, terms wrapped in <mark>."""
     text = re.sub(r"\s+", " ", text or "").strip()
     if not text:
-        return mark_safe("")  # noqa: S308 - empty
+        return mark_safe("")
     longest_first = sorted({t for t in terms if t}, key=len, reverse=True)
     lowered = text.lower()
     first = min((i for t in longest_first if (i := lowered.find(t)) >= 0), default=0)

@@ -229,7 +229,7 @@ def make_document(code: str, case: Case, context: dict, actor):
 
         with transaction.atomic():
             return generate(code, case=case, context=context, user=actor)
-    except Exception:  # noqa: BLE001 - the decision stands; the document can be made again
+    except Exception:  # the decision stands; the document can be made again
         log.exception("legal aid: document %s for %s could not be generated", code, case.number)
         return None
 

@@ -14,7 +14,7 @@ from . import rules
 from .models import Contract, DisputeType, Engagement, LawFirm, Lawyer, Outcome, Result
 
 
-def DateInput() -> forms.DateInput:  # noqa: N802 - reads like the widget class it makes
+def DateInput() -> forms.DateInput:
     """A browser date picker; its value must be ISO (2026-11-26) whatever the language."""
     return forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 

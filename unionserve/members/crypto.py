@@ -80,7 +80,7 @@ def decrypt(token: str) -> str:
     raw = base64.b64decode(payload)
     try:
         return key.decrypt(raw[:12], raw[12:], None).decode()
-    except Exception as exc:  # noqa: BLE001 - InvalidTag and friends
+    except Exception as exc:  # InvalidTag and friends
         raise DecryptionError("The value cannot be decrypted with its key.") from exc
 
 

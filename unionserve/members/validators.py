@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 from importlib import resources
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum import luhn
 from stdnum.cn import uscc as stdnum_uscc
@@ -74,7 +75,8 @@ def parse_id_number(value: str, today: dt.date | None = None) -> IdInfo:
         birth = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:
         raise InvalidValue(_("Characters 7–14 of the ID number are not a real date of birth.")) from None
-    today = today or dt.date.today()
+    # Beijing's date, not the server clock's: a UTC host is still on yesterday until 08:00 here.
+    today = today or timezone.localdate()
     if birth > today or birth.year < 1900:
         raise InvalidValue(_("The date of birth in the ID number is in the future or before 1900."))
     area = number[:6]

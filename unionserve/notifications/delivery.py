@@ -148,7 +148,7 @@ def deliver_due(batch: int = 500) -> DeliveryResult:
         try:
             backend = backends.get(row.channel) or backends.setdefault(row.channel, backend_for(row.channel))
             backend.send(row)
-        except Exception as exc:  # any backend error (or missing configuration) must not strand claimed rows
+        except Exception as exc:  # noqa: BLE001 - any backend error (or missing configuration) must not strand claimed rows
             logger.warning("notification %s (%s) not sent: %s", row.pk, row.channel, exc)
             if _mark_failed_attempt(row, exc, token, permanent=isinstance(exc, PermanentDeliveryError)):
                 result.failed += 1

@@ -110,7 +110,7 @@ def figures(user, unit):
     return {k: (row.rate(k).numerator, row.rate(k).denominator, row.rate(k).percent) for k in rates.RATE_KEYS}
 
 
-def D(s):  # noqa: N802 - reads like a literal
+def D(s):
     return Decimal(s)
 
 

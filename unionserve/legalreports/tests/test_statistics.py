@@ -119,7 +119,7 @@ def test_consultations_in_legal_categories(people, tree):
     from unionserve.hotline.models import Category, HotlineRequest
     from unionserve.workflow.models import AccessKind, Case, CaseAccess
 
-    def consult(code, when, kind="consultation", i=[0]):  # noqa: B006 - a counter across calls
+    def consult(code, when, kind="consultation", i=[0]):  # a counter across calls
         i[0] += 1
         c = Case.objects.create(number=f"H{i[0]}", process="consultation", state="closed", title="q",
                                 owner_unit=tree["city"], opened_at=when)

@@ -117,7 +117,7 @@ def sniff_format(path: Path) -> str:
         head = fh.read(SNIFF_BYTES)
     if not head:
         raise FileRefused(_("The file is empty."))
-    if head.startswith(_ZIP) or head.startswith(_OLE2):
+    if head.startswith((_ZIP, _OLE2)):
         return "xlsx"
     if b"\x00" in head or _encoding(head) is None:
         raise FileRefused(_("This file is neither an Excel workbook (.xlsx, .xls) nor a CSV text file. "
@@ -189,7 +189,7 @@ def _xlsx_rows(path: Path) -> tuple[Iterator[list[str]], int]:
         rows = sheet.iter_rows()
     except FileRefused:
         raise
-    except Exception as exc:  # noqa: BLE001 - calamine raises several error types for damaged files
+    except Exception as exc:  # calamine raises several error types for damaged files
         raise FileRefused(_("The Excel file cannot be read (%(error)s). Save it again as .xlsx and retry.")
                           % {"error": str(exc)[:200]}) from exc
 

@@ -50,7 +50,7 @@ STATION_SUFFIX = "工会服务站"
 Progress = Callable[[ImportJob], None]
 
 
-class Cancelled(Exception):  # noqa: N818 - reads as "raise Cancelled"
+class Cancelled(Exception):
     """The job was cancelled while it was being validated."""
 
 
@@ -234,7 +234,7 @@ def run_job(job_id: int, *, workers: int | None = None, progress: Progress | Non
         job.message = str(exc)
         collector.add_errors([(1, "", "", str(exc))])
         _attach(job, collector, with_rejected=False)
-    except Exception as exc:  # noqa: BLE001 - the job records the failure; the register was not changed
+    except Exception as exc:  # the job records the failure; the register was not changed
         log.exception("import job %s failed", job.pk)
         job.status = ImportStatus.FAILED
         with translation.override(settings.LANGUAGE_CODE):

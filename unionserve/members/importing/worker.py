@@ -21,7 +21,7 @@ def init(context, target=None) -> None:
     import django
 
     django.setup()
-    global _CONTEXT, _STAGE  # noqa: PLW0603 - one context and one stage per worker process
+    global _CONTEXT, _STAGE  # one context and one stage per worker process
     _CONTEXT = context
     context.prepare()
     if target is not None:

@@ -10,7 +10,7 @@ def test_codes_are_valid():
     import random
 
     assert validators.validate_uscc(make_uscc("110101", "x"))
-    assert validators.validate_card(make_card(random.Random(1)))  # noqa: S311
+    assert validators.validate_card(make_card(random.Random(1)))
 
 
 def test_seed_is_idempotent_and_valid(tree):
