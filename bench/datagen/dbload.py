@@ -9,6 +9,7 @@ paths (``unionserve.core.tree``) are computed in Python before the insert, then 
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 
 from django.contrib.auth.hashers import make_password
 from django.core.management.color import no_style
@@ -21,7 +22,7 @@ BENCH_PASSWORD = "Bench-12351-pass"
 BATCH = 2000
 
 
-def check_seed(by_code: dict[str, object], plan: OrgPlan) -> None:
+def check_seed(by_code: Mapping[str, object], plan: OrgPlan) -> None:
     """The database's seeded units are the ones the plan assumed (the files reference their codes)."""
     expected = [CITY_CODE, *DEPARTMENT_CODES, *INDUSTRY_CODES, *(s.code for s in plan.stations),
                 *(c.code for c in plan.companies if not c.new)]
@@ -57,13 +58,13 @@ def load_org_units(plan: OrgPlan, log=print) -> dict[str, int]:
         next_id += 1
     for g in plan.grassroots:
         station = by_code[g.station_code]
-        company = by_code[g.company_code] if g.company_code else None
+        company_union = by_code[g.company_code] if g.company_code else None
         units.append(OrgUnit(
             id=next_id, name=g.union_name, kind=UnitKind.GRASSROOTS, level=KIND_LEVEL[UnitKind.GRASSROOTS],
             code=g.grassroots_code, region_parent_id=station.id,
             region_path=tree.child_path(station.region_path, next_id),
-            industry_parent_id=company.id if company else None,
-            industry_path=tree.child_path(company.industry_path, next_id) if company else None,
+            industry_parent_id=company_union.id if company_union else None,
+            industry_path=tree.child_path(company_union.industry_path, next_id) if company_union else None,
             phone=g.phone,
         ))
         next_id += 1

@@ -6,6 +6,7 @@ import csv
 from collections.abc import Iterable, Sequence
 from itertools import islice
 from pathlib import Path
+from typing import Any
 
 BOM = "\ufeff"
 #: Excel holds 1,048,576 rows per sheet; a round million leaves room for the header.
@@ -39,7 +40,7 @@ def write_xlsx(path: Path, headers: Sequence[str], rows: Iterable[Sequence[str]]
 
     wb = Workbook(write_only=True)
     count = 0
-    ws = None
+    ws: Any = None
     in_sheet = sheet_rows
     for row in rows:
         if in_sheet >= sheet_rows:

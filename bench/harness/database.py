@@ -90,7 +90,8 @@ def _reread_settings_if_evaluated() -> None:
     from django.conf import settings
     from django.utils.functional import empty
 
-    if settings._wrapped is empty:  # not evaluated yet: nothing to undo
+    # LazySettings internals, which the stubs do not declare; not evaluated yet: nothing to undo.
+    if settings._wrapped is empty:  # type: ignore[misc]
         return
     for module_name in ("unionserve.settings.base", SETTINGS):
         module = sys.modules.get(module_name)

@@ -44,7 +44,7 @@ def create_user(
     display_name: str,
     org_unit,
     roles: Iterable[str],
-    password: str,
+    password: str | None,  # None: an unusable password (nobody logs in with one)
     phone: str = "",
     email: str = "",
     must_change_password: bool = True,

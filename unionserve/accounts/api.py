@@ -28,7 +28,7 @@ class UserOut(Schema):
 
     @staticmethod
     def resolve_org_unit_name(obj: User) -> str | None:
-        return obj.org_unit.name if obj.org_unit_id else None
+        return obj.org_unit.name if obj.org_unit else None
 
     @staticmethod
     def resolve_roles(obj: User) -> list[str]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
@@ -9,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from unionserve.core.forms import StyledForm, StyledFormMixin
 from unionserve.core.roles import GRANT_ADMIN_ROLES, ROLE_SPECS, Role
+from unionserve.core.text import StrOrPromise
 from unionserve.orgs.forms import ScopedForm, UnitCodeField
 
 
@@ -27,7 +30,7 @@ class TokenForm(StyledForm):
     name = forms.CharField(label=_("Token name"), max_length=60, help_text=_("What will use it, e.g. a report script."))
 
 
-def role_choices(acting_user) -> list[tuple[str, str]]:
+def role_choices(acting_user) -> list[tuple[str, StrOrPromise]]:
     """Roles the acting user may hand out."""
     can_privileged = acting_user.has_perm(GRANT_ADMIN_ROLES)
     return [(r.value, r.label) for r in Role if can_privileged or not ROLE_SPECS[r].privileged]
@@ -46,7 +49,7 @@ class UserForm(ScopedForm):
 
     def __init__(self, *args, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["roles"].choices = role_choices(self.user)
+        cast(forms.MultipleChoiceField, self.fields["roles"]).choices = role_choices(self.user)
         if editing:
             del self.fields["username"]
         else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import timedelta
+from typing import ClassVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
@@ -16,7 +17,7 @@ from django.utils.translation import pgettext_lazy
 from unionserve.core.roles import Role, permissions_for
 
 
-class ScopedUserManager(UserManager):
+class ScopedUserManager(UserManager["User"]):
     def visible_to(self, user):
         from unionserve.core.scope import scope_of
 
@@ -37,7 +38,7 @@ class User(AbstractUser):
     password_changed_at = models.DateTimeField(null=True, blank=True)
     is_demo = models.BooleanField(default=False, help_text=_("Documented demo account."))
 
-    objects = ScopedUserManager()
+    objects: ClassVar[ScopedUserManager] = ScopedUserManager()
 
     class Meta:
         verbose_name = _("user")
@@ -132,7 +133,7 @@ class ApiToken(models.Model):
             name=name,
             key_hash=_hash_token(key),
             key_hint=key[:7],
-            expires_at=timezone.now() + timezone.timedelta(days=days),
+            expires_at=timezone.now() + timedelta(days=days),
         )
         return token, key
 

@@ -14,7 +14,7 @@ BODY = ("{name}您好：现有本市职工不幸患淋巴瘤，急需换骨髓�
 def seed_broadcasts(log=print) -> None:
     """A draft appeal by the demo city-office account, ready to preview; nothing is sent."""
     user = User.objects.filter(username="cityoffice").select_related("org_unit").first()
-    if user is None or Broadcast.objects.filter(title=TITLE).exists():
+    if user is None or user.org_unit is None or Broadcast.objects.filter(title=TITLE).exists():
         return
     Broadcast.objects.create(title=TITLE, body=BODY, criteria={}, created_by=user, unit=user.org_unit)
     log("broadcasts: demo appeal (draft)")

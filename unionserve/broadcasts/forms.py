@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -35,11 +37,12 @@ class CriteriaForm(StyledFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         areas = scope_of(user).filter(OrgUnit.objects.active().filter(
             kind__in=[UnitKind.DISTRICT_CENTER, UnitKind.DEV_AREA_CENTER, UnitKind.INDUSTRY_UNION]))
-        self.fields["area"].choices = [("", _("All of my area")),
+        cast(forms.ChoiceField, self.fields["area"]).choices = [("", _("All of my area")),
                                        *[(u.code, u.name) for u in areas.order_by("kind", "code")]]
 
     def clean(self):
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         start, end = data.get("joined_from"), data.get("joined_to")
         if start and end and start > end:
             self.add_error("joined_to", _("The end of the join-date range is before its start."))

@@ -145,4 +145,4 @@ def permissions_for(roles: set[str] | list[str]) -> set[str]:
 def role_allowed_at(role: str, unit_kind: str) -> bool:
     """Whether `role` may be held by a user of a unit of `unit_kind`."""
     spec = ROLE_SPECS.get(role)
-    return bool(spec) and unit_kind in spec.unit_kinds
+    return spec is not None and unit_kind in spec.unit_kinds

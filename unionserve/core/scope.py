@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
@@ -27,6 +28,8 @@ from unionserve.core import tree
 from unionserve.core.roles import Role
 
 F = TypeVar("F", bound=Callable[..., Any])
+M = TypeVar("M", bound=Model)
+QS = TypeVar("QS", bound=QuerySet)
 
 
 class ScopeError(TypeError):
@@ -71,7 +74,7 @@ class Scope:
             q |= tree.subtree_q(industry_field, self.industry_path)
         return q
 
-    def filter(self, qs: QuerySet) -> QuerySet:
+    def filter(self, qs: QS) -> QS:
         """Narrow a queryset to this scope."""
         if self.is_empty:
             return qs.none()
@@ -90,11 +93,11 @@ class Scope:
         """Whether an org unit is inside the scope."""
         return unit is not None and self.contains_paths(unit.region_path, unit.industry_path)
 
-    def get_object_or_404(self, qs: QuerySet, **lookup) -> Model:
+    def get_object_or_404(self, qs: QuerySet[M], **lookup) -> M:
         """Fetch one object inside the scope; outside it looks exactly like one that does not exist."""
         try:
             return self.filter(qs).get(**lookup)
-        except qs.model.DoesNotExist as exc:
+        except ObjectDoesNotExist as exc:
             raise Http404 from exc
 
 
@@ -130,7 +133,7 @@ def scope_of(user) -> Scope:
     return scope
 
 
-def scoped(qs: QuerySet, user) -> QuerySet:
+def scoped(qs: QS, user) -> QS:
     """Shorthand: `qs` narrowed to `user`'s scope."""
     return scope_of(user).filter(qs)
 

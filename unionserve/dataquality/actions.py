@@ -11,9 +11,11 @@ import random
 import secrets
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import cast
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Field
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -115,10 +117,11 @@ def store_snapshots(
     """
     meta = QualitySnapshot._meta
     names = ("unit", "date", "policy", "computed_at", *rates.FIELDS)
-    fields = [meta.get_field(name) for name in names]
+    # Concrete fields of this model, each with its column (no reverse relations among the names).
+    fields = [cast(Field, meta.get_field(name)) for name in names]
     qn = connection.ops.quote_name
     sql = (
-        f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "  # noqa: S608 - names only
+        f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(cast(str, f.column)) for f in fields)}) "  # noqa: S608 - names only
         f"VALUES ({', '.join(['%s'] * len(fields))})"
     )
     fixed = [
@@ -264,6 +267,7 @@ def draw_sample(units: list[OrgUnit], unit_kind: str, size: int, seed: int) -> d
     if unit_kind == SampleUnitKind.STATION:
         for station in units:
             # One range scan per station over the grassroots unions' paths (hundreds of stations at most).
+            assert station.region_path is not None  # a station sits on the regional line
             rows = active.filter(tree.subtree_q("grassroots__region_path", station.region_path))
             by_unit[station.pk] = list(rows.values_list("id", "grassroots_id").order_by("id"))
     else:

@@ -8,6 +8,7 @@ definitions here are the project's (docs/decisions/0010-data-quality.md) and the
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
 from functools import cache
@@ -15,6 +16,8 @@ from functools import cache
 from django.db.models import BooleanField, Expression, F, Q
 from django.db.models.lookups import Regex
 from django.utils.translation import gettext_lazy as _
+
+from unionserve.core.text import StrOrPromise
 
 # Mainland mobile number, the same rule as members.validators.validate_mobile (11 digits, 13–19).
 MOBILE_REGEX = r"^1[3-9][0-9]{9}$"
@@ -68,7 +71,7 @@ class FixedPattern(Expression):
     def get_source_expressions(self) -> list:
         return [self.lhs]
 
-    def set_source_expressions(self, exprs: list) -> None:
+    def set_source_expressions(self, exprs: Sequence) -> None:
         (self.lhs,) = exprs
 
     def as_sql(self, compiler, connection):
@@ -104,11 +107,11 @@ def employer_passes_q() -> Q:
 @dataclass(frozen=True)
 class RateDefinition:
     code: str
-    label: str
+    label: StrOrPromise
     chinese: str
-    numerator: str
-    denominator: str
-    note: str
+    numerator: StrOrPromise
+    denominator: StrOrPromise
+    note: StrOrPromise
 
 
 DEFINITIONS: tuple[RateDefinition, ...] = (

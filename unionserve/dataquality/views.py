@@ -102,9 +102,10 @@ def rates_view(request):
     if unit_id:
         unit = scope.get_object_or_404(OrgUnit.objects.all(), pk=unit_id if str(unit_id).isdigit() else 0)
     else:  # a superuser without a unit: the root of the tree
-        unit = units.filter(region_parent__isnull=True, industry_parent__isnull=True).order_by("pk").first()
-        if unit is None:
+        root = units.filter(region_parent__isnull=True, industry_parent__isnull=True).order_by("pk").first()
+        if root is None:
             raise PermissionDenied
+        unit = root
     latest = QualitySnapshot.objects.aggregate(d=Max("date"))["d"]
     children = units.filter(Q(region_parent=unit) | Q(industry_parent=unit)).order_by("kind", "code")
     page = Paginator(children, PAGE).get_page(request.GET.get("page"))
@@ -165,6 +166,7 @@ def policy_view(request):
     if request.method == "POST":
         if not may_edit:
             raise PermissionDenied
+        assert form is not None  # made when may_edit
         if form.is_valid():
             try:
                 actions.add_policy(acting_user=user, **form.cleaned_data)

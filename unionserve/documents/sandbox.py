@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 from django.template import Context, Engine, Library, Template, defaultfilters, defaulttags
 
@@ -31,7 +31,7 @@ for _name, _filter in defaultfilters.register.filters.items():
 
 class _SandboxEngine(Engine):
     # Engine adds Django's default tag libraries (incl. {% include %} and {% debug %}) unless told not to.
-    default_builtins: list[str] = []
+    default_builtins: ClassVar[list[str]] = []
 
 
 ENGINE = _SandboxEngine(

@@ -5,11 +5,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from unionserve.accounts.http import AuthenticatedHttpRequest
 from unionserve.audit.log import record
 from unionserve.audit.models import AuditAction
 from unionserve.core import roles
@@ -37,7 +38,7 @@ def _pdf_response(pdf: bytes, filename: str, *, inline: bool = True) -> HttpResp
 @scope_exempt(reason=TEMPLATES_EXEMPT)
 @permission_required(roles.MANAGE_DOC_TEMPLATES, raise_exception=True)
 @require_GET
-def template_list(request: HttpRequest) -> HttpResponse:
+def template_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     templates = DocumentTemplate.objects.select_related("updated_by")
     return render(request, "documents/template_list.html", {"templates": templates})
 
@@ -45,7 +46,7 @@ def template_list(request: HttpRequest) -> HttpResponse:
 @scope_exempt(reason=TEMPLATES_EXEMPT)
 @permission_required(roles.MANAGE_DOC_TEMPLATES, raise_exception=True)
 @require_http_methods(["GET", "POST"])
-def template_edit(request: HttpRequest, code: str) -> HttpResponse:
+def template_edit(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """Edit a template. "Preview" shows the PDF of the unsaved text with sample data; "Save" keeps a new
     version. A syntax error, or an edit that drops required wording, is shown and nothing is saved."""
     template = get_object_or_404(DocumentTemplate, code=code)
@@ -81,7 +82,7 @@ def template_edit(request: HttpRequest, code: str) -> HttpResponse:
 @scope_exempt(reason=TEMPLATES_EXEMPT)
 @permission_required(roles.MANAGE_DOC_TEMPLATES, raise_exception=True)
 @require_GET
-def template_preview(request: HttpRequest, code: str) -> HttpResponse:
+def template_preview(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """The saved template as a PDF with its sample data."""
     template = get_object_or_404(DocumentTemplate, code=code)
     return _pdf_response(render_preview(code), f"{template.title}-preview.pdf")
@@ -90,7 +91,7 @@ def template_preview(request: HttpRequest, code: str) -> HttpResponse:
 @scope_exempt(reason=TEMPLATES_EXEMPT)
 @permission_required(roles.MANAGE_DOC_TEMPLATES, raise_exception=True)
 @require_GET
-def template_version(request: HttpRequest, code: str, version: int) -> HttpResponse:
+def template_version(request: AuthenticatedHttpRequest, code: str, version: int) -> HttpResponse:
     """One earlier version's text, read-only."""
     old = get_object_or_404(DocumentTemplateVersion.objects.select_related("template", "changed_by"),
                             template__code=code, version=version)
@@ -99,7 +100,7 @@ def template_version(request: HttpRequest, code: str, version: int) -> HttpRespo
 
 @scoped_view
 @require_GET
-def case_documents(request: HttpRequest, number: str) -> HttpResponse:
+def case_documents(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     """The documents made for a case the user may read."""
     case = scope_of(request.user).get_object_or_404(Case.objects.all(), number=number)
     docs = scope_of(request.user).filter(GeneratedDocument.objects.filter(case=case)).select_related("created_by")
@@ -108,7 +109,7 @@ def case_documents(request: HttpRequest, number: str) -> HttpResponse:
 
 @scoped_view
 @require_GET
-def download(request: HttpRequest, pk: int) -> FileResponse:
+def download(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     """Download a document of a readable case. The documents carry parties' personal data: each
     download is written to the audit log."""
     doc = scope_of(request.user).get_object_or_404(GeneratedDocument.objects.select_related("case"), pk=pk)

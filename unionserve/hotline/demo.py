@@ -154,14 +154,16 @@ def seed_demo_requests() -> int:
     for code, text in AFFAIRS:
         member = next(pool)
         routing = services.suggest_routing(cats[code], member, agent)
-        units = [u.code for u in routing.units] or [member.grassroots.region_parent.code]
+        station = member.grassroots.region_parent
+        assert station is not None  # demo members belong to unions under a station
+        units = [u.code for u in routing.units] or [station.code]
         affairs.append(intake(Kind.AFFAIR, code, text, member=member, units=units,
                               filed_units=[u.code for u in routing.filed]))
 
     def feed_back(request: HotlineRequest, resolved: str = "yes") -> bool:
         step = request.case.steps.filter(is_open=True, state="handling").select_related("unit").first()
         handler = station_users.get(step.unit.code) if step else None
-        if handler is None:
+        if step is None or handler is None:
             return False
         case = actions.perform(request.case, "sign", actor=handler, step_id=step.pk)
         actions.perform(case, "feedback", actor=handler, step_id=step.pk, data={
@@ -179,8 +181,10 @@ def seed_demo_requests() -> int:
             actions.perform(request.case, "close", actor=agent, data={"satisfaction": "satisfied",
                                                                       "callback_note": "职工表示问题已解决"})
     if len(station_affairs) > 4 and feed_back(station_affairs[4], resolved="no"):
+        handled = station_affairs[4].case.steps.filter(state="handling").first()
+        assert handled is not None  # fed back from handling just now
         actions.perform(station_affairs[4].case, "redo", actor=agent, data={
-            "units": station_affairs[4].case.steps.filter(state="handling").first().unit.code,
+            "units": handled.unit.code,
             "reason": "单位仍未支付工资，职工要求继续协调"})
     # One overdue: dispatched nine working days ago and still open.
     worked = {a.pk for a in station_affairs[:5]}

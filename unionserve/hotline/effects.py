@@ -7,6 +7,7 @@ Each function is an effect or a guard of a transition in process.py. They keep t
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -47,9 +48,9 @@ def index_answer(request: HotlineRequest, answer: str) -> None:
         from unionserve.knowledge.indexing import record_answer
     except ImportError:
         return
-    kwargs = {"source_id": request.pk, "case_number": request.case.number, "question": request.description,
-              "answer": answer, "category_id": request.category_id,
-              "answered_at": request.answered_at or timezone.now()}
+    kwargs: dict[str, Any] = {
+        "source_id": request.pk, "case_number": request.case.number, "question": request.description,
+        "answer": answer, "category_id": request.category_id, "answered_at": request.answered_at or timezone.now()}
     transaction.on_commit(lambda: record_answer(**kwargs), robust=True)
 
 

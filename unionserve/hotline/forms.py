@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -74,11 +76,12 @@ class IntakeForm(StyledForm):
         super().__init__(*args, **kwargs)
         if not allow_refer:
             # Only the 12351 platform refers questions to departments; a window escalates on the case page.
-            self.fields["action"].choices = [c for c in ACTION_CHOICES if c[0] != "refer"]
+            cast(forms.ChoiceField, self.fields["action"]).choices = [c for c in ACTION_CHOICES if c[0] != "refer"]
             del self.fields["refer_to"]
-        self.fields["category"].choices = category_choices(str(_("Choose…")))
+        cast(forms.ChoiceField, self.fields["category"]).choices = category_choices(str(_("Choose…")))
         if "refer_to" in self.fields:
-            self.fields["refer_to"].choices = [("", _("Choose…")), *[(u.code, u.name) for u in departments]]
+            cast(forms.ChoiceField, self.fields["refer_to"]).choices = [
+                ("", _("Choose…")), *[(u.code, u.name) for u in departments]]
         attrs = self.fields["caller_phone"].widget.attrs
         attrs.update({"autofocus": True, "accesskey": "p", "inputmode": "tel", "autocomplete": "off"})
         self.fields["description"].widget.attrs["accesskey"] = "d"
@@ -87,6 +90,7 @@ class IntakeForm(StyledForm):
 
     def clean(self):
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         action = data.get("action")
         kind = data.get("kind")
         if action == "answer" and not (data.get("answer") or "").strip():
@@ -118,7 +122,7 @@ class PortalForm(StyledForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = category_choices(str(_("Choose…")))
+        cast(forms.ChoiceField, self.fields["category"]).choices = category_choices(str(_("Choose…")))
         self.fields["name"].widget.attrs["autocomplete"] = "name"
 
     def clean_phone(self) -> str:
@@ -157,6 +161,7 @@ class RateForm(StyledForm):
 
     def clean(self):
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         if data.get("satisfaction") == Satisfaction.UNSATISFIED and not (data.get("reason") or "").strip():
             self.add_error("reason", _("Tell us what was not right, so that we can do better."))
         return data
@@ -176,7 +181,7 @@ class CategoryForm(StyledFormMixin, forms.ModelForm):
         qs = Category.objects.filter(parent__isnull=True)
         if self.instance.pk:
             qs = qs.exclude(pk=self.instance.pk)
-        self.fields["parent"].queryset = qs.order_by("sort_order", "code")
+        cast(forms.ModelChoiceField, self.fields["parent"]).queryset = qs.order_by("sort_order", "code")
         self.fields["version"].initial = self.instance.version if self.instance.pk else 1
         if self.instance.pk and self.instance.default_unit_id:
             self.fields["default_unit_code"].initial = self.instance.default_unit.code
@@ -194,6 +199,7 @@ class CategoryForm(StyledFormMixin, forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         parent = data.get("parent")
         if parent is not None and self.instance.pk and self.instance.children.exists():
             self.add_error("parent", _("This category has sub-categories; it stays at the top level."))

@@ -35,7 +35,7 @@ _LANDLINE_RE = re.compile(r"^(0\d{9,11}|\d{7,8})$")
 _CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 10
 
-PROCESS_OF_KIND = {Kind.CONSULTATION: CONSULTATION, Kind.AFFAIR: AFFAIR}
+PROCESS_OF_KIND: dict[str, str] = {Kind.CONSULTATION: CONSULTATION, Kind.AFFAIR: AFFAIR}
 
 
 def normalize_phone(value: str) -> str:
@@ -284,7 +284,7 @@ def suggest_routing(category: Category | None, member: Member | None, user=None)
     rule = category
     while rule is not None and rule.default_unit_id is None and rule.default_level is None:
         rule = rule.parent
-    if rule is not None and rule.default_unit_id and (rule.default_level in (None, 1) or member is None):
+    if rule is not None and (rule.default_level in (None, 1) or member is None) and rule.default_unit is not None:
         units.append(rule.default_unit)
         why.append(_("the category's handling department"))
     elif rule is not None and rule.default_level == 3 and station is not None:

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from unionserve.accounts.http import AuthenticatedHttpRequest
 from unionserve.audit.log import record
 from unionserve.audit.models import AuditAction
 from unionserve.core import roles
@@ -81,9 +82,9 @@ def _queues(user) -> dict:
             "callbacks_due_today": sum(1 for s in callbacks if s.due_at and s.due_at <= end_of_today)}
 
 
-def _intake_page(request: HttpRequest, channel: str) -> HttpResponse:
+def _intake_page(request: AuthenticatedHttpRequest, channel: str) -> HttpResponse:
     user = request.user
-    allow_refer = bool(user.org_unit_id and user.org_unit.level == 1 and user.has_perm(roles.HANDLE_HOTLINE))
+    allow_refer = bool(user.org_unit is not None and user.org_unit.level == 1 and user.has_perm(roles.HANDLE_HOTLINE))
     departments = list(services.departments()) if allow_refer else []
     form = IntakeForm(request.POST or None, departments=departments, allow_refer=allow_refer)
     if request.method == "POST" and form.is_valid():
@@ -129,7 +130,7 @@ def _codes(text: str) -> list[str]:
 @scoped_view
 @permission_required(roles.HANDLE_HOTLINE, raise_exception=True)
 @require_http_methods(["GET", "POST"])
-def workbench(request: HttpRequest) -> HttpResponse:
+def workbench(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The agent's one screen: caller, member, history, knowledge, a new request, today's callbacks."""
     return _intake_page(request, Channel.PHONE)
 
@@ -137,7 +138,7 @@ def workbench(request: HttpRequest) -> HttpResponse:
 @scoped_view
 @permission_required(roles.INTAKE_REQUESTS, raise_exception=True)
 @require_http_methods(["GET", "POST"])
-def window(request: HttpRequest) -> HttpResponse:
+def window(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A service window registers a worker's request (the same form; channel 'window')."""
     return _intake_page(request, Channel.WINDOW)
 
@@ -283,7 +284,7 @@ def categories(request: HttpRequest) -> HttpResponse:
 @scope_exempt(reason="request categories are city-wide reference data")
 @permission_required(roles.MANAGE_CATEGORIES, raise_exception=True)
 @require_http_methods(["GET", "POST"])
-def category_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def category_edit(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpResponse:
     """Add or change a category; a version check keeps two editors from overwriting each other."""
     instance = get_object_or_404(Category, pk=pk) if pk else Category()
     before = {"code": instance.code, "name": instance.name, "active": instance.active,

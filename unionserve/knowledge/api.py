@@ -125,7 +125,7 @@ def list_articles(request, query: Query[ArticleQuery]):
     terms = query_terms(query.q or "")
     if not terms:
         return list(qs.order_by("-updated_at", "-pk")[query.offset:query.offset + query.limit])
-    statuses = [query.status] if query.status else None
+    statuses: list[str] | None = [query.status] if query.status else None
     if not any(request.user.has_perm(p) for p in ("knowledge.write_articles", "knowledge.review_articles")):
         statuses = [ArticleStatus.PUBLISHED]
     ranked = search.rank_articles(terms, valid_on=today if query.current else None, statuses=statuses,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from unionserve.core.forms import StyledForm
+from unionserve.core.forms import StyledForm, _FormBase
 
 from .models import ArticleStatus
 
@@ -36,7 +36,7 @@ class CategoryField(forms.TypedChoiceField):
         self.blank_label = blank_label if blank_label is not None else _("All categories")
 
 
-class _CategoryFormMixin:
+class _CategoryFormMixin(_FormBase):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
@@ -98,6 +98,7 @@ class ArticleForm(_CategoryFormMixin, StyledForm):
 
     def clean(self):
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         start, end = data.get("valid_from"), data.get("valid_to")
         if start and end and end < start:
             self.add_error("valid_to", _("The last day of validity cannot be before the first day."))
@@ -120,6 +121,7 @@ class ReviewForm(TransitionForm):
 
     def clean(self):
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         if data.get("decision") == "reject" and not (data.get("comment") or "").strip():
             self.add_error("comment", _("Say what the author should change."))
         return data

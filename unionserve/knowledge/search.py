@@ -183,7 +183,8 @@ def plan_match(kind: str, terms: list[str]) -> tuple[list[str], str]:
     if len(ordered) > 1 and fractions[ordered[0]] * total > CANDIDATE_BUDGET:
         # The three rarest already intersect to few rows; each further (commoner) term only adds a long list to read.
         return ordered[:MAX_AND_TERMS], "and"
-    picked, rows = [], 0.0
+    picked: list[str] = []
+    rows = 0.0
     for term in ordered[:MAX_TERMS]:
         estimate = fractions[term] * total
         if picked and rows + estimate > CANDIDATE_BUDGET:
@@ -357,8 +358,9 @@ def related_categories(category_id: int | None) -> set[int]:
     if category_id not in parents:
         return {category_id}
     ids = {category_id} | {pk for pk, parent in parents.items() if parent == category_id}
-    if parents[category_id]:
-        ids.add(parents[category_id])
+    parent = parents[category_id]
+    if parent:
+        ids.add(parent)
     return ids
 
 

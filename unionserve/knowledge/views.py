@@ -125,7 +125,7 @@ def article_list(request: HttpRequest) -> HttpResponse:
         qs = qs.order_by("-updated_at", "-pk")
     page = Paginator(qs, PAGE).get_page(request.GET.get("page"))
     for article in page:
-        article.snippet = search.snippet(article.answer, terms)
+        article.snippet = search.snippet(article.answer, terms)  # type: ignore[attr-defined]  # for the template
     in_review = (Article.objects.filter(status=ArticleStatus.IN_REVIEW).count()
                  if user.has_perm(roles.REVIEW_ARTICLES) else None)
     return render(request, "knowledge/list.html", {
@@ -287,7 +287,8 @@ def article_history(request: HttpRequest, pk: int) -> HttpResponse:
     revisions = list(article.revisions.select_related("by", "by__org_unit").order_by("-at", "-id"))
     labels = {f.name: f.verbose_name for f in Article._meta.fields}
     for revision in revisions:
-        revision.rows = [(labels.get(name, name), pair[0], pair[1]) for name, pair in revision.changes.items()]
+        revision.rows = [  # type: ignore[attr-defined]  # for the template
+            (labels.get(name, name), pair[0], pair[1]) for name, pair in revision.changes.items()]
     return render(request, "knowledge/history.html", {"article": article, "revisions": revisions})
 
 

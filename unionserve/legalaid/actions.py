@@ -107,7 +107,7 @@ def create_aid_up(case: Case, data: dict, actor) -> None:
 def intake(*, actor, data: dict, channel: str = "window", files=None) -> Case:
     """Register an application at the actor's unit: level 1 opens the down process, a station the up one."""
     unit = actor.org_unit
-    process = PROCESS_FOR_LEVEL.get(getattr(unit, "level", None))
+    process = PROCESS_FOR_LEVEL.get(unit.level) if unit is not None else None
     if process is None:
         raise ActionRefused(_("Legal-aid applications are received at the city center (level 1) or at a "
                               "station (level 3)."))
@@ -250,7 +250,7 @@ def refusal_context(aid: LegalAidCase) -> dict:
     return {
         "applicant": _applicant(aid), "applied_on": aid.applied_on, "matter": aid.matter,
         "reasons": _reasons(aid.refusal_reasons),
-        "deciding_unit": aid.decided_unit.name if aid.decided_unit_id else "",
+        "deciding_unit": aid.decided_unit.name if aid.decided_unit else "",
     }
 
 
@@ -302,11 +302,14 @@ def remake_document(aid: LegalAidCase, *, actor):
     if not may_remake_document(aid, actor):
         raise ActionRefused(_("There is no missing decision document that your unit could make."))
     code = missing_document(aid)
+    assert code is not None  # may_remake_document found it missing
     from unionserve.documents.generate import generate
 
     if code == "acceptance_notice":
         step = aid.case.steps.filter(state="assign_firm").select_related("unit").order_by("pk").first()
-        context = acceptance_context(aid, step.unit.name if step else aid.decided_unit.name)
+        unit = step.unit if step else aid.decided_unit
+        assert unit is not None  # an accepted case has its deciding unit
+        context = acceptance_context(aid, unit.name)
     else:
         context = refusal_context(aid)
     return generate(code, case=aid.case, context=context, user=actor)
@@ -325,7 +328,7 @@ def may_reveal(aid: LegalAidCase, user) -> bool:
     if user.has_perm(VIEW_PII):
         return True
     if is_personal(user):
-        return bool(aid.lawyer_id and aid.lawyer.user_id == user.pk)
+        return bool(aid.lawyer and aid.lawyer.user_id == user.pk)
     return bool(user.org_unit_id) and aid.case.steps.filter(is_open=True, unit_id=user.org_unit_id).exists()
 
 
@@ -400,7 +403,7 @@ def assign(case: Case, *, actor, contract: int, lawyer: int | None = None, confl
         "contract": str(contract), "lawyer": str(lawyer or ""), "conflict_reason": conflict_reason,
         "comment": comment})
     aid = LegalAidCase.objects.select_related("lawyer__user").get(case=case)
-    user = aid.lawyer.user if aid.lawyer_id else None
+    user = aid.lawyer.user if aid.lawyer else None
     step = case.steps.filter(is_open=True, state="representing").first()
     if user is not None and user.is_active and step is not None and user.org_unit_id == step.unit_id:
         step.assignee = user
@@ -411,6 +414,7 @@ def assign(case: Case, *, actor, contract: int, lawyer: int | None = None, confl
 
         from unionserve.notifications.api import notify
 
+        assert aid.firm is not None  # assign_firm has just set it
         notify("legalaid.assigned", users=[user], channels=("in_app", "sms"),
                context={"number": case.number, "title": case.title, "unit": actor.org_unit.name,
                         "firm": aid.firm.name},
@@ -420,7 +424,7 @@ def assign(case: Case, *, actor, contract: int, lawyer: int | None = None, confl
 
 def lawyer_may_log_in_here(lawyer: Lawyer, unit) -> bool:
     """Whether the lawyer's cases at `unit` reach their own inbox (a login at that unit)."""
-    return bool(lawyer.user_id and lawyer.user.is_active and lawyer.user.org_unit_id == unit.pk)
+    return bool(lawyer.user and lawyer.user.is_active and lawyer.user.org_unit_id == unit.pk)
 
 
 # --- the case file and archive --------------------------------------------------------------------

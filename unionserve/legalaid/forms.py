@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -64,6 +66,7 @@ class ScreenForm(StyledForm):
 
     def clean(self):
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         if data.get("override_outcome") and not (data.get("override_reason") or "").strip():
             self.add_error("override_reason", _("Write the reason for overriding the eligibility outcome."))
         return data
@@ -85,8 +88,8 @@ class AssignForm(StyledForm):
 
     def __init__(self, *args, suggestions=(), lawyers=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["contract"].choices = [(s.contract.pk, s.firm.name) for s in suggestions]
-        self.fields["lawyer"].choices = [("", _("— choose later —"))] + [
+        cast(forms.ChoiceField, self.fields["contract"]).choices = [(s.contract.pk, s.firm.name) for s in suggestions]
+        cast(forms.ChoiceField, self.fields["lawyer"]).choices = [("", _("— choose later —"))] + [
             (lw.pk, f"{lw.name}（{lw.firm.name}）") for lw in lawyers]
 
 
@@ -102,6 +105,7 @@ class VersionedModelForm(StyledFormMixin, forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         if self.instance.pk and data.get("version") != self.instance.version:
             raise forms.ValidationError(_("Someone else changed this record after you opened it. Reload the page "
                                           "and make your change again."))
@@ -145,6 +149,7 @@ class ContractForm(VersionedModelForm):
 
     def clean(self):
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
             self.add_error("end", _("The contract ends before it starts."))
         return data

@@ -10,8 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from unionserve.core import tree
+from unionserve.core.text import StrOrPromise
 
-from .models import Contract, Engagement, LawFirm, LegalAidCase, Outcome, Result, Side
+from .models import Contract, Engagement, LawFirm, Lawyer, LegalAidCase, Outcome, Result, Side
 
 #: States in which a firm is acting on a case: what counts against a contract's capacity.
 ACTIVE_STATES = ("representing",)
@@ -20,8 +21,8 @@ ACTIVE_STATES = ("representing",)
 @dataclass(frozen=True)
 class Criterion:
     code: str
-    label: str
-    help: str = ""
+    label: StrOrPromise
+    help: StrOrPromise = ""
 
 
 # seed 000 §四.6 says "符合援助条件"; the conditions are those of the ACFTU's 工会法律援助办法 (2008) art. 8–10
@@ -164,7 +165,7 @@ def suggested(sugg: list[Suggestion]) -> Suggestion | None:
     return next((s for s in sugg if not s.full and not s.flags), None)
 
 
-def suggested_lawyer(firm: LawFirm, lawyers, load: dict[int, int], unit) -> object | None:
+def suggested_lawyer(firm: LawFirm, lawyers, load: dict[int, int], unit) -> Lawyer | None:
     """The firm's least-loaded active lawyer, preferring one whose login is at `unit` (their own inbox)."""
     own = [lw for lw in lawyers if lw.firm_id == firm.pk and lw.active]
     own.sort(key=lambda lw: (not (lw.user_id and lw.user.org_unit_id == unit.pk), load.get(lw.pk, 0), lw.name))

@@ -37,7 +37,7 @@ def _aid(request, number: str) -> LegalAidCase:
 def _may_intake(user) -> bool:
     from unionserve.workflow.registry import registry
 
-    process = actions.PROCESS_FOR_LEVEL.get(getattr(user.org_unit, "level", None))
+    process = actions.PROCESS_FOR_LEVEL.get(user.org_unit.level) if user.org_unit is not None else None
     if process is None:
         return False
     opening = registry.get(process).opening
@@ -229,7 +229,7 @@ def firm_list(request):
         n_open=Count("cases", filter=Q(cases__case__state__in=rules.ACTIVE_STATES,
                                        cases__case__closed_at__isnull=True), distinct=True))
     today = timezone.localdate()
-    capacity = {}
+    capacity: dict[int, int] = {}
     for c in Contract.objects.filter(start__lte=today, end__gte=today):
         capacity[c.firm_id] = capacity.get(c.firm_id, 0) + c.capacity
     rows = [(f, capacity.get(f.pk, 0)) for f in firms]

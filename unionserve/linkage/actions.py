@@ -85,7 +85,7 @@ def _partner_for(user, partner: PartnerBody) -> PartnerBody:
 
 def _timeline(referral: Referral, actor, label: str, comment: str = "", *, update: bool = False) -> None:
     """The referral's entry on its case's timeline; an update shows only the partner and what changed."""
-    if referral.case_id is None:
+    if referral.case is None:
         return
     fields = [[_("Partner"), f"{referral.partner.name}（{referral.partner.get_kind_display()}）"]]
     if not update:
@@ -108,6 +108,7 @@ def _notify(referral: Referral, actor) -> None:
     from unionserve.notifications.api import notify
 
     case = referral.case
+    assert case is not None  # _timeline tells only the units of a linked case
     units = [a.unit for a in case.access.select_related("unit").exclude(kind=AccessKind.FILED)
              .exclude(unit_id=actor.org_unit_id)]
     if not units:
@@ -191,7 +192,7 @@ def _lock(referral: Referral, version: int) -> Referral:
 def record_outcome(referral: Referral, *, acting_user, version: int, status: str, outcome: str = "",
                    outcome_on: dt.date | None = None, amount: Decimal | None = None) -> Referral:
     """Move a referral on (in progress, concluded, declined) with its outcome; refused if it changed meanwhile."""
-    if referral.case_id is not None:
+    if referral.case is not None:
         _require_refer(referral.case, acting_user)
     elif not acting_user.has_perm(roles.REFER_CASES):
         raise PermissionDenied(_("Your roles do not include partner referrals."))
@@ -216,7 +217,7 @@ def record_outcome(referral: Referral, *, acting_user, version: int, status: str
 def link_case(referral: Referral, *, acting_user, version: int, case: Case) -> Referral:
     """Link an incoming referral recorded on its own to the case opened or found for it."""
     _require_refer(case, acting_user)
-    if referral.case_id is not None:
+    if referral.case is not None:
         raise ValidationError(_("This referral is already linked to case %(number)s.") % {
             "number": referral.case.number})
     referral = _lock(referral, version)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -155,7 +156,7 @@ def refer(request, number: str, payload: ReferIn):
 @scoped_view
 def incoming(request, payload: IncomingIn):
     require_perm(request, roles.REFER_CASES)
-    common = {"partner": _partner(request, payload.partner_id), "referred_on": payload.referred_on,
+    common: dict[str, Any] = {"partner": _partner(request, payload.partner_id), "referred_on": payload.referred_on,
               "reason": payload.reason, "contact": payload.contact}
     if payload.open_process:
         if payload.open_process not in {d.code for d in _openable(request.user)}:

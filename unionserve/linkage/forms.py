@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import cast
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -31,7 +34,8 @@ class ReferralForm(StyledFormMixin, forms.Form):
     def __init__(self, *args, partners, **kwargs):
         kwargs.setdefault("initial", {}).setdefault("referred_on", timezone.localdate())
         super().__init__(*args, **kwargs)
-        self.fields["partner"].queryset = partners.filter(active=True).select_related("unit")
+        partner = cast(forms.ModelChoiceField, self.fields["partner"])
+        partner.queryset = partners.filter(active=True).select_related("unit")
 
 
 class IncomingForm(ReferralForm):
@@ -67,7 +71,7 @@ class IncomingForm(ReferralForm):
         out = {}
         for f in self.definition.opening.fields:
             value = data.get(f"open_{f.name}")
-            out[f.name] = value.isoformat() if hasattr(value, "isoformat") else value
+            out[f.name] = value.isoformat() if isinstance(value, (dt.date, dt.time)) else value
         return out
 
 
@@ -82,7 +86,7 @@ class OutcomeForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args, allowed=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [(s, ReferralStatus(s).label) for s in allowed]
+        cast(forms.ChoiceField, self.fields["status"]).choices = [(s, ReferralStatus(s).label) for s in allowed]
 
 
 class LinkForm(StyledFormMixin, forms.Form):
@@ -113,6 +117,6 @@ class ReferralFilterForm(StyledFormMixin, forms.Form):
         from .models import Direction
 
         super().__init__(*args, **kwargs)
-        self.fields["direction"].choices = [("", _("All")), *Direction.choices]
-        self.fields["status"].choices = [("", _("All")), *ReferralStatus.choices]
-        self.fields["kind"].choices = [("", _("All")), *PartnerKind.choices]
+        cast(forms.ChoiceField, self.fields["direction"]).choices = [("", _("All")), *Direction.choices]
+        cast(forms.ChoiceField, self.fields["status"]).choices = [("", _("All")), *ReferralStatus.choices]
+        cast(forms.ChoiceField, self.fields["kind"]).choices = [("", _("All")), *PartnerKind.choices]

@@ -202,7 +202,7 @@ def incoming(request):
         except PermissionDenied as exc:
             form.add_error(None, str(exc) or _("You do not have permission to do this."))
         else:
-            if referral.case_id:
+            if referral.case is not None:
                 messages.success(request, _("Referral recorded on case %(number)s.") % {"number": referral.case.number})
                 return redirect("workflow:case", referral.case.number)
             messages.success(request, _("Referral recorded; link it to a case when there is one."))

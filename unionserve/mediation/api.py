@@ -90,11 +90,11 @@ class MediationOut(Schema):
 
     @staticmethod
     def resolve_handling_unit(obj: MediationCase) -> str | None:
-        return obj.case.current_unit.name if obj.case.current_unit_id else None
+        return obj.case.current_unit.name if obj.case.current_unit else None
 
     @staticmethod
     def resolve_mediator(obj: MediationCase) -> str | None:
-        return obj.mediator.name if obj.mediator_id else None
+        return obj.mediator.name if obj.mediator else None
 
     @staticmethod
     def resolve_opened_at(obj: MediationCase) -> dt.datetime:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -49,6 +51,9 @@ class IntakeForm(StyledForm):
 
 
 class MediatorForm(StyledForm):
+    #: The mediator being changed (None for a new one), set by the view before validation.
+    instance_pk: int | None = None
+
     unit = forms.CharField(label=_("Unit (code)"), max_length=20,
                            help_text=_("The mediation body the mediator works for, in your part of the organization."))
     name = forms.CharField(label=_("Name"), max_length=60)
@@ -83,11 +88,13 @@ class MediatorForm(StyledForm):
 
     def clean(self):
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         unit, account = data.get("unit"), data.get("username")
         if unit is not None and account is not None and account.org_unit_id != unit.pk:
             self.add_error("username", _("This user belongs to another unit; choose a user of the mediator's unit."))
         if account is not None:
-            other = Mediator.objects.filter(user=account).exclude(pk=getattr(self, "instance_pk", None)).first()
+            others = Mediator.objects.filter(user=account)
+            other = (others.exclude(pk=self.instance_pk) if self.instance_pk is not None else others).first()
             if other is not None:
                 self.add_error("username", _("This user is already the mediator %(name)s.") % {"name": other.name})
         return data
@@ -99,8 +106,9 @@ class AppointForm(StyledForm):
 
     def __init__(self, *args, ranked: list[Mediator], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["mediator"].queryset = Mediator.objects.filter(pk__in=[m.pk for m in ranked])
-        self.fields["mediator"].choices = [
+        field = cast(forms.ModelChoiceField, self.fields["mediator"])
+        field.queryset = Mediator.objects.filter(pk__in=[m.pk for m in ranked])
+        field.choices = [
             (m.pk, f"{m.name} · " + (str(_("specialist")) + " · " if m.specialist else "")
              + str(_("%(load)s of %(max)s open cases") % {"load": m.load, "max": m.max_load}))
             for m in ranked

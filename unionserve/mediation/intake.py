@@ -41,7 +41,7 @@ def _employer(actor, uscc: str, name: str, members: list[Member]) -> tuple[Emplo
     if (name or "").strip():
         return None, name.strip()[:200]
     # Where the workers are members, their employer in the register is the other party.
-    known = {m.employer_id: m.employer for m in members if m.employer_id}
+    known = {m.employer_id: m.employer for m in members if m.employer is not None}
     if len(known) == 1:
         employer = next(iter(known.values()))
         return employer, employer.name

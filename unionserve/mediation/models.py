@@ -51,6 +51,10 @@ class Outcome(models.TextChoices):
 class Mediator(models.Model):
     """A mediator (调解员) of a mediation body (a unit at any level), optionally with a login."""
 
+    #: Set on the mediators that rules.rank_mediators returns (open cases; suited to the dispute type).
+    load: int
+    specialist: bool
+
     scope_paths = ("unit__region_path", "unit__industry_path")
 
     unit = models.ForeignKey("orgs.OrgUnit", models.PROTECT, related_name="mediators", verbose_name=_("unit"))

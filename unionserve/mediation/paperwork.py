@@ -19,13 +19,13 @@ def _parties(mc: MediationCase) -> dict:
     total = sum(amounts, Decimal("0")) if amounts else None
     return {
         "applicants": [{"name": p.name, "detail": ""} for p in mc.parties.all()],
-        "employer": {"name": mc.employer_name, "detail": mc.employer.address if mc.employer_id else ""},
+        "employer": {"name": mc.employer_name, "detail": mc.employer.address if mc.employer else ""},
         "dispute": mc.summary,
         "claims": [{"item": c.item, "amount": c.amount} for c in claims],
         "claims_total": total,
-        "mediator": mc.mediator.name if mc.mediator_id else "",
-        "mediation_org": mc.mediator.unit.name if mc.mediator_id else (mc.case.current_unit.name
-                                                                        if mc.case.current_unit_id else ""),
+        "mediator": mc.mediator.name if mc.mediator else "",
+        "mediation_org": mc.mediator.unit.name if mc.mediator else (mc.case.current_unit.name
+                                                                        if mc.case.current_unit else ""),
     }
 
 

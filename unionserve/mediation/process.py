@@ -87,7 +87,9 @@ def _accepted(case, data, actor, *, next_steps: str) -> None:
 
 def _dispatch_note(unit_name: str) -> str:
     # The limits told to the parties are the process's own deadlines, so the notice and the engine never disagree.
-    plan, conclude = PROCESS.state("dispatched").deadline.n, PROCESS.state("mediating").deadline.n
+    dispatched, mediating = PROCESS.state("dispatched").deadline, PROCESS.state("mediating").deadline
+    assert dispatched is not None and mediating is not None  # both states have a deadline (PROCESS below)
+    plan, conclude = dispatched.n, mediating.n
     return f"本案已下派{unit_name}进行调解，承办机构将自接收派单之日起{plan}日内提出处理方案，{conclude}日内办结。"
 
 

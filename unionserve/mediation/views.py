@@ -8,12 +8,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Q, QuerySet
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from unionserve.accounts.http import AuthenticatedHttpRequest
 from unionserve.core import roles
 from unionserve.core.scope import scope_of, scoped_view
 from unionserve.documents.models import GeneratedDocument
@@ -35,7 +36,7 @@ def may_open(user) -> bool:
     return unit is not None and unit.level in opening.levels and any(r in opening.roles for r in user.role_names)
 
 
-def _query(request: HttpRequest) -> str:
+def _query(request: AuthenticatedHttpRequest) -> str:
     query = request.GET.copy()
     query.pop("page", None)
     return query.urlencode()
@@ -48,7 +49,7 @@ def _cases(user):
 
 @scoped_view
 @require_GET
-def case_list(request: HttpRequest) -> HttpResponse:
+def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Mediation cases the user may read, newest first."""
     form = CaseFilterForm(request.GET or None)
     qs = _cases(request.user)
@@ -73,7 +74,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 @scoped_view
 @require_GET
-def my_cases(request: HttpRequest) -> HttpResponse:
+def my_cases(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The mediator's own cases: those they are appointed to (read through the scope as always)."""
     qs = _cases(request.user).filter(mediator__user=request.user)
     open_cases = qs.filter(case__closed_at__isnull=True)
@@ -83,10 +84,11 @@ def my_cases(request: HttpRequest) -> HttpResponse:
 
 @scoped_view
 @require_http_methods(["GET", "POST"])
-def new_case(request: HttpRequest) -> HttpResponse:
+def new_case(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Receive an application: at level 1 (then accept and dispatch), 2, or 3 (then mediate or report up)."""
     if not may_open(request.user):
         raise PermissionDenied(_("Your roles do not include receiving mediation applications."))
+    assert request.user.org_unit is not None  # may_open requires one
     form = IntakeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -105,7 +107,7 @@ def new_case(request: HttpRequest) -> HttpResponse:
 
 @scoped_view
 @require_POST
-def appoint(request: HttpRequest, number: str) -> HttpResponse:
+def appoint(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     """Appoint (or change) the mediator of a case the user's unit holds."""
     case = scope_of(request.user).get_object_or_404(Case.objects.filter(process="mediation"), number=number)
     mc = MediationCase.objects.get(case=case)
@@ -134,7 +136,7 @@ def appoint(request: HttpRequest, number: str) -> HttpResponse:
 @scoped_view
 @permission_required(roles.MANAGE_MEDIATORS, raise_exception=True)
 @require_GET
-def mediator_list(request: HttpRequest) -> HttpResponse:
+def mediator_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The mediators of the user's part of the organization, with their current load."""
     qs = with_load(scope_of(request.user).filter(Mediator.objects.select_related("unit", "user")))
     q = request.GET.get("q", "").strip()
@@ -147,7 +149,7 @@ def mediator_list(request: HttpRequest) -> HttpResponse:
 @scoped_view
 @permission_required(roles.MANAGE_MEDIATORS, raise_exception=True)
 @require_http_methods(["GET", "POST"])
-def mediator_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def mediator_edit(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpResponse:
     """Add a mediator, or change one (optimistic lock: a concurrent change is refused)."""
     mediator = None
     if pk is not None:
@@ -180,7 +182,7 @@ def mediator_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                 return redirect("mediation:mediators")
         else:
             status = 400
-    cases = []
+    cases: list[MediationCase] | QuerySet[MediationCase] = []
     if mediator is not None:
         cases = scope_of(request.user).filter(mediator.cases.select_related("case")).order_by("-case__opened_at")[:30]
     return render(request, "mediation/mediator_edit.html", {"form": form, "mediator": mediator, "cases": cases},

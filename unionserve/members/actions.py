@@ -38,7 +38,7 @@ MEMBERS_MERGED = AuditAction.MEMBERS_MERGED
 SPECIAL_GROUP_CHANGED = AuditAction.SPECIAL_GROUP_CHANGED
 
 #: Special groups mirrored in a boolean column of Member (the column is what lists and rules read).
-GROUP_FLAGS = {SpecialGroup.HARDSHIP: "hardship", SpecialGroup.SINGLE_MOTHER: "single_mother"}
+GROUP_FLAGS: dict[str, str] = {SpecialGroup.HARDSHIP: "hardship", SpecialGroup.SINGLE_MOTHER: "single_mother"}
 
 #: Fields `update_member` may change (employer and grassroots union change only by transfer).
 EDITABLE_FIELDS = ("name", "phone", "employment", "education", "skill_certificate", "honour", "card_number",
@@ -202,7 +202,8 @@ def transfer_member(member: Member, *, to_employer: Employer | None = None, to_g
     if to_employer is not None and not scope.filter(Employer.objects.filter(pk=to_employer.pk)).exists():
         raise TransferError(_("The new employer is not in your part of the organization."), code="employer_scope")
     if to_grassroots is None:
-        if to_employer.has_union and to_employer.grassroots_id:
+        assert to_employer is not None  # refused above when both are None
+        if to_employer.has_union and to_employer.grassroots is not None:
             to_grassroots = to_employer.grassroots
         else:
             to_grassroots = joint_union_for(to_employer.station, acting_user=acting_user, request=request)
@@ -257,8 +258,8 @@ def merge_members(keep: Member, other: Member, *, acting_user, note: str = "", r
         raise MergeError(_("Choose two different members."), code="same")
     scope = scope_of(acting_user)
     # of=self: the scope filter joins org units with an outer join, which PostgreSQL cannot lock.
-    found = scope.filter(Member.objects.select_for_update(of=("self",)).filter(pk__in=[keep.pk, other.pk]))
-    found = {m.pk: m for m in found}
+    found = {m.pk: m for m in scope.filter(
+        Member.objects.select_for_update(of=("self",)).filter(pk__in=[keep.pk, other.pk]))}
     if len(found) != 2:
         raise MergeError(_("Both members must be in your part of the organization."), code="scope")
     keep, other = found[keep.pk], found[other.pk]

@@ -44,7 +44,7 @@ class MemberOut(Schema):
 
     @staticmethod
     def resolve_employer_name(obj: Member) -> str | None:
-        return obj.employer.name if obj.employer_id else None
+        return obj.employer.name if obj.employer else None
 
 
 class HistoryOut(Schema):
@@ -142,7 +142,8 @@ def get_employer(request, employer_id: int):
     require_perm(request, roles.VIEW_MEMBERS)
     scope = scope_of(request.user)
     employer = scope.get_object_or_404(Employer.objects.select_related("station"), pk=employer_id)
-    employer.member_count = scope.filter(Member.objects.filter(employer=employer)).count()
+    employer.member_count = scope.filter(  # type: ignore[attr-defined]  # read by EmployerDetailOut
+        Member.objects.filter(employer=employer)).count()
     return employer
 
 

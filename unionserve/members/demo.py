@@ -88,7 +88,8 @@ class _Batch:
         made = 0
         while made < n:
             try:
-                info = validators.parse_id_number(fake.ssn(min_age=19, max_age=59), today)
+                # zh_CN's ssn takes an age range; Faker's type stubs describe en_US's.
+                info = validators.parse_id_number(fake.ssn(min_age=19, max_age=59), today)  # type: ignore[call-arg]
             except validators.InvalidValue:
                 continue
             id_hash = crypto.lookup_hash(info.number)
@@ -136,6 +137,7 @@ class _Batch:
         members = Member.objects.bulk_create([self.members[i] for i in keep], batch_size=500)
         history, groups = [], []
         for member, (_m, employer, member_groups) in zip(members, (self.extras[i] for i in keep), strict=True):
+            assert member.joined_on is not None  # every demo member has joined
             since = timezone.make_aware(dt.datetime.combine(member.joined_on, dt.time(9)))
             history.append(MembershipHistory(member=member, employer=employer, grassroots=member.grassroots,
                                              since=since, reason="入会"))
@@ -162,6 +164,7 @@ def seed_demo_members(per_unit: int = PER_UNIT, seed: int = DEMO_SEED) -> int:
     fake = Faker("zh_CN")  # one instance, re-seeded per union (making one costs more than its 20 people)
     for unit in units:
         station = unit.region_parent
+        assert station is not None  # filtered on region_parent__kind above
         stations[station.pk] = station
         division = (station.division_code or station.code or "110000")[:6]
         employer = _employer(make_uscc(division, f"demo:{unit.code}"), name=unit.name.removesuffix("工会"),

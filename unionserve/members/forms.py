@@ -127,6 +127,7 @@ class TransferForm(ScopedForm):
 
     def clean(self):
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         if not self.errors and not data.get("employer") and not data.get("grassroots"):
             raise forms.ValidationError(_("Choose the new employer or the new grassroots union."))
         return data
@@ -164,6 +165,7 @@ class MergeForm(StyledForm):
 
     def clean(self):
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         if data.get("members") and data.get("keep") not in data["members"]:
             raise forms.ValidationError(_("Choose the member to keep from the group."))
         return data

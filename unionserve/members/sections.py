@@ -20,12 +20,14 @@ from typing import Any
 
 from django.template.loader import render_to_string
 
+from unionserve.core.text import StrOrPromise
+
 ContextFunc = Callable[[Any, Any], dict[str, Any] | None]
 
 
 @dataclass(frozen=True)
 class Section:
-    title: str
+    title: StrOrPromise
     template_name: str
     context_func: ContextFunc
 
@@ -33,7 +35,7 @@ class Section:
 _SECTIONS: dict[str, Section] = {}
 
 
-def register_section(title: str, template_name: str, context_func: ContextFunc) -> Section:
+def register_section(title: StrOrPromise, template_name: str, context_func: ContextFunc) -> Section:
     """Add (or replace, by template name) a section of the member page."""
     section = Section(title, template_name, context_func)
     _SECTIONS[template_name] = section

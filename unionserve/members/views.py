@@ -9,12 +9,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from unionserve.accounts.http import AuthenticatedHttpRequest
 from unionserve.core import roles
 from unionserve.core.scope import scope_of, scoped_view
 
@@ -35,11 +36,11 @@ from .sections import render_sections
 PAGE = 50
 
 
-def _member(request: HttpRequest, pk: int) -> Member:
+def _member(request: AuthenticatedHttpRequest, pk: int) -> Member:
     return scope_of(request.user).get_object_or_404(Member.objects.select_related("grassroots", "employer"), pk=pk)
 
 
-def _query(request: HttpRequest, drop: str = "page") -> str:
+def _query(request: AuthenticatedHttpRequest, drop: str = "page") -> str:
     query = request.GET.copy()
     query.pop(drop, None)
     return query.urlencode()
@@ -48,7 +49,7 @@ def _query(request: HttpRequest, drop: str = "page") -> str:
 @scoped_view
 @permission_required(roles.VIEW_MEMBERS, raise_exception=True)
 @require_GET
-def search(request: HttpRequest) -> HttpResponse:
+def search(request: AuthenticatedHttpRequest) -> HttpResponse:
     """One box (name, initials, ID number, mobile, card) and filters; results as you type (htmx)."""
     form = MemberSearchForm(request.GET or None)
     flt = form.to_filter()
@@ -62,7 +63,7 @@ def search(request: HttpRequest) -> HttpResponse:
     return render(request, "members/search.html", context)
 
 
-def _detail_context(request: HttpRequest, member: Member, revealed: dict | None = None) -> dict:
+def _detail_context(request: AuthenticatedHttpRequest, member: Member, revealed: dict | None = None) -> dict:
     user = request.user
     return {
         "member": member,
@@ -80,7 +81,7 @@ def _detail_context(request: HttpRequest, member: Member, revealed: dict | None 
 @scoped_view
 @permission_required(roles.VIEW_MEMBERS, raise_exception=True)
 @require_GET
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The member page: identity (masked), where they belong and belonged, special groups, card, status."""
     member = _member(request, pk)
     return render(request, "members/detail.html", _detail_context(request, member))
@@ -90,7 +91,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required(roles.VIEW_PII, raise_exception=True)
 @never_cache
 @require_POST
-def reveal(request: HttpRequest, pk: int) -> HttpResponse:
+def reveal(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Show the clear ID number and mobile (audited); the identity card only under htmx."""
     member = _member(request, pk)
     revealed = pii.reveal(member, user=request.user, request=request)
@@ -103,7 +104,7 @@ def reveal(request: HttpRequest, pk: int) -> HttpResponse:
 @scoped_view
 @permission_required(roles.MANAGE_MEMBERS, raise_exception=True)
 @require_http_methods(["GET", "POST"])
-def edit(request: HttpRequest, pk: int) -> HttpResponse:
+def edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Edit a member; a form loaded before somebody else's change is refused (Member.version)."""
     member = _member(request, pk)
     open_groups = set(member.special_groups.filter(until__isnull=True).values_list("group", flat=True))
@@ -144,7 +145,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 @scoped_view
 @permission_required(roles.MANAGE_MEMBERS, raise_exception=True)
 @require_http_methods(["GET", "POST"])
-def transfer(request: HttpRequest, pk: int) -> HttpResponse:
+def transfer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Move a member of the scope to another employer or union of the scope."""
     member = _member(request, pk)
     form = TransferForm(request.POST or None, user=request.user)
@@ -164,7 +165,7 @@ def transfer(request: HttpRequest, pk: int) -> HttpResponse:
 @scoped_view
 @permission_required(roles.MANAGE_MEMBERS, raise_exception=True)
 @require_http_methods(["GET", "POST"])
-def receive(request: HttpRequest) -> HttpResponse:
+def receive(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Receive a member from anywhere (接收) into a union of the scope, by full ID number and name."""
     form = ReceiveForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -188,7 +189,7 @@ def receive(request: HttpRequest) -> HttpResponse:
 @scoped_view
 @permission_required(roles.MANAGE_MEMBERS, raise_exception=True)
 @require_GET
-def duplicates_view(request: HttpRequest) -> HttpResponse:
+def duplicates_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Near-duplicates (same name and mobile, different ID numbers) in the scope, for review and merging."""
     groups, more = duplicates.near_duplicates(request.user)
     return render(request, "members/duplicates.html", {"groups": groups, "more": more})
@@ -197,7 +198,7 @@ def duplicates_view(request: HttpRequest) -> HttpResponse:
 @scoped_view
 @permission_required(roles.MANAGE_MEMBERS, raise_exception=True)
 @require_POST
-def merge(request: HttpRequest) -> HttpResponse:
+def merge(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Merge the other members of a group into the chosen one."""
     form = MergeForm(request.POST)
     if not form.is_valid():
@@ -225,7 +226,7 @@ def merge(request: HttpRequest) -> HttpResponse:
 @scoped_view
 @permission_required(roles.EXPORT_MEMBERS, raise_exception=True)
 @require_http_methods(["GET", "POST"])
-def export_members(request: HttpRequest) -> HttpResponse:
+def export_members(request: AuthenticatedHttpRequest) -> HttpResponse | FileResponse:
     """Choose filters (prefilled from the search) and download the members as XLSX."""
     can_unmask = request.user.has_perm(roles.VIEW_PII)
     form = ExportForm(request.POST if request.method == "POST" else (request.GET or None))
@@ -242,7 +243,7 @@ def export_members(request: HttpRequest) -> HttpResponse:
 @scoped_view
 @permission_required(roles.VIEW_MEMBERS, raise_exception=True)
 @require_GET
-def employers(request: HttpRequest) -> HttpResponse:
+def employers(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Employers in the scope, by name prefix or USCC, with or without a union."""
     form = EmployerSearchForm(request.GET or None)
     qs = form.to_filter().apply(request.user, Employer.objects.select_related("station", "grassroots"))
@@ -256,7 +257,7 @@ def employers(request: HttpRequest) -> HttpResponse:
 @scoped_view
 @permission_required(roles.VIEW_MEMBERS, raise_exception=True)
 @require_GET
-def employer_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def employer_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """An employer: where it sits, its union, and its members (masked, paginated)."""
     scope = scope_of(request.user)
     employer = scope.get_object_or_404(
@@ -274,7 +275,7 @@ def employer_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @scoped_view
 @permission_required(roles.EXPORT_MEMBERS, raise_exception=True)
 @require_GET
-def export_employers(request: HttpRequest) -> HttpResponse:
+def export_employers(request: AuthenticatedHttpRequest) -> HttpResponse | FileResponse:
     """Download the employers of the current list as XLSX."""
     form = EmployerSearchForm(request.GET or None)
     return export.export_employers(request.user, form.to_filter(), request=request)

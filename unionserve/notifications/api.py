@@ -85,7 +85,7 @@ def notify_many(event: str, messages: Iterable[Message], *, channels: Iterable[s
     now = timezone.now()
     priority = priority_of(event)
     unit_ids = {u.pk for m in messages for u in m.units if u.is_active}
-    members: dict[int, list[User]] = {}
+    members: dict[int | None, list[User]] = {}
     if unit_ids:
         # One query for the members of all the units. A mediator or lawyer (nothing but personal roles) works
         # only the cases assigned to them: a notice to their unit would name cases they may not open.

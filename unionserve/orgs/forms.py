@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -56,12 +58,13 @@ class UnitCreateForm(ScopedForm):
         super().__init__(*args, **kwargs)
         self.parent, self.line = parent, line
         allowed = REGION_PARENT_KINDS if line == "region" else INDUSTRY_PARENT_KINDS
-        self.fields["kind"].choices = [
+        cast(forms.ChoiceField, self.fields["kind"]).choices = [
             (k, UnitKind(k).label) for k, parents in allowed.items() if parent.kind in parents
         ]
 
     def clean(self):
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         other = data.get("other_parent")
         kind = data.get("kind")
         if other and kind:

@@ -11,7 +11,7 @@ from unionserve.core import tree
 from unionserve.core.units import UnitKind
 
 # Platform level of each kind (seed 000 §一: 一级/二级/三级工作平台).
-KIND_LEVEL = {
+KIND_LEVEL: dict[str, int] = {
     UnitKind.CITY_CENTER: 1,
     UnitKind.DEPARTMENT: 1,
     UnitKind.DISTRICT_CENTER: 2,

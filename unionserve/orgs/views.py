@@ -47,8 +47,8 @@ def children(request, pk: int):
     """One level of children on one line, as a fragment for the tree browser."""
     unit = _unit(request, pk)
     line = request.GET.get("line", "region")
-    qs = unit.region_children if line == "region" else unit.industry_children
-    qs = scope_of(request.user).filter(qs.active()).order_by("code")
+    children = unit.region_children if line == "region" else unit.industry_children
+    qs = scope_of(request.user).filter(children.active()).order_by("code")
     page = Paginator(qs, CHILDREN_PAGE).get_page(request.GET.get("page"))
     return render(request, "orgs/_children.html", {"unit": unit, "line": line, "page": page})
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from celery.schedules import crontab
@@ -180,7 +181,7 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "staticfiles"))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns on every start when it is missing
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
@@ -228,7 +229,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 # --- Product settings -----------------------------------------------------
-UNIONSERVE = {
+UNIONSERVE: dict[str, Any] = {
     # Shown on every page so nobody mistakes the demo for production.
     "ENVIRONMENT_LABEL": os.environ.get("UNIONSERVE_ENV_LABEL", ""),
     # From this month-day on, administrators are warned when next year's holiday schedule is missing.
@@ -275,7 +276,7 @@ UNIONSERVE_PII_KEYS = dict(
 UNIONSERVE_PII_ACTIVE_KEY = os.environ.get("PII_ACTIVE_KEY", next(iter(UNIONSERVE_PII_KEYS)))
 UNIONSERVE_PII_HASH_KEY = os.environ.get("PII_HASH_KEY", _derived_key("pii-hash"))
 
-LOGGING = {
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},

@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 from unionserve.core import roles
+from unionserve.core.text import StrOrPromise
 
 
 @dataclass(frozen=True)
 class NavEntry:
-    label: str
+    label: StrOrPromise
     url_name: str
     icon: str
     permission: str | None = None

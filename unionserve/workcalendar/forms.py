@@ -44,6 +44,7 @@ class DeadlineForm(StyledForm):
 
     def clean(self) -> dict:
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         if data.get("rule") in (Rule.WORKING_DAYS, Rule.CALENDAR_DAYS) and not data.get("n"):
             self.add_error("n", _("Enter the number of days."))
         return data
@@ -88,6 +89,7 @@ class HolidayRangeForm(forms.Form):
 
     def clean(self) -> dict:
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         start, end, name = data.get("start"), data.get("end"), (data.get("name") or "").strip()
         if not start and not end:
             return data  # an unused row; its pre-filled name alone means nothing

@@ -140,7 +140,7 @@ def read_table(data: bytes, filename: str) -> list[tuple[int, list[object]]]:
     lower = filename.lower()
     if lower.endswith(".csv"):
         rows = list(csv.reader(io.StringIO(_decode_csv(data))))
-        table = [(i, list(row)) for i, row in enumerate(rows, start=1)]
+        table: list[tuple[int, list[object]]] = [(i, list(row)) for i, row in enumerate(rows, start=1)]
     elif lower.endswith(".xlsx"):
         from openpyxl import load_workbook
 
@@ -209,6 +209,7 @@ def rows_from_table(table: list[tuple[int, list[object]]]) -> list[ScheduleRow]:
         if problems:
             errors.append(f"{where}：{'；'.join(problems)}。")
             continue
+        assert day is not None and kind is not None  # else a problem was recorded above
         rows.append(ScheduleRow(day, kind, _cell_text(cell(row, "name")), where))
     if errors:
         raise ScheduleError(errors)

@@ -88,7 +88,7 @@ def _month_grid(year: int) -> list[dict]:
     for month in range(1, 13):
         weeks = []
         for week in weeks_source.monthdatescalendar(year, month):
-            cells = []
+            cells: list[dict[str, object] | None] = []
             for day in week:
                 if day.month != month:
                     cells.append(None)

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from unionserve.accounts.models import User
 from unionserve.core.scope import scope_of
+from unionserve.core.text import StrOrPromise
 from unionserve.orgs.models import OrgUnit
 
 from . import deadlines
@@ -82,7 +83,7 @@ def _fmt_due(step: Step) -> str:
     return f"{local:%Y-%m-%d} " + "一二三四五六日"[local.weekday()].join(("星期", ""))
 
 
-def _event(case: Case, action: str, label: str, *, actor: User | None, step: Step | None = None,
+def _event(case: Case, action: str, label: StrOrPromise, *, actor: User | None, step: Step | None = None,
            from_state: str = "", to_state: str = "", comment: str = "", data: dict | None = None,
            deadline: dict | None = None) -> CaseEvent:
     return CaseEvent.objects.create(
@@ -314,6 +315,8 @@ def perform(case: Case, action: str, *, actor: User, data: dict | None = None, v
 
 def _transition(case: Case, spec: ActionSpec, step: Step, actor: User, data: dict) -> CaseEvent:
     t = spec.transition
+    # actions_for offers this handler only for a transition, and only to a user of a unit at an allowed level.
+    assert t is not None and actor.org_unit is not None
     definition = case.definition
     if t.guard is not None:
         reason = t.guard(case, data)
@@ -377,7 +380,8 @@ def _transition(case: Case, spec: ActionSpec, step: Step, actor: User, data: dic
 
 
 def _next_unit(policy: str, case: Case, step: Step, actor: User) -> OrgUnit:
-    if policy == d.TO_DISPATCHER and step.dispatcher_unit_id:
+    assert actor.org_unit is not None  # see _transition
+    if policy == d.TO_DISPATCHER and step.dispatcher_unit is not None:
         return step.dispatcher_unit
     if policy == d.TO_OWNER:
         return case.owner_unit

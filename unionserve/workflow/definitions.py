@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from unionserve.core.text import StrOrPromise
 from unionserve.workcalendar.service import Rule
 
 # Generic operations the engine offers every process (besides the definition's own transitions).
@@ -82,7 +83,7 @@ class Deadline:
 @dataclass(frozen=True)
 class State:
     code: str
-    label: str
+    label: StrOrPromise
     deadline: Deadline | None = None
     final: bool = False
     #: The clock stops here (e.g. waiting for the worker's documents); time here is not counted.
@@ -94,11 +95,11 @@ class Field:
     """An input an action asks for. kind: text, textarea, choice, units, unit, user, int, date, file."""
 
     name: str
-    label: str
+    label: StrOrPromise
     kind: str = "text"
     required: bool = True
-    choices: tuple[tuple[str, str], ...] = ()
-    help: str = ""
+    choices: tuple[tuple[str, StrOrPromise], ...] = ()
+    help: StrOrPromise = ""
     min_value: int | None = None
     max_value: int | None = None
 
@@ -111,7 +112,7 @@ class Transition:
     """A step of the process: who (roles at levels) may take it from which states to which state."""
 
     code: str
-    label: str
+    label: StrOrPromise
     source: tuple[str, ...]
     target: str
     roles: frozenset[str]
@@ -139,7 +140,8 @@ class Opening:
     levels: frozenset[int]
     fields: tuple[Field, ...] = ()
     #: effect(case, data, actor) runs when the case is opened, e.g. to create the process's own record.
-    effect: Callable[[Any, dict, Any], None] | None = None
+    #: What it returns is not used.
+    effect: Callable[[Any, dict, Any], object] | None = None
 
 
 @dataclass(frozen=True)
@@ -164,13 +166,13 @@ class ProcessDefinition:
     """One process. `code` is stored on cases; `prefix` starts case numbers (e.g. RX20261126-0012)."""
 
     code: str
-    label: str
+    label: StrOrPromise
     prefix: str
     states: tuple[State, ...]
     transitions: tuple[Transition, ...]
     opening: Opening
     initial: str
-    description: str = ""
+    description: StrOrPromise = ""
     #: States whose steps may be returned, get extensions and be escalated (usually the dispatched ones).
     returnable: frozenset[str] = frozenset()
     extendable: frozenset[str] = frozenset()
@@ -257,13 +259,13 @@ class ProcessDefinition:
             problems.append("nobody may open a case (opening roles and levels must not be empty)")
         for group, name in ((self.returnable, "returnable"), (self.extendable, "extendable"),
                             (self.escalatable, "escalatable"), (self.sign_required, "sign_required")):
-            for s in group:
-                if s not in codes:
-                    problems.append(f"{name} names the unknown state {s!r}")
+            for code in group:
+                if code not in codes:
+                    problems.append(f"{name} names the unknown state {code!r}")
         if self.reopen:
-            for s in (*self.reopen.from_states, self.reopen.to_state):
-                if s not in codes:
-                    problems.append(f"reopen names the unknown state {s!r}")
+            for code in (*self.reopen.from_states, self.reopen.to_state):
+                if code not in codes:
+                    problems.append(f"reopen names the unknown state {code!r}")
             if not self.reopen.roles or not self.reopen.levels:
                 problems.append("reopen has no actor")
         if self.on_overdue not in ("notify", "escalate"):

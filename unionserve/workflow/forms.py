@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -28,7 +30,7 @@ class MultipleFileField(forms.FileField):
 
 
 def _form_field(f: Field) -> forms.Field:
-    common = {"label": f.label, "required": f.required and f.kind != "file", "help_text": f.help}
+    common: dict[str, Any] = {"label": f.label, "required": f.required and f.kind != "file", "help_text": f.help}
     if f.kind == "textarea":
         return forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=4000, **common)
     if f.kind == "choice":
@@ -75,7 +77,8 @@ class OpenCaseForm(StyledFormMixin, forms.Form):
     priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, initial=Priority.NORMAL)
     comment = forms.CharField(label=_("Details"), widget=forms.Textarea(attrs={"rows": 4}), required=False,
                               max_length=4000)
-    files = MultipleFileField(label=_("Attachments"), required=False)
+    # The form metaclass moves declared fields into base_fields, so self.files stays the uploaded files.
+    files = MultipleFileField(label=_("Attachments"), required=False)  # type: ignore[assignment]
 
     def __init__(self, *args, extra_fields=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -96,4 +99,4 @@ class InboxFilterForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args, process_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["process"].choices = [("", _("All processes")), *process_choices]
+        cast(forms.ChoiceField, self.fields["process"]).choices = [("", _("All processes")), *process_choices]

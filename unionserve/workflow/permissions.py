@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from unionserve.core.roles import SUPERVISE_CASES as SUPERVISE
 from unionserve.core.scope import scope_of
+from unionserve.core.text import StrOrPromise
 
 from . import definitions as d
 from .models import Case, Step, StepKind, StepStatus
@@ -22,7 +23,7 @@ class ActionSpec:
     """One action a user may take now."""
 
     code: str
-    label: str
+    label: StrOrPromise
     fields: tuple[d.Field, ...] = ()
     style: str = "secondary"
     step: Step | None = None

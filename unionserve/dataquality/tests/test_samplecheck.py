@@ -80,7 +80,7 @@ def test_the_policy_sets_the_checking_deadline(tree, users, register):
 
 def _record_all(check, user, wrong: int = 0, corrected: int = 0):
     items = list(check.items.all())
-    results = {}
+    results: dict[int, tuple[str, str]] = {}
     for n, item in enumerate(items):
         if n < wrong:
             results[item.pk] = (ItemResult.WRONG, "手机号错误")

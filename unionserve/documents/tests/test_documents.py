@@ -24,7 +24,8 @@ def pdf_fonts(data: bytes) -> set[str]:
     reader = pypdf.PdfReader(io.BytesIO(data))
     fonts = set()
     for page in reader.pages:
-        for font in page["/Resources"]["/Font"].values():
+        # pypdf types a page's entries as any PdfObject, not the dictionaries they are here.
+        for font in page["/Resources"]["/Font"].values():  # type: ignore[index]
             font = font.get_object()
             descendants = font.get("/DescendantFonts") or []
             for d in descendants:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import xlsxwriter
@@ -42,7 +43,7 @@ def workbook(*, unit_name: str, period: Period, volumes: Volumes, own: UnitRates
         sheet = book.add_worksheet(name)
         sheet.write_row(0, 0, [_("Date"), _("Consultations"), _("Affairs"), _("Total")], bold)
         for i, (when, c, a) in enumerate(series, start=1):
-            sheet.write_row(i, 0, [when.strftime(fmt) if fmt else when, c, a, c + a])
+            sheet.write_row(i, 0, [when.strftime(fmt) if isinstance(when, dt.date) and fmt else when, c, a, c + a])
         sheet.set_column(0, 0, 14)
 
     sheet = book.add_worksheet(_("Rates"))

@@ -7,11 +7,12 @@ from urllib.parse import quote
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from unionserve.accounts.http import AuthenticatedHttpRequest
 from unionserve.audit.log import record
 from unionserve.audit.models import AuditAction
 from unionserve.core import roles
@@ -24,7 +25,7 @@ from . import rates
 from .forms import PeriodForm, initial_period
 
 
-def _unit(request: HttpRequest) -> OrgUnit:
+def _unit(request: AuthenticatedHttpRequest) -> OrgUnit:
     scope = scope_of(request.user)
     unit_id = request.GET.get("unit") or request.user.org_unit_id
     if unit_id:
@@ -37,7 +38,7 @@ def _unit(request: HttpRequest) -> OrgUnit:
     return unit
 
 
-def _figures(request: HttpRequest) -> dict:
+def _figures(request: AuthenticatedHttpRequest) -> dict:
     form = PeriodForm(request.GET if "start" in request.GET else None, initial=initial_period())
     period = form.period()
     rank = form.rank_key()
@@ -54,7 +55,7 @@ def _figures(request: HttpRequest) -> dict:
 @scoped_view
 @permission_required(roles.VIEW_HOTLINE_STATS, raise_exception=True)
 @require_GET
-def statistics(request: HttpRequest) -> HttpResponse:
+def statistics(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Volumes, on-time feedback and the three rates of the user's unit (or one below it) and the units below."""
     ctx = _figures(request)
     volumes, unit = ctx["volumes"], ctx["unit"]
@@ -89,7 +90,7 @@ def _num(value) -> float | None:
 @scoped_view
 @permission_required(roles.VIEW_HOTLINE_STATS, raise_exception=True)
 @require_GET
-def export(request: HttpRequest) -> HttpResponse:
+def export(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The page's figures as an Excel workbook; the export is recorded in the audit log."""
     ctx = _figures(request)
     period, unit = ctx["period"], ctx["unit"]

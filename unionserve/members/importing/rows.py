@@ -17,6 +17,7 @@ import hmac
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
 
 from django.conf import settings
 from django.utils import translation
@@ -24,6 +25,9 @@ from django.utils.translation import gettext as _
 
 from unionserve.members import crypto, masking, validators
 from unionserve.members.template import MEMBER_COLUMNS, UNIT_COLUMNS
+
+if TYPE_CHECKING:
+    from unionserve.core.scope import Scope
 
 EMPLOYMENT = frozenset({"在职", "灵活就业", "待岗", "失业", "退休"})
 EDUCATION = frozenset({"初中及以下", "高中、中专、技校", "大专", "本科", "硕士研究生", "博士研究生"})
@@ -101,7 +105,7 @@ class _Fast:
         n = value.upper()
         if len(n) == 18 and n[17] in "0123456789X" and _DIGITS.issuperset(n[:17]):
             area = self.area_sum.get(n[:6])
-            birth = self.id_dates.get(n[6:14], False)
+            birth: tuple[int, str] | None | Literal[False] = self.id_dates.get(n[6:14], False)
             if birth is False:
                 birth = self._id_date(n[6:14])
             if (area is not None and birth is not None
@@ -403,6 +407,7 @@ class MemberContext:
                 out.errors.extend((row_no, col, value, text) for col, value, text in errors)
                 out.rejected.append((row_no, [raw[p] for p in self.positions], "；".join(e[2] for e in errors)))
                 continue
+            assert employer is not None  # a row without its employer has an error: skipped above
             if grassroots_id < 0:
                 out.stations.add(-grassroots_id)
             out.valid.append((
@@ -426,7 +431,7 @@ class UnitContext:
     width: int
     units: dict[str, tuple[int, str, bool, str | None, str | None]]
     existing: dict[str, tuple[int, str | None, str | None]]
-    scope: object
+    scope: Scope
 
     def validate(self, rows: list[tuple[int, list[str]]]) -> ChunkResult:
         out = ChunkResult()

@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.files import File
@@ -152,11 +153,13 @@ def validated_in_workers(context, table: Table, target: writer.StageTarget, work
     mp = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(workers, mp_context=mp, initializer=worker.init, initargs=(context, target)) as pool:
         parts = table.xlsx_parts()
+        tasks: Iterator[Callable[[], Any]]
         if ranges is not None:
             path = str(table.path)
             tasks = (partial(pool.submit, worker.validate_range, path, table.encoding, part, table.width)
                      for part in ranges)
         elif parts is not None:
+            assert table.sheet is not None  # an XLSX table has its sheet
             fmt = table.sheet.format
             tasks = (partial(pool.submit, worker.validate_part, fmt, part, table.width) for part in parts)
         else:
@@ -349,7 +352,7 @@ def _run_members(job: ImportJob, table: Table, scope: Scope, collector: Collecto
                 rows=staged if known else None, stations=stations if known else None, runs=stage_runs)
 
         try:
-            result = write(not (duplicates and drop))
+            written = write(not (duplicates and drop))
         except IntegrityError:
             if invalid:
                 raise  # repeats were looked for already: something else
@@ -360,16 +363,16 @@ def _run_members(job: ImportJob, table: Table, scope: Scope, collector: Collecto
             if _stop_if_invalid(job, collector, table.format):
                 return
             tracker.save("rows", "valid", "invalid", force=True)
-            result = write(False)
+            written = write(False)
     finally:
         if target is not None:
             target.discard()
     job.created, job.updated, job.transferred, job.unchanged = (
-        result.created, result.updated, result.transferred, result.unchanged)
+        written.created, written.updated, written.transferred, written.unchanged)
     # One line per import for the operations log: where the time went (decision 0009 gives typical figures).
     log.info("import job %s: %d rows read and validated in %.1f s (%s), written in %.1f s (%s)", job.pk, rows,
-             validated, "in workers" if target is not None else "in this process", sum(result.seconds.values()),
-             ", ".join(f"{phase} {seconds:.1f} s" for phase, seconds in result.seconds.items()))
+             validated, "in workers" if target is not None else "in this process", sum(written.seconds.values()),
+             ", ".join(f"{phase} {seconds:.1f} s" for phase, seconds in written.seconds.items()))
     job.status = ImportStatus.DONE
     job.message = _done_message(job)
     _attach(job, collector, with_rejected=True, fmt=table.format)

@@ -120,7 +120,7 @@ def import_download(request, pk: int, which: str):
     """The error report or the rejected rows; both hold personal data as uploaded, so the download is audited."""
     job = _job(request, pk)
     field = {"errors": job.error_report, "rejected": job.rejected_file}.get(which)
-    if not field:
+    if not field or not field.name:
         raise Http404
     with transaction.atomic():
         record(AuditAction.PERSONAL_DATA_EXPORTED, request=request, obj=job, unit=job.unit,

@@ -10,8 +10,12 @@ an XLSX sheet it parses parts of the sheet's XML (``reader.read_part``), which t
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
-_CONTEXT = None
+if TYPE_CHECKING:
+    from .rows import MemberContext, UnitContext
+
+_CONTEXT: MemberContext | UnitContext | None = None
 _STAGE = None
 _STRINGS: dict[tuple[str, str | None], list[str]] = {}
 
@@ -32,6 +36,7 @@ def init(context, target=None) -> None:
 
 def validate(chunk: list):
     """Validate one chunk of raw rows; with a stage, stage the valid rows here and send back their count."""
+    assert _CONTEXT is not None, "the pool's initializer (init) runs first"
     result = _CONTEXT.validate(chunk)
     result.rows = len(chunk)
     if _STAGE is not None:

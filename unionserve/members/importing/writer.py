@@ -43,6 +43,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -285,15 +286,17 @@ class WorkerStage:
         self.sql_cols = ", ".join(STAGE_FIELDS)
         if target.vendor == "sqlite":
             path = Path(target.folder) / f"stage-{os.getpid()}.sqlite3"
-            self.db = sqlite3.connect(path, isolation_level=None)
+            # Either DB-API connection: the methods used on each are the ones both have, or under a vendor test.
+            self.db: Any = sqlite3.connect(path, isolation_level=None)
             # A scratch file: nothing to recover after a crash (the job then fails and the folder is removed).
             self.db.execute("PRAGMA journal_mode = OFF")
             self.db.execute("PRAGMA synchronous = OFF")
             self.db.execute(f"CREATE TABLE IF NOT EXISTS stage ({_stage_columns('sqlite')})")
         else:
             import psycopg
+            from psycopg.conninfo import make_conninfo
 
-            self.db = psycopg.connect(**dict(target.conninfo), autocommit=True)
+            self.db = psycopg.connect(make_conninfo("", **dict(target.conninfo)), autocommit=True)
 
     def add(self, rows: list[tuple]) -> None:
         if not rows:

@@ -14,7 +14,9 @@ MO = PO.with_suffix(".mo")
 
 def entries(po_text: str) -> dict[str, str]:
     """msgid → msgstr (msgstr[0] for plurals); multi-line strings joined; header skipped."""
-    result, field, buf = {}, None, {}
+    result: dict[str, str] = {}
+    buf: dict[str, str] = {}
+    field: str | None = None
     for line in po_text.splitlines() + [""]:
         line = line.strip()
         if line.startswith("#") or not line:

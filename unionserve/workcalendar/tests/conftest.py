@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 from unittest import mock
 
 import pytest
@@ -38,7 +39,7 @@ def _make(username: str):
     from django.contrib.auth import get_user_model
 
     user_model = get_user_model()
-    fields = (
+    fields: dict[str, Any] = (
         {"must_change_password": False}
         if any(f.name == "must_change_password" for f in user_model._meta.fields)
         else {}
