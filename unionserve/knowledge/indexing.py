@@ -26,6 +26,13 @@ def redact(text: str) -> str:
     return _MOBILE.sub(lambda m: m.group(0)[:3] + "****" + m.group(0)[-4:], text)
 
 
+def index_archived_answer(sender, *, source_id: int, case_number: str, question: str, answer: str,
+                          category_id: int | None, answered_at: dt.datetime, **kwargs) -> None:
+    """Receiver of the 12351 platform's `answer_archived`: index the answer."""
+    record_answer(source_id=source_id, case_number=case_number, question=question, answer=answer,
+                  category_id=category_id, answered_at=answered_at)
+
+
 def record_answer(*, source_id: int, case_number: str, question: str, answer: str, category_id: int | None,
                   answered_at: dt.datetime) -> None:
     """Add or update (same ``source_id``) the answered request in the index of similar requests."""

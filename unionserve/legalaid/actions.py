@@ -225,7 +225,7 @@ def make_document(code: str, case: Case, context: dict, actor):
     """Generate a PDF through the documents app; a failure is logged and does not undo the decision
     (the case panel offers to make it again: `remake_document`)."""
     try:
-        from unionserve.documents.generate import generate
+        from unionserve.documents.public import generate
 
         with transaction.atomic():
             return generate(code, case=case, context=context, user=actor)
@@ -276,7 +276,7 @@ def on_refuse(case: Case, data: dict, actor) -> None:
 
 def missing_document(aid: LegalAidCase) -> str | None:
     """The decision document the case should have but does not (its PDF could not be made at the time)."""
-    from unionserve.documents.models import GeneratedDocument
+    from unionserve.documents.public import GeneratedDocument
 
     code = "acceptance_notice" if aid.accepted_at else "legal_aid_refusal" if aid.refused_at else None
     if code is None or GeneratedDocument.objects.filter(case_id=aid.case_id, template_code=code).exists():
@@ -302,7 +302,7 @@ def remake_document(aid: LegalAidCase, *, actor):
     if not may_remake_document(aid, actor):
         raise ActionRefused(_("There is no missing decision document that your unit could make."))
     code = missing_document(aid)
-    from unionserve.documents.generate import generate
+    from unionserve.documents.public import generate
 
     if code == "acceptance_notice":
         step = aid.case.steps.filter(state="assign_firm").select_related("unit").order_by("pk").first()
