@@ -31,7 +31,7 @@ def _request(case) -> HotlineRequest:
 
 
 def create_request(case, data: dict, actor) -> None:
-    """Opening effect: save the request prepared by `services.take_request` on the new case."""
+    """Opening effect: save the request prepared by `actions.take_request` on the new case."""
     request = data.get(REQUEST_KEY)
     if not isinstance(request, HotlineRequest):
         raise ActionRefused(_("12351 requests are taken on the agent workbench or the service window page."))
