@@ -25,7 +25,7 @@ from unionserve.audit.log import record
 from unionserve.audit.models import AuditAction
 from unionserve.core import tree
 from unionserve.core.scope import Scope, scope_of
-from unionserve.members.models import Member, MemberStatus
+from unionserve.members.public import Member, MemberStatus
 from unionserve.orgs.models import OrgUnit, UnitKind
 from unionserve.workflow import actions as engine
 from unionserve.workflow.deadlines import compute as compute_deadline

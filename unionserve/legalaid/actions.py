@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 
 from unionserve.audit.log import record
 from unionserve.audit.models import AuditAction
-from unionserve.members.validators import InvalidValue, validate_mobile, validate_uscc
+from unionserve.core.validators import InvalidValue, validate_uscc
+from unionserve.pii import validate_mobile
 from unionserve.workflow import actions as engine
 from unionserve.workflow.errors import ActionRefused, StaleCase
 from unionserve.workflow.models import Case, StepStatus
@@ -59,29 +60,24 @@ def _clean_intake(data: dict) -> dict:
 
 
 def _create_aid(case: Case, data: dict, actor, path: str) -> LegalAidCase:
-    from unionserve.members import crypto
-    from unionserve.members.actions import member_for_receipt
-    from unionserve.members.masking import mask_id, mask_phone
-    from unionserve.members.validators import parse_id_number
+    from unionserve import pii
+    from unionserve.members.public import find_member
 
     data = _clean_intake(data)
     id_number = str(data.get("id_number") or "").strip()
-    id_hash = id_masked = ""
     member = None
     if id_number:
         try:
-            parse_id_number(id_number)
+            id_number = pii.parse_id_number(id_number).number
         except InvalidValue as exc:
             raise ActionRefused(str(exc)) from exc
-        id_hash = crypto.lookup_hash(id_number)
-        id_masked = mask_id(id_number)
-        member = member_for_receipt(id_number, data["applicant_name"])
-    phone = data["applicant_phone"]
+        # The register's one policy: the applicant is linked to a member in the receiving unit's scope.
+        member = find_member(id_number=id_number, user=actor)
     aid = LegalAidCase.objects.create(
-        case=case, path=path, applicant_name=data["applicant_name"], applicant_id_hash=id_hash,
-        applicant_id_masked=id_masked, member=member,
-        applicant_phone_encrypted=crypto.encrypt(phone) if phone else "",
-        applicant_phone_masked=mask_phone(phone) if phone else "",
+        case=case, path=path, applicant_name=data["applicant_name"], member=member,
+        # Legal aid keeps the ID number only hashed and masked, the phone encrypted and masked.
+        **pii.seal_id_number(id_number).columns("applicant_id", ("hash", "masked")),
+        **pii.seal_phone(data["applicant_phone"]).columns("applicant_phone", ("encrypted", "masked")),
         employer_name=data["employer_name"], employer_uscc=data["employer_uscc"],
         dispute_type=data["dispute_type"], matter=data["matter"], amount_claimed=data["amount_claimed"],
         applied_on=data.get("applied_on") or timezone.localdate(),
@@ -225,7 +221,7 @@ def make_document(code: str, case: Case, context: dict, actor):
     """Generate a PDF through the documents app; a failure is logged and does not undo the decision
     (the case panel offers to make it again: `remake_document`)."""
     try:
-        from unionserve.documents.generate import generate
+        from unionserve.documents.public import generate
 
         with transaction.atomic():
             return generate(code, case=case, context=context, user=actor)
@@ -276,7 +272,7 @@ def on_refuse(case: Case, data: dict, actor) -> None:
 
 def missing_document(aid: LegalAidCase) -> str | None:
     """The decision document the case should have but does not (its PDF could not be made at the time)."""
-    from unionserve.documents.models import GeneratedDocument
+    from unionserve.documents.public import GeneratedDocument
 
     code = "acceptance_notice" if aid.accepted_at else "legal_aid_refusal" if aid.refused_at else None
     if code is None or GeneratedDocument.objects.filter(case_id=aid.case_id, template_code=code).exists():
@@ -303,7 +299,7 @@ def remake_document(aid: LegalAidCase, *, actor):
         raise ActionRefused(_("There is no missing decision document that your unit could make."))
     code = missing_document(aid)
     assert code is not None  # may_remake_document found it missing
-    from unionserve.documents.generate import generate
+    from unionserve.documents.public import generate
 
     if code == "acceptance_notice":
         step = aid.case.steps.filter(state="assign_firm").select_related("unit").order_by("pk").first()
@@ -319,31 +315,19 @@ def remake_document(aid: LegalAidCase, *, actor):
 
 
 def may_reveal(aid: LegalAidCase, user) -> bool:
-    """Who may see the applicant's phone in full (the case is already one the user reads): holders of
-    VIEW_PII, the assigned lawyer, and the units working on it now."""
-    from unionserve.core.roles import VIEW_PII
+    """Whether `user` may see the applicant's phone in full: there is one, and the one policy of
+    ``unionserve.pii`` allows it (VIEW_PII and the case in the user's scope)."""
+    from unionserve import pii
 
-    if not aid.applicant_phone_encrypted:
-        return False
-    if user.has_perm(VIEW_PII):
-        return True
-    if is_personal(user):
-        return bool(aid.lawyer and aid.lawyer.user_id == user.pk)
-    return bool(user.org_unit_id) and aid.case.steps.filter(is_open=True, unit_id=user.org_unit_id).exists()
+    return bool(aid.applicant_phone_encrypted) and pii.may_reveal(user, aid)
 
 
-@transaction.atomic
 def reveal_phone(aid: LegalAidCase, *, user, request=None) -> str:
-    """The applicant's phone in clear; writes PERSONAL_DATA_VIEWED in the same transaction."""
-    from django.core.exceptions import PermissionDenied
+    """The applicant's phone in clear; `pii.reveal` checks the policy and writes PERSONAL_DATA_VIEWED."""
+    from unionserve import pii
 
-    from unionserve.members import crypto
-
-    if not may_reveal(aid, user):
-        raise PermissionDenied(_("You may not see this applicant's phone in full."))
-    record(AuditAction.PERSONAL_DATA_VIEWED, actor=user, request=request, obj=aid, unit=aid.case.owner_unit,
-           detail={"fields": ["phone"], "case": aid.case.number})
-    return crypto.decrypt(aid.applicant_phone_encrypted)
+    return pii.reveal(aid, "applicant_phone", user=user, request=request, unit=aid.case.owner_unit,
+                      detail={"case": aid.case.number})["applicant_phone"]
 
 
 # --- assignment -----------------------------------------------------------------------------------

@@ -326,7 +326,7 @@ def case_panel(case, user) -> dict | None:
     if aid is None:
         return None
     try:
-        from unionserve.documents.models import GeneratedDocument
+        from unionserve.documents.public import GeneratedDocument
 
         documents = [(d, _download_url(d)) for d in GeneratedDocument.objects.filter(case=case).order_by("-pk")[:10]]
     except Exception:  # noqa: BLE001 - the documents app may not be installed yet

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from unionserve.accounts.http import AuthenticatedHttpRequest
 from unionserve.core import roles
 from unionserve.core.scope import scope_of, scoped_view
-from unionserve.documents.models import GeneratedDocument
+from unionserve.documents.public import GeneratedDocument
 from unionserve.workflow.errors import StaleCase
 from unionserve.workflow.models import Case
 from unionserve.workflow.registry import registry

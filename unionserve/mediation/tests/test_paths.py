@@ -176,7 +176,7 @@ def test_bad_intake_is_explained_and_nothing_is_created(client, people, tree):
             "field": gettext("Claims, line %(n)s") % {"n": 1}, "max": MAX_AMOUNT}
     assert response.status_code == 400 and too_precise in response.content.decode()
     outsider = make_member(tree["g3"], "外区会员")  # in another district: not in the station's register
-    from unionserve.members import crypto
+    from unionserve.pii import crypto
 
     assert outsider.id_hash == crypto.lookup_hash(_id_of(outsider))
     response = intake(client, workers=f"外区会员, {_id_of(outsider)}")
@@ -189,7 +189,7 @@ def test_bad_intake_is_explained_and_nothing_is_created(client, people, tree):
 
 
 def _id_of(member):
-    from unionserve.members import crypto
+    from unionserve.pii import crypto
 
     return crypto.decrypt(member.id_encrypted)
 
