@@ -313,7 +313,7 @@ def remake_document(aid: LegalAidCase, *, actor):
 
 def may_reveal(aid: LegalAidCase, user) -> bool:
     """Whether `user` may see the applicant's phone in full: there is one, and the one policy of
-    ``unionserve.pii`` allows it (VIEW_PII and the case in the user's scope)."""
+    ``unionserve.pii`` allows it (VIEW_PII, or the assigned lawyer's CONTACT_APPLICANTS, and the case in scope)."""
     from unionserve import pii
 
     return bool(aid.applicant_phone_encrypted) and pii.may_reveal(user, aid)
