@@ -21,7 +21,7 @@ from unionserve.audit.models import AuditAction
 from unionserve.members.validators import InvalidValue, validate_mobile, validate_uscc
 from unionserve.workflow import actions as engine
 from unionserve.workflow.errors import ActionRefused, StaleCase
-from unionserve.workflow.models import Case, StepStatus
+from unionserve.workflow.models import Case, StepKind, StepStatus
 
 from . import rules
 from .models import Contract, EligibilityResult, Lawyer, LegalAidCase, Outcome, Path, Result
@@ -385,7 +385,9 @@ def lawyer_login(case: Case, data: dict):
     lawyer = Lawyer.objects.filter(pk=int(raw), active=True).select_related("user").first() if raw.isdigit() else None
     if lawyer is None or lawyer.user_id is None:
         return None
-    holding = case.steps.filter(is_open=True, state="assign_firm").values_list("unit_id", flat=True).first()
+    # The work step, not a pending extension request's review step at the dispatcher.
+    holding = case.steps.filter(is_open=True, state="assign_firm", kind=StepKind.WORK).values_list(
+        "unit_id", flat=True).first()
     user = lawyer.user
     return user if user.is_active and user.org_unit_id == holding else None
 

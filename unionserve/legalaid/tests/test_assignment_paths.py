@@ -82,3 +82,16 @@ def test_a_lawyer_without_a_login_at_the_unit_leaves_the_step_with_the_staff(cli
     assert response.status_code == 200, response.content
     assert Step.objects.get(case=case, is_open=True).assignee is None
     assert response.json()["state"] == "representing"
+
+
+def test_a_pending_extension_request_does_not_hide_the_lawyers_unit(client, la):
+    from unionserve.workflow import actions
+
+    case = accepted_down(la)
+    step = Step.objects.get(case=case, is_open=True)
+    case = actions.perform(case, "request_extension", actor=la["dc"], step_id=step.pk,
+                           data={"days": 2, "comment": "律所正在核对利益冲突"})
+    # The city's review step of the request is open in the same state, at the city, due sooner.
+    assert case.steps.filter(is_open=True, state="assign_firm").count() == 2
+    assert _by_api(client, la, case, la["a1"]).status_code == 200
+    assert Step.objects.get(case=case, is_open=True, state="representing").assignee == la["lawyer1"]
