@@ -11,6 +11,7 @@ as hooks the engine calls here, inside the same transaction.
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import hashlib
 from collections.abc import Iterable
 from typing import Any
@@ -370,6 +371,48 @@ def _assignee_of(t: d.Transition, case: Case, data: dict) -> User | None:
     return person
 
 
+def _chosen_due(t: d.Transition, data: dict) -> tuple[dt.date | None, str]:
+    """The date the actor set in the transition's `due_field` (a date from the page, ISO text from the API)."""
+    field = next((f for f in t.fields if f.name == t.due_field), None) if t.due_field else None
+    value = data.get(t.due_field) if field is not None else None
+    if value in (None, ""):
+        return None, ""
+    if isinstance(value, dt.datetime):
+        value = timezone.localdate(value)
+    if not isinstance(value, dt.date):
+        try:
+            value = dt.date.fromisoformat(str(value).strip())
+        except ValueError:
+            raise ActionRefused(_("%(field)s: give a date as YYYY-MM-DD.") % {"field": field.label}) from None
+    return value, str(field.label)
+
+
+def _set_due(steps: list[Step], t: d.Transition, data: dict) -> None:
+    """Give the new steps the due date the actor chose, bounded by the deadline the engine computed for them."""
+    chosen, label = _chosen_due(t, data)
+    if chosen is None:
+        return
+    if chosen < timezone.localdate():
+        raise ActionRefused(_("%(field)s cannot be in the past.") % {"field": label})
+    from unionserve.workcalendar.service import end_of_day
+
+    for step in steps:
+        if step.due_at is None:
+            raise ActionRefused(_("%(field)s: this step has no time limit to set.") % {"field": label})
+        limit = timezone.localdate(step.due_at)
+        if chosen > limit:
+            raise ActionRefused(_("%(field)s: %(date)s is later than this step's time limit, %(limit)s.")
+                                % {"field": label, "date": chosen.isoformat(), "limit": limit.isoformat()})
+        due = end_of_day(chosen)
+        step.due_at = step.original_due_at = due
+        # Kept with the rule it is bounded by, so a clerk sees both and a recomputed calendar keeps the choice.
+        step.deadline = {**step.deadline, "chosen_date": chosen.isoformat(), "limit_date": limit.isoformat(),
+                         "due_date": chosen.isoformat(), "deadline": due.isoformat(),
+                         "explanation": f"派单时指定{chosen:%Y-%m-%d}前办结（不晚于时限{limit:%Y-%m-%d}："
+                                        f"{step.deadline.get('explanation', '')}）"}
+        step.save(update_fields=["due_at", "original_due_at", "deadline"])
+
+
 def _give(steps: list[Step], person: User | None) -> None:
     """Make `person` the assignee of the new step of their unit (refused when none is theirs)."""
     if person is None:
@@ -402,6 +445,7 @@ def _transition(case: Case, spec: ActionSpec, step: Step, actor: User, data: dic
         _close_step(step, StepStatus.DONE, actor)
         _enter(case, t.target, from_state)
         new_steps = [_open_step(case, t.target, u, dispatcher=actor.org_unit) for u in units]
+        _set_due(new_steps, t, data)
         _give(new_steps, person)
         for u in filed:
             _grant(case, u, AccessKind.FILED)
@@ -442,6 +486,7 @@ def _transition(case: Case, spec: ActionSpec, step: Step, actor: User, data: dic
         dispatcher = step.dispatcher_unit if t.next_unit == d.TO_SAME else (
             actor.org_unit if t.next_unit in (d.TO_PARENT, d.TO_UPPER_LEVEL) else None)
         new_step = _open_step(case, t.target, unit, dispatcher=dispatcher, n=n)
+        _set_due([new_step], t, data)
         if person is not None:
             _give([new_step], person)
         elif t.next_unit == d.TO_SAME and t.keep_assignee and step.assignee_id and new_step.unit_id == step.unit_id:

@@ -141,6 +141,10 @@ class Transition:
     #: For TO_SAME: the next step keeps this step's assignee (an appointed mediator carries on). False hands it back
     #: to the unit (after a lawyer reports the case file, the unit's staff collect it).
     keep_assignee: bool = True
+    #: The name of a `date` field of this transition: when the actor fills it, the steps the transition opens are
+    #: due at the end of that day instead of the state's deadline (a time limit set per case, 派单时限), never
+    #: later than the state's (or `deadline_for`'s) deadline and never in the past.
+    due_field: str = ""
 
 
 @dataclass(frozen=True)
@@ -274,6 +278,9 @@ class ProcessDefinition:
                 problems.append(f"transition {t.code!r} has the unknown next_unit {t.next_unit!r}")
             if any(codes.count(s) and self.state(s).final for s in t.source if s in codes):
                 problems.append(f"transition {t.code!r} leaves a final state (use reopen)")
+            if t.due_field and not any(f.name == t.due_field and f.kind == "date" for f in t.fields):
+                problems.append(f"transition {t.code!r} sets due dates from {t.due_field!r}, which is not one of "
+                                "its date fields")
             for f in t.fields:
                 if f.kind not in FIELD_KINDS:
                     problems.append(f"field {f.name!r} of {t.code!r} has the unknown kind {f.kind!r}")

@@ -2,7 +2,8 @@
 
 `assignee_from` on a transition (the person who holds the next step: a lawyer or mediator picked from an
 area's registry), APPOINT transitions (the step stays; a person of its unit takes it), `keep_assignee`,
-the process's `deadline_for` (a per-case period), the opening's `subject_field`.
+the process's `deadline_for` (a per-case period), `due_field` (a due date set per case, bounded by the
+state's deadline), the opening's `subject_field`.
 """
 
 from __future__ import annotations
@@ -69,7 +70,9 @@ HOOKED = ProcessDefinition(
     ),
     transitions=(
         Transition("dispatch", "派单", ("intake",), "handling", CITY, frozenset({1}), kind=DISPATCH,
-                   target_levels=frozenset({2, 3}), fields=(PERSON_FIELD,), assignee_from=by_username),
+                   target_levels=frozenset({2, 3}), fields=(PERSON_FIELD, Field("due_on", "办结时限", "date",
+                                                                               required=False)),
+                   assignee_from=by_username, due_field="due_on"),
         Transition("appoint", "指定承办人", ("handling", "acting"), "", HANDLERS, frozenset({2, 3}), kind=APPOINT,
                    fields=(PERSON_FIELD,), assignee_from=by_username),
         Transition("hand_over", "交代理", ("handling",), "acting", HANDLERS | PERSON, frozenset({2, 3}),
@@ -160,6 +163,31 @@ def test_a_per_case_deadline_applies_wherever_the_state_is_entered(hooked, peopl
     assert "handling" in SEEN["deadline_for"]
 
 
+def test_the_dispatcher_may_set_an_earlier_due_date_within_the_states_limit(hooked, people, tree, clock):
+    import datetime as dt
+
+    from unionserve.workcalendar.service import end_of_day
+
+    clock.set(2026, 11, 26)  # Thursday
+    limit = open_step(do(actions.open_case("hooked", actor=people["agent"], title="常规"), people["agent"],
+                         "dispatch", units=tree["st1"].code)).due_at
+    assert limit.date() == dt.date(2026, 12, 7)  # 7 working days
+    case = actions.open_case("hooked", actor=people["agent"], title="限期")
+    for too_late_or_past in ("2026-12-08", "2026-11-25", "12/01/2026"):
+        with pytest.raises(ActionRefused):
+            do(case, people["agent"], "dispatch", units=tree["st1"].code, due_on=too_late_or_past)
+    case = do(case, people["agent"], "dispatch", units=tree["st1"].code, due_on="2026-12-01")  # as the API sends it
+    step = open_step(case)
+    assert step.due_at == step.original_due_at == end_of_day(dt.date(2026, 12, 1)) == case.due_at
+    assert step.deadline["chosen_date"] == "2026-12-01" and step.deadline["limit_date"] == "2026-12-07"
+    assert "2026-12-01" in step.deadline["explanation"] and step.deadline["rule"] == "working_days"
+    assert case.events.get(action="dispatch").deadline["chosen_date"] == "2026-12-01"
+    # The page's form gives a date object: the same result.
+    other = actions.open_case("hooked", actor=people["agent"], title="限期2")
+    assert open_step(do(other, people["agent"], "dispatch", units=tree["st1"].code,
+                        due_on=dt.date(2026, 12, 7))).due_at == limit
+
+
 @pytest.mark.parametrize("change, message", [
     ({"target": "handling"}, "target must be ''"),
     ({"assignee_from": None}, "has no assignee_from"),
@@ -171,8 +199,40 @@ def test_appoint_transitions_are_validated(change, message):
         broken.validate()
 
 
+def test_a_due_field_must_be_a_date_field_of_the_transition():
+    dispatch = dataclasses.replace(HOOKED.transitions[0], due_field="person")
+    broken = dataclasses.replace(HOOKED, transitions=(dispatch, *HOOKED.transitions[1:]))
+    with pytest.raises(DefinitionError, match="not one of its date fields"):
+        broken.validate()
+
+
 def test_an_unknown_subject_field_is_refused():
     HOOKED.validate()  # the sound one passes
     broken = dataclasses.replace(HOOKED, opening=dataclasses.replace(HOOKED.opening, subject_field="nope"))
     with pytest.raises(DefinitionError, match="subject_field"):
         broken.validate()
+
+
+def test_a_recomputed_calendar_keeps_the_chosen_due_date_unless_the_limit_moves_before_it(hooked, people, tree,
+                                                                                          clock):
+    import datetime as dt
+
+    from unionserve.workcalendar.service import end_of_day
+    from unionserve.workflow.receivers import recompute_provisional_deadlines
+
+    clock.set(2026, 11, 26)
+    case = do(actions.open_case("hooked", actor=people["agent"], title="限期"), people["agent"], "dispatch",
+              units=tree["st1"].code, due_on="2026-12-01")
+    step = open_step(case)
+    # As if computed on a provisional calendar of 2026 (a fixture: tests may write the rows directly).
+    Step.objects.filter(pk=step.pk).update(deadline={**step.deadline, "provisional": True,
+                                                     "provisional_years": [2026]})
+    assert recompute_provisional_deadlines(None, years=[2026]) == 1
+    step.refresh_from_db()
+    assert step.due_at == end_of_day(dt.date(2026, 12, 1)) and step.deadline["chosen_date"] == "2026-12-01"
+    # A limit that now ends earlier than the chosen day wins.
+    Step.objects.filter(pk=step.pk).update(deadline={**step.deadline, "n": 2, "provisional": True,
+                                                     "provisional_years": [2026]})
+    recompute_provisional_deadlines(None, years=[2026])
+    step.refresh_from_db()
+    assert step.due_at == end_of_day(dt.date(2026, 11, 30)) and "chosen_date" not in step.deadline
