@@ -28,9 +28,8 @@ from unionserve.core.scope import Scope, scope_of
 from unionserve.members.public import Member, MemberStatus
 from unionserve.orgs.models import OrgUnit, UnitKind
 from unionserve.workflow import actions as engine
-from unionserve.workflow.deadlines import compute as compute_deadline
 from unionserve.workflow.definitions import Deadline
-from unionserve.workflow.models import Case, Step, StepKind
+from unionserve.workflow.models import Case
 from unionserve.workflow.permissions import actions_for
 
 from . import rates, rules
@@ -351,20 +350,15 @@ def create_run(
     return run
 
 
-def apply_policy_deadline(case: Case) -> None:
-    """Give the case's open checking steps the deadline of the run's policy (engine effect of dispatch)."""
+def policy_deadline(case: Case, state: str) -> Deadline | None:
+    """The checking period of the run's policy version (the process's `deadline_for` hook, which the engine
+    calls whenever it opens a checking step: the dispatch, a recheck, a re-dispatch after a return)."""
+    if state != "checking":
+        return None
     check = SampleCheckCase.objects.select_related("run__policy").filter(case=case).first()
     if check is None:
-        return
-    days = check.run.policy.check_deadline_working_days
-    deadline = Deadline.working_days(days, "抽检核查时限（数据质量政策）")
-    for step in Step.objects.filter(case=case, state="checking", is_open=True, kind=StepKind.WORK):
-        if step.deadline.get("n") == days:
-            continue
-        result = compute_deadline(deadline, step.created_at)
-        step.due_at = step.original_due_at = result.deadline
-        step.deadline = {**result.as_dict(), "source": deadline.source}
-        step.save(update_fields=["due_at", "original_due_at", "deadline"])
+        return None
+    return Deadline.working_days(check.run.policy.check_deadline_working_days, "抽检核查时限（数据质量政策）")
 
 
 def close_run_when_done(case: Case) -> None:

@@ -25,10 +25,10 @@ CHECKERS = frozenset({Role.SOCIAL_WORKER, Role.GRASSROOTS_OFFICER})
 DEFAULT_CHECK_DAYS = 5
 
 
-def _apply_policy_deadline(case, data, actor) -> None:
-    from .actions import apply_policy_deadline
+def _policy_deadline(case, state):
+    from .actions import policy_deadline
 
-    apply_policy_deadline(case)
+    return policy_deadline(case, state)
 
 
 def _all_items_recorded(case, data) -> str | None:
@@ -61,16 +61,17 @@ PROCESS = register(ProcessDefinition(
     ),
     transitions=(
         Transition("dispatch", _("Dispatch"), ("new",), "checking", OFFICES, frozenset({1, 2}), kind=DISPATCH,
-                   target_levels=frozenset({3}), effect=_apply_policy_deadline),
+                   target_levels=frozenset({3})),
         Transition("feedback", _("Feed back the check (回单)"), ("checking",), "review", CHECKERS, frozenset({3}),
                    guard=_all_items_recorded),
         Transition("recheck", _("Send back for another check"), ("review",), "checking", OFFICES, frozenset({1, 2}),
-                   kind=DISPATCH, target_levels=frozenset({3}), effect=_apply_policy_deadline,
-                   style="outline-primary"),
+                   kind=DISPATCH, target_levels=frozenset({3}), style="outline-primary"),
         Transition("close", _("Accept and close"), ("review",), "closed", OFFICES, frozenset({1, 2}),
                    effect=_close_run_when_done),
     ),
     returnable=frozenset({"checking"}),
     extendable=frozenset({"checking"}),
     reopen=Reopen(("closed",), "review", OFFICES, frozenset({1, 2})),
+    # The checking period of the run's policy version, whenever a checking step is opened.
+    deadline_for=_policy_deadline,
 ))

@@ -16,7 +16,7 @@ from unionserve.accounts.models import User
 from unionserve.members.public import Member
 from unionserve.orgs.models import OrgUnit, UnitKind
 from unionserve.workflow import actions as engine
-from unionserve.workflow.models import Step
+from unionserve.workflow.demo import backdate
 
 from . import actions, services
 from .models import Category, Channel, HotlineRequest, Kind
@@ -192,10 +192,7 @@ def seed_demo_requests() -> int:
     overdue = next((a for a in affairs if a.pk not in worked and a.case.state == "handling"), None)
     if overdue is not None:
         past = timezone.now() - dt.timedelta(days=14)
-        Step.objects.filter(case=overdue.case, is_open=True, state="handling").update(
-            created_at=past, due_at=past + dt.timedelta(days=9))
-        overdue.case.__class__.objects.filter(pk=overdue.case.pk).update(opened_at=past,
-                                                                         due_at=past + dt.timedelta(days=9))
+        backdate(overdue.case, opened_at=past, due_at=past + dt.timedelta(days=9), state="handling")
         HotlineRequest.objects.filter(pk=overdue.pk).update(received_at=past)
     # A window request registered at a station.
     if station_users["110101001"] is not None:

@@ -1,7 +1,9 @@
 """Every change to legal-aid data: intake, the eligibility screen, assignment, and the process effects.
 
 State changes of a case go through the engine (`workflow.actions.perform`); the functions here add what
-only legal aid knows, inside the same transaction, and write the audit log.
+only legal aid knows, inside the same transaction, and write the audit log. Nothing here writes cases,
+steps or case access: who holds a step (the assigned lawyer) is a hook of the process definition
+(`lawyer_login`), which the engine calls.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from unionserve.core.validators import InvalidValue, validate_uscc
 from unionserve.pii import validate_mobile
 from unionserve.workflow import actions as engine
 from unionserve.workflow.errors import ActionRefused, StaleCase
-from unionserve.workflow.models import Case, StepStatus
+from unionserve.workflow.models import Case, StepKind, StepStatus
 
 from . import rules
 from .models import Contract, EligibilityResult, Lawyer, LegalAidCase, Outcome, Path, Result
@@ -84,8 +86,6 @@ def _create_aid(case: Case, data: dict, actor, path: str) -> LegalAidCase:
     )
     EligibilityResult.objects.bulk_create(
         [EligibilityResult(aid=aid, criterion=c.code, updated_by=actor) for c in rules.CRITERIA])
-    if member is not None and not case.subject_name:
-        Case.objects.filter(pk=case.pk).update(subject_name=data["applicant_name"])
     return aid
 
 
@@ -316,7 +316,7 @@ def remake_document(aid: LegalAidCase, *, actor):
 
 def may_reveal(aid: LegalAidCase, user) -> bool:
     """Whether `user` may see the applicant's phone in full: there is one, and the one policy of
-    ``unionserve.pii`` allows it (VIEW_PII and the case in the user's scope)."""
+    ``unionserve.pii`` allows it (VIEW_PII, or the assigned lawyer's CONTACT_APPLICANTS, and the case in scope)."""
     from unionserve import pii
 
     return bool(aid.applicant_phone_encrypted) and pii.may_reveal(user, aid)
@@ -364,6 +364,21 @@ def guard_assignment(case: Case, data: dict) -> str | None:
     return None
 
 
+def lawyer_login(case: Case, data: dict):
+    """The engine's `assignee_from` hook of `assign_firm`: the chosen lawyer's login, when it is of the unit that
+    holds the case (so the case is in the lawyer's inbox and only they act on the step); else None and the
+    unit's staff record the file for the lawyer. The firm and contract are checked by `on_assign`."""
+    raw = str(data.get("lawyer") or "").strip()
+    lawyer = Lawyer.objects.filter(pk=int(raw), active=True).select_related("user").first() if raw.isdigit() else None
+    if lawyer is None or lawyer.user is None:
+        return None
+    # The work step, not a pending extension request's review step at the dispatcher.
+    holding = case.steps.filter(is_open=True, state="assign_firm", kind=StepKind.WORK).values_list(
+        "unit_id", flat=True).first()
+    user = lawyer.user
+    return user if user.is_active and user.org_unit_id == holding else None
+
+
 def on_assign(case: Case, data: dict, actor) -> None:
     contract, lawyer, flags = _assignment(case, data, actor.org_unit)
     aid = case.legal_aid
@@ -372,38 +387,37 @@ def on_assign(case: Case, data: dict, actor) -> None:
     aid.conflict_flags = [f.as_dict() for f in flags]
     aid.conflict_reason = str(data.get("conflict_reason") or "").strip() if flags else ""
     aid.save(update_fields=["firm", "contract", "lawyer", "assigned_at", "conflict_flags", "conflict_reason"])
+    if lawyer is not None and lawyer_may_log_in_here(lawyer, actor.org_unit):
+        _tell_lawyer(case, lawyer.user, actor, contract.firm)
     # The engine writes the timeline from `data` after this effect: show names there, not record ids.
     data["contract"] = f"{contract.firm.name}（{contract.unit.name} {contract.start:%Y-%m-%d}–{contract.end:%Y-%m-%d}）"
     data["lawyer"] = lawyer.name if lawyer is not None else ""
 
 
+def _tell_lawyer(case: Case, user, actor, firm) -> None:
+    """In-app notice and text message to the assigned lawyer (the outbox sends them after commit)."""
+    from django.urls import reverse
+
+    from unionserve.notifications.api import notify
+
+    notify("legalaid.assigned", users=[user], channels=("in_app", "sms"),
+           context={"number": case.number, "title": case.title, "unit": actor.org_unit.name, "firm": firm.name},
+           link=reverse("workflow:case", args=[case.number]))
+
+
 @transaction.atomic
 def assign(case: Case, *, actor, contract: int, lawyer: int | None = None, conflict_reason: str = "",
-           comment: str = "", version: int | None = None) -> Case:
-    """Assign a contracted firm (and lawyer): the lawyer's login becomes the assignee of the new step."""
+           comment: str = "", version: int | None = None, request=None) -> Case:
+    """Assign a contracted firm (and lawyer) from the assignment page.
+
+    The same `perform` call as `POST /api/work/cases/{number}/actions/assign_firm` with ``{"contract": id,
+    "lawyer": id}``: the engine makes the lawyer's login (of the unit) the assignee of the new step.
+    """
     if version is None:
         case = Case.objects.get(pk=case.pk)  # no version given: act on the case as it is now
-    case = engine.perform(case, "assign_firm", actor=actor, version=version, data={
+    return engine.perform(case, "assign_firm", actor=actor, version=version, request=request, data={
         "contract": str(contract), "lawyer": str(lawyer or ""), "conflict_reason": conflict_reason,
         "comment": comment})
-    aid = LegalAidCase.objects.select_related("lawyer__user").get(case=case)
-    user = aid.lawyer.user if aid.lawyer else None
-    step = case.steps.filter(is_open=True, state="representing").first()
-    if user is not None and user.is_active and step is not None and user.org_unit_id == step.unit_id:
-        step.assignee = user
-        step.save(update_fields=["assignee"])
-        Case.objects.filter(pk=case.pk).update(assignee=user)
-        case.assignee = user
-        from django.urls import reverse
-
-        from unionserve.notifications.api import notify
-
-        assert aid.firm is not None  # assign_firm has just set it
-        notify("legalaid.assigned", users=[user], channels=("in_app", "sms"),
-               context={"number": case.number, "title": case.title, "unit": actor.org_unit.name,
-                        "firm": aid.firm.name},
-               link=reverse("workflow:case", args=[case.number]))
-    return case
 
 
 def lawyer_may_log_in_here(lawyer: Lawyer, unit) -> bool:

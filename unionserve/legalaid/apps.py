@@ -11,7 +11,7 @@ class LegalAidConfig(AppConfig):
         from unionserve.members.public import register_section
         from unionserve.workflow.panels import register_panel
 
-        from . import receivers, views  # noqa: F401 - receivers connect on import
+        from . import views
 
         register_panel("legalaid", _("Legal aid"), "legalaid/_case_panel.html", views.case_panel, order=20)
         register_section(_("Legal aid"), "legalaid/_member_section.html", views.member_section)

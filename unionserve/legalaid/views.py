@@ -177,7 +177,8 @@ def assign_view(request, number: str):
         else:
             try:
                 actions.assign(aid.case, actor=request.user, contract=data["contract"], lawyer=data.get("lawyer"),
-                               conflict_reason=data.get("conflict_reason") or "", version=data["version"])
+                               conflict_reason=data.get("conflict_reason") or "", version=data["version"],
+                               request=request)
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:

@@ -120,7 +120,7 @@ def appoint(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
         return redirect("workflow:case", case.number)
     try:
         actions.appoint_mediator(case, form.cleaned_data["mediator"], acting_user=request.user,
-                                 version=form.cleaned_data["version"])
+                                 version=form.cleaned_data["version"], request=request)
     except StaleCase as exc:
         messages.error(request, " ".join(exc.messages))
     except ValidationError as exc:

@@ -46,7 +46,9 @@ def test_down_path_agreement_is_reported_reviewed_and_archived(client, people, m
     assert appoint(client, case, mediators["m1"]).status_code == 302
     step = Step.objects.get(case=case, is_open=True)
     assert step.assignee == people["med1"] and case.assignee == people["med1"]
-    assert CaseEvent.objects.filter(case=case, action="mediator_appointed").exists()
+    # The engine's own entry: the appointment is a transition of the process (the case stays where it is).
+    event = CaseEvent.objects.get(case=case, action="appoint_mediator")
+    assert event.from_state == event.to_state == "dispatched" and event.data["fields"][0][1] == "吴芳"
     from unionserve.notifications.models import Notification
 
     notice = Notification.objects.get(event="mediation.appointed", recipient_user=people["med1"], channel="in_app")
