@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db import connection
 from django.db.models import Count, DateField, F, Func, Q, QuerySet, Value
@@ -23,6 +23,7 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from unionserve.core.numbers import percent
 from unionserve.core.scope import scope_of
 from unionserve.hotline.models import Category, HotlineRequest, Kind, Satisfaction
 from unionserve.orgs.models import OrgUnit
@@ -73,13 +74,6 @@ DEFINITIONS = (
 RATE_KEYS = tuple(d.key for d in DEFINITIONS)
 _PARTS = {"response": ("responded", "response_judged"), "on_time": ("fed_back_on_time", "feedback_judged"),
           "resolution": ("resolved", "closed"), "satisfaction": ("satisfied", "rated")}
-
-
-def percent(numerator: int, denominator: int) -> Decimal | None:
-    """numerator / denominator in percent, one decimal, half up; None without a denominator."""
-    if not denominator:
-        return None
-    return (Decimal(numerator) * 100 / Decimal(denominator)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 @dataclass(frozen=True)
