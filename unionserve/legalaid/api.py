@@ -5,7 +5,6 @@ rules as the pages."""
 
 
 import datetime as dt
-from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
@@ -16,6 +15,7 @@ from ninja.pagination import paginate
 from pydantic import Field
 
 from unionserve.core.api import Pagination
+from unionserve.core.money import Money
 from unionserve.core.queries import prefix_q
 from unionserve.core.scope import scope_of, scoped_view
 from unionserve.workflow.models import Channel
@@ -45,7 +45,7 @@ class AidOut(Schema):
     employer_uscc: str
     dispute_type: str
     matter: str
-    amount_claimed: Decimal | None
+    amount_claimed: Money | None
     applied_on: dt.date
     opened_at: dt.datetime
     due_at: dt.datetime | None
@@ -100,7 +100,7 @@ class AidDetailOut(AidOut):
     refusal_reasons: str
     result: str
     result_summary: str
-    amount_recovered: Decimal | None
+    amount_recovered: Money | None
 
     @staticmethod
     def resolve_outcome(obj) -> str:
@@ -119,7 +119,7 @@ class IntakeIn(Schema):
     employer_uscc: str = ""
     dispute_type: str
     matter: str
-    amount_claimed: Decimal | None = None
+    amount_claimed: Money | None = None
     applied_on: dt.date | None = None
     channel: str = "window"
 
