@@ -259,8 +259,8 @@ def test_the_write_itself_refuses_a_repeated_id_in_a_first_load(employers, stati
     monkeypatch.setattr(writer, "FIRST_LOAD_MIN", 0)
     base = dict(zip(STAGE_FIELDS, (
         2, "张三", "ZS", "h" * 32, "x", "110101********7613", "1990-03-07", "M", "p" * 32, "y", "138****5678",
-        employers[1].pk, employers[1].grassroots_id, "2015-06-01", "在职", "本科", "", "", False, False, "", "汉族",
-        "本市城镇"), strict=True))
+        employers[1].pk, employers[1].grassroots_id, "2015-06-01", "employed", "bachelor", "", "", False, False, "",
+        "汉族", "local_urban"), strict=True))
     stage = writer.Stage()
     try:
         stage.add([tuple({**base, "row_no": n}.values()) for n in (2, 3, 4)])  # three new rows, one ID hash
@@ -289,8 +289,8 @@ def test_a_first_load_checks_foreign_keys_and_keeps_them(employers, station_user
     before = list(Member.objects.values())
     row = dict(zip(STAGE_FIELDS, (
         2, "李四", "LS", "h" * 32, "x", "110101********7613", "1990-03-07", "M", "p" * 32, "y", "138****5678",
-        employers[1].pk + 10_000, employers[1].grassroots_id, "2015-06-01", "在职", "本科", "", "", True, False, "",
-        "汉族", "本市城镇"), strict=True))
+        employers[1].pk + 10_000, employers[1].grassroots_id, "2015-06-01", "employed", "bachelor", "", "", True, False,
+        "", "汉族", "local_urban"), strict=True))
     stage = writer.Stage()
     try:
         stage.add([tuple({**row, "row_no": n, "id_hash": f"{n:032d}"}.values()) for n in (2, 3)])
