@@ -18,6 +18,7 @@ from unionserve.core.api import Pagination
 from unionserve.core.money import Money
 from unionserve.core.queries import prefix_q
 from unionserve.core.scope import scope_of, scoped_view
+from unionserve.core.vocab import DisputeType
 from unionserve.workflow.models import Channel
 
 from . import actions, rules
@@ -117,7 +118,7 @@ class IntakeIn(Schema):
     applicant_phone: str = ""
     employer_name: str = Field(max_length=100)
     employer_uscc: str = ""
-    dispute_type: str
+    dispute_type: DisputeType
     matter: str
     amount_claimed: Money | None = None
     applied_on: dt.date | None = None

@@ -8,11 +8,12 @@ from django.utils.translation import gettext_lazy as _
 from unionserve.accounts.models import User
 from unionserve.core.forms import StyledForm, StyledFormMixin
 from unionserve.core.money import money_form_field
+from unionserve.core.vocab import DisputeType
 from unionserve.members.validators import InvalidValue, validate_uscc
 from unionserve.workflow.models import Channel
 
 from . import rules
-from .models import Contract, DisputeType, Engagement, LawFirm, Lawyer, Outcome, Result
+from .models import Contract, Engagement, LawFirm, Lawyer, Outcome, Result
 
 
 def DateInput() -> forms.DateInput:  # noqa: N802 - reads like the widget class it makes

@@ -13,10 +13,11 @@ from pydantic import Field
 from unionserve.core.api import Pagination
 from unionserve.core.money import Money
 from unionserve.core.scope import scope_of, scoped_view
+from unionserve.core.vocab import DisputeType
 from unionserve.workflow.registry import registry
 
 from . import intake
-from .models import DisputeType, MediationCase
+from .models import MediationCase
 
 router = Router(tags=["mediation"])
 

@@ -6,12 +6,13 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from unionserve.core.scope import scope_of
+from unionserve.core.vocab import DisputeType
 from unionserve.members import crypto
 from unionserve.members.models import Employer, Member
 from unionserve.workflow import actions
 from unionserve.workflow.errors import ActionRefused
 
-from .models import Claim, DisputeType, MediationCase, Party, Path
+from .models import Claim, MediationCase, Party, Path
 from .rules import InputError, parse_claims, parse_workers
 
 PATH_BY_LEVEL = {1: Path.DOWN, 2: Path.LOCAL, 3: Path.UP}
