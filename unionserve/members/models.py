@@ -12,6 +12,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from unionserve.core.progress import DONE, FAILED, RUNNING, STOPPED, Progress
+
 from . import vocab
 from .vocab import Education, Employment, Hukou
 
@@ -230,10 +232,13 @@ class ImportJob(models.Model):
         return self.status in self.FINISHED
 
     @property
+    def progress(self) -> Progress:
+        """Rows checked of the rows counted (core.progress); the bar is full once the job has finished."""
+        state = {ImportStatus.DONE: DONE, ImportStatus.FAILED: FAILED,
+                 ImportStatus.CANCELLED: STOPPED}.get(self.status, RUNNING)
+        return Progress(self.progress_done, self.progress_total, finished=self.is_finished, state=state)
+
+    @property
     def percent(self) -> int:
         """Progress in whole percent (0 before the rows are counted, 100 when finished)."""
-        if self.is_finished:
-            return 100
-        if not self.progress_total:
-            return 0
-        return min(100, self.progress_done * 100 // self.progress_total)
+        return self.progress.percent
