@@ -501,6 +501,58 @@ def test_a_member_of_an_employer_without_union_goes_to_the_joint_union(tree, emp
                                                         grassroots_code="", id_number=make_id(seq="127"),
                                                         card_number=card(9))]))
     assert OrgUnit.objects.filter(name="东华门站联合工会").count() == 1
+    assert joint.code == f"{tree['st1'].code}LH"  # the one scheme (members.actions.joint_union_code)
+
+
+def test_the_import_and_a_transfer_share_one_joint_union(tree, employers, station_user):
+    from unionserve.members import actions
+
+    job = do_import(station_user, csv_bytes([member_row(unit_uscc=USCC[2], unit_name="东华门小店",
+                                                        grassroots_code="")]))
+    assert job.status == "done", job.message
+    imported = Member.objects.get().grassroots
+    other = Member.objects.create(name="赵六", id_hash="x" * 32, id_masked="x", birth_date="1990-01-01", gender="M",
+                                  grassroots=tree["g1"])
+    moved = actions.transfer_member(other, to_employer=employers[2], acting_user=station_user, reason="")
+    assert moved.grassroots == imported and imported.code == actions.joint_union_code(tree["st1"])
+
+
+def test_a_joint_union_made_by_an_older_import_keeps_being_used(tree, employers, station_user):
+    from unionserve.members import actions
+    from unionserve.orgs.actions import create_unit
+    from unionserve.orgs.models import OrgUnit
+
+    old = create_unit(name=actions.joint_union_name(tree["st1"]), kind="grassroots", region_parent=tree["st1"],
+                      acting_user=None)
+    assert old.code.startswith("U")  # the internal code the import used to give it
+    job = do_import(station_user, csv_bytes([member_row(unit_uscc=USCC[2], unit_name="东华门小店",
+                                                        grassroots_code="")]))
+    assert job.status == "done" and Member.objects.get().grassroots_id == old.pk
+    assert OrgUnit.objects.filter(name=old.name).count() == 1
+
+
+def test_the_migration_gives_older_joint_unions_the_one_code(tree):
+    import importlib
+
+    from django.apps import apps
+
+    from unionserve.members import actions
+    from unionserve.orgs.actions import create_unit
+    from unionserve.orgs.models import OrgUnit, OrgUnitEvent
+
+    old = create_unit(name=actions.joint_union_name(tree["st1"]), kind="grassroots", region_parent=tree["st1"],
+                      acting_user=None)
+    lookalike = create_unit(name="某某联合工会", kind="grassroots", region_parent=tree["st1"], acting_user=None)
+    migration = importlib.import_module("unionserve.members.migrations.0007_joint_union_codes")
+    migration.forward(apps, None)
+    old.refresh_from_db()
+    lookalike_code = lookalike.code
+    lookalike.refresh_from_db()
+    assert old.code == actions.joint_union_code(tree["st1"]) and lookalike.code == lookalike_code
+    event = OrgUnitEvent.objects.filter(unit=old).latest("id")
+    assert event.before["code"].startswith("U") and event.after["code"] == old.code
+    assert actions.joint_union_for(tree["st1"]) == old
+    assert OrgUnit.objects.filter(name=old.name).count() == 1
 
 
 # --- scope ---------------------------------------------------------------------------------------------
