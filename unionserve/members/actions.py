@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,7 +26,7 @@ from unionserve.orgs.actions import create_unit
 from unionserve.orgs.errors import OrgTreeError
 from unionserve.orgs.models import OrgUnit, UnitKind
 
-from . import crypto
+from . import crypto, history
 from .masking import mask_phone
 from .models import Employer, Member, MembershipHistory, MemberStatus, SpecialGroup, SpecialGroupRecord
 from .search import initials_of
@@ -227,13 +227,10 @@ def transfer_member(member: Member, *, to_employer: Employer | None = None, to_g
         raise TransferError(_("The member already belongs there."), code="same")
     now = timezone.now()
     reason = reason.strip()
-    closed = member.history.filter(until__isnull=True).update(until=now)
-    if not closed:
-        # Members imported before histories were kept: record where they were until now.
-        MembershipHistory.objects.create(member=member, employer=old_employer, grassroots=old_unit,
-                                         since=member.created_at, until=now)
-    MembershipHistory.objects.create(member=member, employer=to_employer, grassroots=to_grassroots, since=now,
-                                     reason=reason[:60])
+    # The same rows as an import's transfers (members.history, one definition for both).
+    with connection.cursor() as cursor:
+        history.write_transfers(cursor, *history.one_move(member, employer_id=to_employer.pk if to_employer else None,
+                                                          grassroots_id=to_grassroots.pk), now=now, reason=reason)
     Member.objects.filter(pk=member.pk).update(grassroots=to_grassroots, employer=to_employer,
                                                version=F("version") + 1, updated_at=now)
     member.refresh_from_db()

@@ -319,7 +319,7 @@ def test_new_members_are_numbered_by_their_row(employers, station_user):
             member_row(name="乙", id_number=make_id(seq="603"), mobile="123"),
             member_row(name="丙", id_number=make_id(seq="605"), card_number=card(63))]
     job = do_import(station_user, csv_bytes(rows), mode="valid_rows")
-    assert job.created == 2
+    assert job.created == 2, job.message
     first, third = Member.objects.get(name="甲").pk, Member.objects.get(name="丙").pk
     assert third == first + 2
 
@@ -830,3 +830,46 @@ def test_each_import_logs_where_its_time_went(employers, station_user, caplog):
     line = next(r.getMessage() for r in caplog.records if "read and validated" in r.getMessage())
     assert line.startswith(f"import job {job.pk}: 1 rows read and validated in ")
     assert "in this process" in line and "insert " in line and "special_groups " in line and "commit " in line
+
+
+def test_a_transfer_on_the_page_and_one_by_import_write_identical_history_rows(
+        tree, employers, station_user, monkeypatch):
+    """members.history is the one definition: the same rows, byte for byte, whichever path transfers."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from unionserve.members import actions
+
+    registered = dt.datetime(2026, 3, 1, 8, 30, 15, 123456, tzinfo=dt.UTC)
+    moved = dt.datetime(2026, 4, 2, 9, 0, 0, 654321, tzinfo=dt.UTC)
+    monkeypatch.setattr(timezone, "now", lambda: registered)
+    a, b = make_id(seq="771"), make_id(seq="773")  # odd: 男
+    job = do_import(station_user, csv_bytes([member_row(id_number=a, card_number=card(71)),
+                                             member_row(name="李四", id_number=b, card_number=card(72))]))
+    assert job.created == 2, job.message
+    monkeypatch.setattr(timezone, "now", lambda: moved)
+    by_page = Member.objects.get(id_hash=crypto.lookup_hash(a))
+    actions.transfer_member(by_page, to_employer=employers[4], acting_user=station_user, reason="import #0")
+    job = do_import(station_user, csv_bytes([member_row(name="李四", id_number=b, card_number=card(72),
+                                                        unit_uscc=USCC[4], unit_name="东华门科技",
+                                                        grassroots_code="")]))
+    assert job.transferred == 1
+    by_import = Member.objects.get(id_hash=crypto.lookup_hash(b))
+
+    def raw_rows(member: Member) -> list[tuple]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT employer_id, grassroots_id, since, until, reason FROM members_membershiphistory "
+                           "WHERE member_id = %s ORDER BY id", [member.pk])
+            return [(*row[:4], row[4].replace(f"#{job.pk}", "#0")) for row in cursor.fetchall()]
+
+    assert raw_rows(by_page) == raw_rows(by_import)
+    rows = list(MembershipHistory.objects.filter(member=by_import).order_by("id"))
+    assert [(r.grassroots_id, r.employer_id, r.since, r.until) for r in rows] == [
+        (tree["g1"].pk, employers[1].pk, registered, moved), (tree["g2"].pk, employers[4].pk, moved, None)]
+    # A second transfer closes the open row and leaves the first as it was.
+    later = moved + dt.timedelta(days=1)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    actions.transfer_member(by_import, to_employer=employers[1], acting_user=station_user, reason="x" * 80)
+    rows = list(MembershipHistory.objects.filter(member=by_import).order_by("id"))
+    assert [(r.until, r.reason) for r in rows] == [(moved, ""), (later, f"import #{job.pk}"), (None, "x" * 60)]
