@@ -109,6 +109,7 @@ def load_members(scale: Scale, log: Log = print) -> dict:
     from django.core.management.color import no_style
     from django.db import connection, transaction
 
+    from unionserve.members import vocab
     from unionserve.members.models import Employer, Member
     from unionserve.orgs.models import OrgUnit
 
@@ -144,6 +145,8 @@ def load_members(scale: Scale, log: Log = print) -> dict:
     from unionserve.pii import mask_id, mask_phone
 
     initials = _initials_cache()
+    # The generator writes the template's terms (as members.csv holds them); the register stores the codes.
+    employment_code, education_code, hukou_code = (vocab.reader(vocab.FIELDS[f]) for f in vocab.FIELDS)
 
     def member_rows() -> Iterator[tuple]:
         for row in iter_members(plan):
@@ -151,8 +154,9 @@ def load_members(scale: Scale, log: Log = print) -> dict:
              honour, hardship, single, card, ethnicity, hukou) = row
             yield (name, initials(name), digest(id_number), DUMMY_TOKEN, mask_id(id_number), birth,
                    "M" if gender == "男" else "F", digest(mobile), DUMMY_TOKEN, mask_phone(mobile),
-                   employer_ids[uscc], units[code], joined or None, employment, education, skill, honour,
-                   hardship == "是", single == "是", card, ethnicity, hukou,
+                   employer_ids[uscc], units[code], joined or None, employment_code.get(employment, ""),
+                   education_code.get(education, ""), skill, honour, hardship == "是", single == "是", card, ethnicity,
+                   hukou_code.get(hukou, ""),
                    "left" if rng.random() < LEFT_SHARE else "active", now, now, 1)
 
     with transaction.atomic():

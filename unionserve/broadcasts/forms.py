@@ -25,7 +25,7 @@ class CriteriaForm(StyledFormMixin, forms.Form):
     groups = forms.MultipleChoiceField(label=_("Special groups (any of)"), required=False,
                                        choices=SpecialGroup.choices, widget=forms.CheckboxSelectMultiple)
     employment = forms.MultipleChoiceField(label=_("Employment status (any of)"), required=False,
-                                           choices=[(e, e) for e in selection.EMPLOYMENT_CHOICES],
+                                           choices=selection.EMPLOYMENT_CHOICES,
                                            widget=forms.CheckboxSelectMultiple)
     gender = forms.ChoiceField(label=_("Gender"), required=False, choices=[("", _("Any")), *Gender.choices])
     joined_from = forms.DateField(label=_("Joined the union from"), required=False,

@@ -14,6 +14,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from unionserve.core.progress import DONE, RUNNING, STOPPED, Progress
+
 
 class BroadcastStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
@@ -83,9 +85,12 @@ class Broadcast(models.Model):
         return self.status in self.OPEN
 
     @property
+    def progress(self) -> Progress:
+        """Messages written to the outbox of the recipients confirmed (core.progress)."""
+        finished = self.status == BroadcastStatus.DONE or bool(self.enqueued_at and not self.recipients)
+        state = RUNNING if self.is_open else DONE if finished else STOPPED
+        return Progress(self.queued, self.recipients, finished=finished, state=state)
+
+    @property
     def percent_queued(self) -> int:
-        if self.status == BroadcastStatus.DONE or (self.enqueued_at and not self.recipients):
-            return 100
-        if not self.recipients:
-            return 0
-        return min(100, self.queued * 100 // self.recipients)
+        return self.progress.percent

@@ -15,10 +15,19 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from unionserve.core.scope import scope_of
-from unionserve.members.public import Gender, Member, MemberStatus, SpecialGroup, in_group, unit_scope
+from unionserve.members.public import (
+    Employment,
+    Gender,
+    Member,
+    MemberStatus,
+    SpecialGroup,
+    in_group,
+    to_code,
+    unit_scope,
+)
 
-# The values units really use (the import template's list, plus 在岗 that older data carries).
-EMPLOYMENT_CHOICES = ["在职", "在岗", "灵活就业", "待岗", "失业", "退休"]
+# The register's one vocabulary of employment status (members.vocab).
+EMPLOYMENT_CHOICES = Employment.choices
 
 CRITERIA_KEYS = ("area", "unit", "groups", "employment", "gender", "joined_from", "joined_to")
 
@@ -62,7 +71,7 @@ def members_for(user, criteria: dict) -> QuerySet:
         for group in groups:
             condition |= Q(in_group(group))
         qs = qs.filter(condition)
-    employment = [e for e in criteria.get("employment") or [] if e]
+    employment = _employment(criteria)
     if employment:
         qs = qs.filter(employment__in=employment)
     if criteria.get("gender") in Gender.values:
@@ -73,6 +82,12 @@ def members_for(user, criteria: dict) -> QuerySet:
     if joined_to:
         qs = qs.filter(joined_on__lte=joined_to)
     return qs
+
+
+def _employment(criteria: dict) -> list[str]:
+    """The employment codes of the criteria; criteria saved before the field was coded hold the template terms."""
+    codes = (to_code(Employment, e) for e in criteria.get("employment") or [] if e)
+    return list(dict.fromkeys(c for c in codes if c))
 
 
 def with_phone(qs: QuerySet) -> QuerySet:
@@ -102,7 +117,7 @@ def describe(criteria: dict) -> list[tuple[str, str]]:
         if key == "groups":
             value = ", ".join(str(SpecialGroup(g).label) for g in value if g in SpecialGroup.values)
         elif key == "employment":
-            value = ", ".join(value)
+            value = ", ".join(str(Employment(e).label) for e in _employment(criteria))
         elif key == "gender":
             value = str(Gender(value).label) if value in Gender.values else value
         out.append((str(labels[key]), str(value)))

@@ -21,15 +21,13 @@ index entries, no table rows. The unit-information conditions run inside the dat
 from __future__ import annotations
 
 import datetime as dt
-import operator
-from collections.abc import Iterable
-from functools import cache
+from collections.abc import Iterable, Iterator
 
 from django.db import connections
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
-from unionserve.core import tree
+from unionserve.core import rollup
 from unionserve.members.public import Employer, Member, MemberStatus
 from unionserve.orgs.models import OrgUnit
 from unionserve.workflow.models import Case
@@ -129,55 +127,21 @@ def roll_up(
 ) -> dict[int, Vector]:
     """Totals for every unit with anything under it, from (id, region_path, industry_path) of all units.
 
-    A leaf counts once in every unit on its region path or its industry path (both paths include the leaf
-    itself). Leaves under the same pair of parents — a station and a company union, say — have the same
-    units above them, so their vectors are summed per pair first and each pair's sum is added once to each
-    unit above it: the benchmark city's 49,473 grassroots unions come down to 12,174 pairs, with no pass per tree level.
+    The leaves are the grassroots unions (their own two paths) and the employers without one (the path of their
+    station and that of their industry or company union); ``core.rollup`` sums them up both lines.
     """
-    seg = tree.SEGMENT
     paths = {pk: (rp, ip) for pk, rp, ip in units}
-    totals: dict[int, Vector] = {}
-    pairs: dict[tuple[str, str], Vector] = {}
 
-    @cache
-    def ancestors(path: str) -> frozenset[int]:
-        return frozenset(tree.ancestor_ids(path))
+    def leaves() -> Iterator[rollup.Leaf]:
+        for pk, vector in by_grassroots.items():
+            rp, ip = paths.get(pk, (None, None))
+            yield rp, ip, vector
+        for (station_id, industry_id), vector in loose.items():
+            rp = paths.get(station_id, (None, None))[0]
+            ip = paths.get(industry_id, (None, None))[1] if industry_id else None
+            yield rp, ip, vector
 
-    @cache
-    def above(region: str, industry: str) -> frozenset[int]:
-        # Every unit on either path, once: the union of the two lines' ancestors ("" is no path).
-        return ancestors(region) | ancestors(industry)
-
-    def add(into: dict, key, vector: Vector) -> None:
-        acc = into.get(key)
-        into[key] = list(vector) if acc is None else list(map(operator.add, acc, vector))
-
-    for pk, vector in by_grassroots.items():
-        rp, ip = paths.get(pk, (None, None))
-        if not (rp or ip):
-            continue  # not a unit of the tree: counted nowhere
-        # The leaf's own ids (the last segment of each path; normally both are `pk`) go straight to the leaf;
-        # the rest of the two paths is shared with its siblings under the same parents.
-        region_parent, industry_parent = (rp or "")[:-seg], (ip or "")[:-seg]
-        shared = above(region_parent, industry_parent)
-        own_region = int(rp[-seg:]) if rp else None
-        own_industry = int(ip[-seg:]) if ip else None
-        if own_region is not None and own_region not in shared:  # a unit on both paths counts the leaf once
-            add(totals, own_region, vector)
-        if own_industry is not None and own_industry != own_region and own_industry not in shared:
-            add(totals, own_industry, vector)
-        add(pairs, (region_parent, industry_parent), vector)
-    for (station_id, industry_id), vector in loose.items():
-        # An employer without a grassroots union: at its station and its industry or company union.
-        rp = paths.get(station_id, (None, None))[0] or ""
-        ip = (paths.get(industry_id, (None, None))[1] or "") if industry_id else ""
-        if rp or ip:
-            add(pairs, (rp, ip), vector)
-
-    for (region, industry), vector in pairs.items():
-        for unit in above(region, industry):
-            add(totals, unit, vector)
-    return totals
+    return rollup.roll_up(leaves())
 
 
 def compute(day: dt.date, policy: QualityPolicy) -> dict[int, Vector]:

@@ -10,13 +10,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import ROUND_DOWN, Decimal
 from functools import cache
 
 from django.db.models import BooleanField, Expression, F, Q
 from django.db.models.lookups import Regex
 from django.utils.translation import gettext_lazy as _
 
+from unionserve.core.numbers import below, percent  # noqa: F401  the rates' one rounding rule and threshold test
 from unionserve.core.text import StrOrPromise
 
 # Mainland mobile number, the same rule as members.validators.validate_mobile (11 digits, 13–19).
@@ -154,18 +154,6 @@ DEFINITIONS: tuple[RateDefinition, ...] = (
         ),
     ),
 )
-
-
-def percent(numerator: int, denominator: int) -> Decimal | None:
-    """numerator/denominator in percent, rounded down to 2 decimals (so 97.999% never shows as 98.00%)."""
-    if not denominator:
-        return None
-    return (Decimal(numerator) * 100 / Decimal(denominator)).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
-
-
-def below(numerator: int, denominator: int, minimum: Decimal) -> bool:
-    """Whether the rate is below `minimum` percent, exactly (no rounding); no denominator: never below."""
-    return bool(denominator) and Decimal(numerator) * 100 < minimum * Decimal(denominator)
 
 
 def cap_collected(active: int, reported: int) -> tuple[int, int]:

@@ -5,7 +5,6 @@ rules as the pages."""
 
 
 import datetime as dt
-from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
@@ -16,8 +15,10 @@ from ninja.pagination import paginate
 from pydantic import Field
 
 from unionserve.core.api import Pagination
+from unionserve.core.money import Money
 from unionserve.core.queries import prefix_q
 from unionserve.core.scope import scope_of, scoped_view
+from unionserve.core.vocab import DisputeType
 from unionserve.workflow.models import Channel
 
 from . import actions, rules
@@ -45,7 +46,7 @@ class AidOut(Schema):
     employer_uscc: str
     dispute_type: str
     matter: str
-    amount_claimed: Decimal | None
+    amount_claimed: Money | None
     applied_on: dt.date
     opened_at: dt.datetime
     due_at: dt.datetime | None
@@ -100,7 +101,7 @@ class AidDetailOut(AidOut):
     refusal_reasons: str
     result: str
     result_summary: str
-    amount_recovered: Decimal | None
+    amount_recovered: Money | None
 
     @staticmethod
     def resolve_outcome(obj) -> str:
@@ -117,9 +118,9 @@ class IntakeIn(Schema):
     applicant_phone: str = ""
     employer_name: str = Field(max_length=100)
     employer_uscc: str = ""
-    dispute_type: str
+    dispute_type: DisputeType
     matter: str
-    amount_claimed: Decimal | None = None
+    amount_claimed: Money | None = None
     applied_on: dt.date | None = None
     channel: str = "window"
 

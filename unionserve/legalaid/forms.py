@@ -9,11 +9,13 @@ from django.utils.translation import gettext_lazy as _
 
 from unionserve.accounts.models import User
 from unionserve.core.forms import StyledForm, StyledFormMixin
+from unionserve.core.money import money_form_field
 from unionserve.core.validators import InvalidValue, validate_uscc
+from unionserve.core.vocab import DisputeType
 from unionserve.workflow.models import Channel
 
 from . import rules
-from .models import Contract, DisputeType, Engagement, LawFirm, Lawyer, Outcome, Result
+from .models import Contract, Engagement, LawFirm, Lawyer, Outcome, Result
 
 
 def DateInput() -> forms.DateInput:
@@ -31,8 +33,7 @@ class IntakeForm(StyledForm):
                                     help_text=_("Used by the conflict check; 18 characters."))
     dispute_type = forms.ChoiceField(label=_("Dispute"), choices=DisputeType.choices)
     matter = forms.CharField(label=_("What aid is asked for"), widget=forms.Textarea(attrs={"rows": 3}))
-    amount_claimed = forms.DecimalField(label=_("Amount claimed (yuan)"), required=False, min_value=0,
-                                        max_digits=12, decimal_places=2)
+    amount_claimed = money_form_field(_("Amount claimed (yuan)"), required=False)
     applied_on = forms.DateField(label=_("Applied on"), widget=DateInput())
     channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices, initial=Channel.WINDOW)
     comment = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

@@ -17,6 +17,7 @@ from django.utils.translation import pgettext_lazy
 
 from unionserve.core import roles
 from unionserve.core.money import money_field
+from unionserve.core.vocab import dispute_type_constraint, dispute_type_field
 
 #: A Chinese lawyer's practice licence number (律师执业证号) has 17 digits.
 licence_validator = RegexValidator(r"^\d{17}$", _("A lawyer's licence number has 17 digits."))
@@ -123,16 +124,6 @@ class Path(models.TextChoices):
     UP = "up", _("Received at a station (up)")
 
 
-class DisputeType(models.TextChoices):
-    WAGES = "wages", _("Unpaid wages")
-    DISMISSAL = "dismissal", _("Dismissal or contract termination")
-    INJURY = "injury", _("Work injury")
-    INSURANCE = "insurance", _("Social insurance")
-    OVERTIME = "overtime", _("Overtime and leave")
-    CONTRACT = "contract", _("No written contract (double pay)")
-    OTHER = "other", _("Other labor matter")
-
-
 class Outcome(models.TextChoices):
     ELIGIBLE = "eligible", _("Eligible")
     NOT_ELIGIBLE = "not_eligible", _("Not eligible")
@@ -165,7 +156,7 @@ class LegalAidCase(models.Model):
                                verbose_name=_("member"))
     employer_name = models.CharField(_("opposing employer"), max_length=100)
     employer_uscc = models.CharField(_("employer's credit code"), max_length=18, blank=True, db_index=True)
-    dispute_type = models.CharField(_("dispute"), max_length=12, choices=DisputeType.choices)
+    dispute_type = dispute_type_field(_("dispute"))
     matter = models.TextField(_("what aid is asked for"))
     amount_claimed = money_field(_("amount claimed (yuan)"), null=True, blank=True)
     applied_on = models.DateField(_("applied on"), default=timezone.localdate)
@@ -201,6 +192,7 @@ class LegalAidCase(models.Model):
         verbose_name = _("legal-aid case")
         verbose_name_plural = _("legal-aid cases")
         indexes = [models.Index(fields=["firm", "assigned_at"], name="legalaid_firm")]
+        constraints = [dispute_type_constraint("dispute_type", "legalaid_dispute_type_coded")]
 
     def __str__(self) -> str:
         return f"{self.case.number} {self.applicant_name}"

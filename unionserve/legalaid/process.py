@@ -19,6 +19,7 @@ the case (arbitration, court) the clock is stopped: how long a lawsuit takes is 
 from django.utils.translation import gettext_lazy as _
 
 from unionserve.core.roles import LEVEL_1_STAFF, LEVEL_2_STAFF, LEVEL_3_STAFF, Role
+from unionserve.core.vocab import DisputeType
 from unionserve.workflow.definitions import (
     DISPATCH,
     TO_DISPATCHER,
@@ -34,7 +35,7 @@ from unionserve.workflow.definitions import (
 from unionserve.workflow.registry import register
 
 from . import actions
-from .models import CaseResult, DisputeType
+from .models import CaseResult
 
 LEVEL1 = LEVEL_1_STAFF
 LEVEL2 = LEVEL_2_STAFF

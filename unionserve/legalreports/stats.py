@@ -43,6 +43,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
+from unionserve.core.numbers import percent as rate
 from unionserve.core.scope import scope_of
 from unionserve.workflow.models import AccessKind, Case, CaseAccess, Step
 from unionserve.workflow.registry import registry
@@ -113,13 +114,6 @@ def _days(value: dt.timedelta | None) -> Decimal | None:
     if value is None:
         return None
     return (Decimal(value.total_seconds()) / Decimal(86400)).quantize(Decimal("0.1"), ROUND_HALF_UP)
-
-
-def rate(numerator: int, denominator: int) -> Decimal | None:
-    """numerator ÷ denominator in percent, one decimal (half up); None without a denominator."""
-    if not denominator:
-        return None
-    return (Decimal(numerator) * 100 / Decimal(denominator)).quantize(Decimal("0.1"), ROUND_HALF_UP)
 
 
 def _model(label: str):

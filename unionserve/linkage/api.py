@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -13,6 +12,7 @@ from ninja.pagination import paginate
 
 from unionserve.core import roles
 from unionserve.core.api import Pagination, require_perm
+from unionserve.core.money import Money
 from unionserve.core.scope import scope_of, scoped_view
 from unionserve.workflow.models import Case
 
@@ -55,7 +55,7 @@ class ReferralOut(Schema):
     status: str
     outcome: str
     outcome_on: dt.date | None
-    amount: Decimal | None
+    amount: Money | None
     version: int
 
     @staticmethod
@@ -92,7 +92,7 @@ class OutcomeIn(Schema):
     status: str
     outcome: str = ""
     outcome_on: dt.date | None = None
-    amount: Decimal | None = None
+    amount: Money | None = None
 
 
 def _referrals(request):

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from unionserve.core.forms import StyledFormMixin
+from unionserve.core.money import money_form_field
 from unionserve.workflow.forms import _form_field
 
 from .models import PartnerKind, ReferralStatus
@@ -81,8 +82,7 @@ class OutcomeForm(StyledFormMixin, forms.Form):
     outcome = forms.CharField(label=_("Outcome"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000,
                               required=False, help_text=_("Required when the referral is concluded or declined."))
     outcome_on = forms.DateField(label=_("Outcome date"), widget=DATE, required=False)
-    amount = forms.DecimalField(label=_("Amount recovered (yuan)"), max_digits=12, decimal_places=2,
-                                min_value=0, required=False)
+    amount = money_form_field(_("Amount recovered (yuan)"), required=False)
 
     def __init__(self, *args, allowed=(), **kwargs):
         super().__init__(*args, **kwargs)

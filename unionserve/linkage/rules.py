@@ -7,6 +7,8 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from unionserve.core.money import MAX_AMOUNT
+
 from .models import Direction, ReferralStatus
 
 #: Where a referral may go from each status (seed 003 §四: the partner takes it up, concludes it or declines).
@@ -18,8 +20,6 @@ NEXT_STATUSES: dict[str, tuple[str, ...]] = {
     ReferralStatus.DECLINED: (),
 }
 
-#: Money is Decimal yuan with two places; the column holds up to 9,999,999,999.99.
-MAX_AMOUNT = Decimal("9999999999.99")
 
 
 def initial_status(direction: str) -> str:

@@ -2,7 +2,6 @@
 the engine's API (`POST /api/work/cases/{number}/actions/{action}`)."""
 
 import datetime as dt
-from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
@@ -12,11 +11,13 @@ from ninja.pagination import paginate
 from pydantic import Field
 
 from unionserve.core.api import Pagination
+from unionserve.core.money import Money
 from unionserve.core.scope import scope_of, scoped_view
+from unionserve.core.vocab import DisputeType
 from unionserve.workflow.registry import registry
 
 from . import intake
-from .models import DisputeType, MediationCase
+from .models import MediationCase
 
 router = Router(tags=["mediation"])
 
@@ -30,7 +31,7 @@ class WorkerIn(Schema):
 
 class ClaimIn(Schema):
     item: str = Field(..., min_length=1, max_length=200)
-    amount: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
+    amount: Money | None = None
 
 
 class IntakeIn(Schema):
@@ -51,7 +52,7 @@ class PartyOut(Schema):
 
 class ClaimOut(Schema):
     item: str
-    amount: Decimal | None
+    amount: Money | None
 
 
 class MediationOut(Schema):
@@ -69,7 +70,7 @@ class MediationOut(Schema):
     due_at: dt.datetime | None
     closed_at: dt.datetime | None
     outcome: str
-    amount_recovered: Decimal | None
+    amount_recovered: Money | None
     version: int
 
     @staticmethod

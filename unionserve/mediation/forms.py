@@ -10,9 +10,10 @@ from django.utils.translation import gettext_lazy as _
 from unionserve.accounts.models import User
 from unionserve.core.forms import StyledForm
 from unionserve.core.scope import scope_of
+from unionserve.core.vocab import DisputeType
 from unionserve.orgs.models import OrgUnit
 
-from .models import DisputeType, Mediator, Path
+from .models import Mediator, Path
 from .rules import InputError, parse_claims, parse_workers
 
 

@@ -6,11 +6,12 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from unionserve.core.scope import scope_of
+from unionserve.core.vocab import DisputeType
 from unionserve.members.public import Employer, Member, find_member, get_member
 from unionserve.workflow import actions
 from unionserve.workflow.errors import ActionRefused
 
-from .models import Claim, DisputeType, MediationCase, Party, Path
+from .models import Claim, MediationCase, Party, Path
 from .rules import InputError, parse_claims, parse_workers
 
 PATH_BY_LEVEL = {1: Path.DOWN, 2: Path.LOCAL, 3: Path.UP}

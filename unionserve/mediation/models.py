@@ -19,19 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from unionserve.core.money import money_field
-
-
-class DisputeType(models.TextChoices):
-    """What a dispute is about; also a mediator's specialties."""
-
-    WAGES = "wages", _("Wages and pay")
-    CONTRACT = "contract", _("Labor contract")
-    DISMISSAL = "dismissal", _("Dismissal and severance")
-    SOCIAL_INSURANCE = "social_insurance", _("Social insurance")
-    INJURY = "injury", _("Work injury")
-    HOURS = "hours", _("Working hours and overtime")
-    COLLECTIVE = "collective", _("Collective dispute")
-    OTHER = "other", _("Other")
+from unionserve.core.vocab import DisputeType, dispute_type_constraint, dispute_type_field
 
 
 class Path(models.TextChoices):
@@ -88,7 +76,7 @@ class MediationCase(models.Model):
 
     case = models.OneToOneField("workflow.Case", models.CASCADE, related_name="mediation")
     path = models.CharField(_("path"), max_length=8, choices=Path.choices)
-    dispute_type = models.CharField(_("kind of dispute"), max_length=20, choices=DisputeType.choices)
+    dispute_type = dispute_type_field(_("kind of dispute"))
     summary = models.TextField(_("the dispute"))
     employer = models.ForeignKey("members.Employer", models.SET_NULL, null=True, blank=True, related_name="+",
                                  verbose_name=_("employer (register)"))
@@ -112,6 +100,7 @@ class MediationCase(models.Model):
         verbose_name = _("mediation case")
         verbose_name_plural = _("mediation cases")
         indexes = [models.Index(fields=["mediator", "concluded_at"], name="mediation_load")]
+        constraints = [dispute_type_constraint("dispute_type", "mediation_dispute_type_coded")]
 
     def __str__(self) -> str:
         return self.case.number

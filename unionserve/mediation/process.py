@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 
 from unionserve.core.roles import LEVEL_1_STAFF, LEVEL_2_STAFF, LEVEL_3_STAFF, Role
+from unionserve.core.vocab import DisputeType
 from unionserve.workflow.definitions import (
     APPOINT,
     DISPATCH,
@@ -39,7 +40,7 @@ from unionserve.workflow.definitions import (
 from unionserve.workflow.registry import register
 
 from . import actions, intake, paperwork
-from .models import DisputeType, MediationCase, Outcome
+from .models import MediationCase, Outcome
 from .rules import InputError, parse_amount
 
 L1, L2, L3 = LEVEL_1_STAFF, LEVEL_2_STAFF, LEVEL_3_STAFF

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,6 +27,7 @@ from unionserve.orgs.errors import OrgTreeError
 from unionserve.orgs.models import OrgUnit, UnitKind
 from unionserve.pii import lookup_hash, seal_phone
 
+from . import history
 from .models import Employer, Member, MembershipHistory, MemberStatus, SpecialGroup, SpecialGroupRecord
 from .search import initials_of
 
@@ -45,6 +46,7 @@ EDITABLE_FIELDS = ("name", "phone", "employment", "education", "skill_certificat
 
 JOINT_UNION_SUFFIX = "联合工会"
 STATION_SUFFIX = "工会服务站"
+JOINT_UNION_CODE_MAX = 20  # OrgUnit.code's length
 
 
 class StaleMember(ValidationError):
@@ -142,30 +144,36 @@ def set_special_group(member: Member, group: str, value: bool, *, acting_user, d
 
 def joint_union_name(station: OrgUnit) -> str:
     """东华门街道工会服务站 → 东华门街道联合工会."""
-    return station.name.removesuffix(STATION_SUFFIX) + JOINT_UNION_SUFFIX
+    return station.name.strip().removesuffix(STATION_SUFFIX) + JOINT_UNION_SUFFIX
 
 
 def joint_union_code(station: OrgUnit) -> str:
-    return f"{station.code}LH"
+    """The one code scheme of a joint union: the station's code and LH (联合); "" when that exceeds a unit code's
+    20 characters (the tree then numbers it U0000123)."""
+    code = f"{station.code}LH"
+    return code if len(code) <= JOINT_UNION_CODE_MAX else ""
 
 
 def joint_union_for(station: OrgUnit, *, acting_user=None, request=None) -> OrgUnit:
-    """The station's joint union (联合工会) for members of employers without a union; made on first need."""
+    """The station's joint union (联合工会) for members of employers without a union; made on first need.
+
+    The one place a joint union is made, by a transfer and by the import alike: found by its code, else by its
+    name under the station (one made before the code scheme was one), else created with that name and code.
+    """
     if station.kind != UnitKind.STATION:
         raise TransferError(_("Only a union service station has a joint union."), code="not_station")
-    name = joint_union_name(station)
-    existing = (OrgUnit.objects.filter(code=joint_union_code(station)).first()
+    name, code = joint_union_name(station), joint_union_code(station)
+    existing = ((code and OrgUnit.objects.filter(code=code).first())
                 or OrgUnit.objects.filter(region_parent=station, kind=UnitKind.GRASSROOTS, name=name).first())
-    if existing is not None:
+    if existing:
         return existing
-    code = joint_union_code(station)
     try:
         with transaction.atomic():
-            return create_unit(name=name, kind=UnitKind.GRASSROOTS, region_parent=station,
-                               code=code if len(code) <= 20 else "", acting_user=acting_user, request=request,
+            return create_unit(name=name, kind=UnitKind.GRASSROOTS, region_parent=station, code=code,
+                               acting_user=acting_user, request=request,
                                note=_("Joint union of the station for employers without their own union"))
     except OrgTreeError:
-        # Made meanwhile by a concurrent transfer (the code is unique).
+        # Made meanwhile by a concurrent transfer or import (the code is unique).
         return OrgUnit.objects.get(code=code)
 
 
@@ -217,13 +225,10 @@ def transfer_member(member: Member, *, to_employer: Employer | None = None, to_g
         raise TransferError(_("The member already belongs there."), code="same")
     now = timezone.now()
     reason = reason.strip()
-    closed = member.history.filter(until__isnull=True).update(until=now)
-    if not closed:
-        # Members imported before histories were kept: record where they were until now.
-        MembershipHistory.objects.create(member=member, employer=old_employer, grassroots=old_unit,
-                                         since=member.created_at, until=now)
-    MembershipHistory.objects.create(member=member, employer=to_employer, grassroots=to_grassroots, since=now,
-                                     reason=reason[:60])
+    # The same rows as an import's transfers (members.history, one definition for both).
+    with connection.cursor() as cursor:
+        history.write_transfers(cursor, *history.one_move(member, employer_id=to_employer.pk if to_employer else None,
+                                                          grassroots_id=to_grassroots.pk), now=now, reason=reason)
     Member.objects.filter(pk=member.pk).update(grassroots=to_grassroots, employer=to_employer,
                                                version=F("version") + 1, updated_at=now)
     member.refresh_from_db()

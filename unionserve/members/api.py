@@ -2,6 +2,7 @@
 read on the member page, one audited click at a time."""
 
 import datetime as dt
+from typing import Literal
 
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
@@ -11,8 +12,10 @@ from unionserve.core import roles
 from unionserve.core.api import Pagination, require_perm
 from unionserve.core.scope import scope_of, scoped_view
 
+from . import vocab
 from .models import Employer, Member, MemberStatus, SpecialGroup
 from .search import EmployerFilter, MemberFilter
+from .vocab import Education, Employment, Hukou
 
 router = Router(tags=["members"])
 
@@ -68,8 +71,10 @@ class GroupOut(Schema):
 
 
 class MemberDetailOut(MemberOut):
-    employment: str
-    education: str
+    #: Codes of members.vocab; "" when not known.
+    employment: Employment | Literal[""]
+    education: Education | Literal[""]
+    hukou: Hukou | Literal[""]
     skill_certificate: str
     honour: str
     hardship: bool
@@ -92,9 +97,17 @@ class MemberQuery(Schema):
     unit: str | None = Field(None, description="Code of a unit: its members and those of the units under it")
     status: MemberStatus | None = None
     group: SpecialGroup | None = Field(None, description="Members currently in this special group")
+    # The coded fields (members.vocab): an unknown code is refused with 422, like every enum of the API.
+    employment: Employment | None = None
+    education: Education | None = None
+    hukou: Hukou | None = None
 
     def to_filter(self) -> MemberFilter:
         return MemberFilter(q=self.q or "", unit=self.unit or "", status=self.status or "", group=self.group or "")
+
+    def coded(self) -> dict[str, str]:
+        """The coded fields asked for, as filter arguments."""
+        return {name: getattr(self, name).value for name in vocab.FIELDS if getattr(self, name) is not None}
 
 
 class EmployerOut(Schema):
@@ -152,8 +165,8 @@ def get_employer(request, employer_id: int):
 @scoped_view
 def list_members(request, filters: Query[MemberQuery]):
     require_perm(request, roles.VIEW_MEMBERS)
-    return filters.to_filter().apply(request.user, Member.objects.select_related("grassroots", "employer")).order_by(
-        "name", "pk")
+    return filters.to_filter().apply(request.user, Member.objects.select_related("grassroots", "employer")).filter(
+        **filters.coded()).order_by("name", "pk")
 
 
 @router.get("/{member_id}", response=MemberDetailOut, summary="One member (masked)")

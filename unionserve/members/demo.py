@@ -23,6 +23,7 @@ from unionserve.orgs.models import OrgUnit, UnitKind, UnitStatus
 from .actions import JOINT_UNION_SUFFIX, joint_union_for
 from .models import Employer, Member, MembershipHistory, MemberStatus, SpecialGroup, SpecialGroupRecord
 from .search import initials_of
+from .vocab import Education, Employment, Hukou
 
 DEMO_SEED = 5
 PER_UNIT = 20
@@ -30,8 +31,9 @@ PER_JOINT_EMPLOYER = 5
 
 _USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
-EDUCATION = ["初中及以下", "高中/中专", "高中/中专", "大专", "本科", "本科", "研究生"]
-EMPLOYMENT = ["在岗", "在岗", "在岗", "在岗", "灵活就业", "退休"]
+EDUCATION = [Education.JUNIOR_OR_BELOW, Education.SENIOR_SECONDARY, Education.SENIOR_SECONDARY, Education.COLLEGE,
+             Education.BACHELOR, Education.BACHELOR, Education.MASTER]
+EMPLOYMENT = [Employment.EMPLOYED] * 4 + [Employment.FLEXIBLE, Employment.RETIRED]
 HONOURS = ["北京市劳动模范", "全国劳动模范", "首都劳动奖章", "北京市先进工作者"]
 CERTIFICATES = ["高级工", "技师", "高级技师", "中级工"]
 
@@ -123,7 +125,7 @@ class _Batch:
                 education=rng.choice(EDUCATION), skill_certificate=certificate, honour=honour, hardship=hardship,
                 single_mother=single_mother, card_number=make_card(rng) if rng.random() < 0.7 else "",
                 ethnicity="汉族" if rng.random() < 0.93 else rng.choice(["满族", "回族", "蒙古族"]),
-                hukou=rng.choice(["北京", "北京", "外埠"]),
+                hukou=rng.choice([Hukou.LOCAL_URBAN, Hukou.LOCAL_URBAN, Hukou.NONLOCAL_URBAN]),
                 status=MemberStatus.ACTIVE if rng.random() < 0.96 else MemberStatus.LEFT,
             )
             self.members.append(member)

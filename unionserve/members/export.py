@@ -28,6 +28,7 @@ from unionserve.pii import decrypt_unchecked, mask_phone
 
 from .models import Employer, Gender, Member, MemberStatus
 from .search import EmployerFilter, MemberFilter, audit_safe
+from .vocab import Education, Employment, term
 
 CHUNK = 5000
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -54,8 +55,9 @@ def _member_columns(unmasked: bool) -> list[Column]:
         (_("Employer"), "employer__name", None),
         (_("Unified Social Credit Code"), "employer__uscc", None),
         (_("Joined the union"), "joined_on", None),
-        (_("Employment status"), "employment", None),
-        (_("Education"), "education", None),
+        # The template's terms, so that an export reads back in through the import.
+        (_("Employment status"), "employment", lambda v: term(Employment, v)),
+        (_("Education"), "education", lambda v: term(Education, v)),
         (_("Skill certificate"), "skill_certificate", None),
         (_("Honour"), "honour", None),
         (_("Card number"), "card_number", None),

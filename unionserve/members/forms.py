@@ -11,7 +11,7 @@ from unionserve.core.scope import scope_of
 from unionserve.orgs.forms import ScopedForm, UnitCodeField
 from unionserve.orgs.models import UnitKind
 
-from . import validators
+from . import validators, vocab
 from .models import Employer, MemberStatus, SpecialGroup
 from .search import EmployerFilter, MemberFilter
 
@@ -50,10 +50,6 @@ class EmployerSearchForm(StyledForm):
         return EmployerFilter(q=self.cleaned_data["q"], has_union=self.cleaned_data["has_union"])
 
 
-EDUCATION_CHOICES = [("", "—"), ("初中及以下", "初中及以下"), ("高中/中专", "高中/中专"), ("大专", "大专"),
-                     ("本科", "本科"), ("研究生", "研究生")]
-
-
 class MemberEditForm(StyledForm):
     """The editable data of a member. `version` is the Member.version the form was loaded with."""
 
@@ -61,8 +57,9 @@ class MemberEditForm(StyledForm):
     name = forms.CharField(label=_("Name"), max_length=60)
     phone = forms.CharField(label=_("Mobile"), max_length=20, required=False,
                             help_text=_("Leave as it is to keep the current mobile; clear it to remove it."))
-    employment = forms.CharField(label=_("Employment status"), max_length=20, required=False)
-    education = forms.CharField(label=_("Education"), max_length=20, required=False)
+    employment = vocab.CodeField(vocab.Employment, label=_("Employment status"))
+    education = vocab.CodeField(vocab.Education, label=_("Education"))
+    hukou = vocab.CodeField(vocab.Hukou, label=_("Household registration"))
     skill_certificate = forms.CharField(label=_("Skill certificate"), max_length=40, required=False)
     honour = forms.CharField(label=_("Honour"), max_length=40, required=False,
                              help_text=_("E.g. the model-worker title and year."))

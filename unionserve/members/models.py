@@ -12,6 +12,11 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from unionserve.core.progress import DONE, FAILED, RUNNING, STOPPED, Progress
+
+from . import vocab
+from .vocab import Education, Employment, Hukou
+
 
 class Employer(models.Model):
     """An employer (用人单位), with or without a union; it sits under a station and may belong to a company union."""
@@ -80,15 +85,15 @@ class Member(models.Model):
     grassroots = models.ForeignKey("orgs.OrgUnit", models.PROTECT, related_name="members",
                                    verbose_name=_("grassroots union"), db_index=False)
     joined_on = models.DateField(_("joined the union"), null=True, blank=True)
-    employment = models.CharField(_("employment status"), max_length=20, blank=True)
-    education = models.CharField(_("education"), max_length=20, blank=True)
+    employment = models.CharField(_("employment status"), max_length=20, blank=True, choices=Employment.choices)
+    education = models.CharField(_("education"), max_length=20, blank=True, choices=Education.choices)
     skill_certificate = models.CharField(_("skill certificate"), max_length=40, blank=True)
     honour = models.CharField(_("honour"), max_length=40, blank=True)
     hardship = models.BooleanField(_("hardship worker"), default=False)
     single_mother = models.BooleanField(_("single-parent female worker"), default=False)
     card_number = models.CharField(_("card number"), max_length=19, blank=True, db_index=True)
     ethnicity = models.CharField(_("ethnicity"), max_length=20, blank=True)
-    hukou = models.CharField(_("household registration"), max_length=20, blank=True)
+    hukou = models.CharField(_("household registration"), max_length=20, blank=True, choices=Hukou.choices)
     status = models.CharField(_("status"), max_length=12, choices=MemberStatus.choices, default=MemberStatus.ACTIVE)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
@@ -109,6 +114,8 @@ class Member(models.Model):
             # An expression, so that both databases make it a plain unique index (SQLite would otherwise keep it
             # inside the table's definition, where it cannot be dropped); see docs/decisions/0009.
             models.UniqueConstraint(F("id_hash"), name="member_id_hash_unique"),
+            # The coded fields hold a code of members.vocab or "" (not known), whichever way they are written.
+            *(vocab.constraint(name) for name in vocab.FIELDS),
         ]
 
     def __str__(self) -> str:
@@ -227,10 +234,14 @@ class ImportJob(models.Model):
         return self.status in self.FINISHED
 
     @property
+    def progress(self) -> Progress:
+        """Rows checked of the rows counted (core.progress); the bar is full once the job has finished."""
+        states: dict[str, str] = {ImportStatus.DONE: DONE, ImportStatus.FAILED: FAILED,
+                                  ImportStatus.CANCELLED: STOPPED}
+        state = states.get(self.status, RUNNING)
+        return Progress(self.progress_done, self.progress_total, finished=self.is_finished, state=state)
+
+    @property
     def percent(self) -> int:
         """Progress in whole percent (0 before the rows are counted, 100 when finished)."""
-        if self.is_finished:
-            return 100
-        if not self.progress_total:
-            return 0
-        return min(100, self.progress_done * 100 // self.progress_total)
+        return self.progress.percent

@@ -28,11 +28,13 @@ from unionserve.core.scope import scope_of
 from .models import Employer, Gender, Member, MemberStatus, SpecialGroup
 from .search import MemberFilter, QueryKind, classify, in_group, search_members, unit_scope
 from .sections import register_section, unregister_section
+from .vocab import Education, Employment, Hukou, to_code
 
 __all__ = [
-    "Employer", "Gender", "Member", "MemberFilter", "MemberStatus", "QueryKind", "SpecialGroup", "classify",
-    "describe_member", "find_member", "get_member", "identify_caller", "in_group", "members_in_scope",
-    "register_section", "search_members", "unit_scope", "unregister_section",
+    "Education", "Employer", "Employment", "Gender", "Hukou", "Member", "MemberFilter", "MemberStatus",
+    "QueryKind", "SpecialGroup", "classify", "describe_member", "find_member", "get_member", "identify_caller",
+    "in_group", "members_in_scope", "register_section", "search_members", "to_code", "unit_scope",
+    "unregister_section",
 ]
 
 

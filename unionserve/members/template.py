@@ -42,6 +42,7 @@ MEMBER_COLUMNS: tuple[Column, ...] = (
         "Code of the member's grassroots union; empty: the employer's union, or the station's joint union "
         "(联合工会) when the employer has none.")),
     Column("入会日期", "joined_on", N_("Date of joining the union, YYYY-MM-DD."), True),
+    # The terms of the coded columns are members.vocab.TERMS (a test holds these help texts to them).
     Column("就业状态", "employment", N_("在职 / 灵活就业 / 待岗 / 失业 / 退休.")),
     Column("文化程度", "education", N_("初中及以下 / 高中、中专、技校 / 大专 / 本科 / 硕士研究生 / 博士研究生.")),
     Column("技能证书", "skill_certificate",

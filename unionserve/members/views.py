@@ -110,7 +110,7 @@ def edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     open_groups = set(member.special_groups.filter(until__isnull=True).values_list("group", flat=True))
     initial = {
         "version": member.version, "name": member.name, "phone": member.phone_masked,
-        "employment": member.employment, "education": member.education,
+        "employment": member.employment, "education": member.education, "hukou": member.hukou,
         "skill_certificate": member.skill_certificate, "honour": member.honour,
         "model_worker": SpecialGroup.MODEL_WORKER in open_groups, "hardship": member.hardship,
         "single_mother": member.single_mother, "card_number": member.card_number, "status": member.status,
@@ -118,8 +118,8 @@ def edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form = MemberEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        changes = {name: data[name] for name in ("name", "employment", "education", "skill_certificate", "honour",
-                                                 "card_number", "status")}
+        changes = {name: data[name] for name in ("name", "employment", "education", "hukou", "skill_certificate",
+                                                 "honour", "card_number", "status")}
         if data["phone"] != MemberEditForm.UNCHANGED:
             changes["phone"] = data["phone"]
         try:

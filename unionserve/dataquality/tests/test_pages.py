@@ -28,7 +28,7 @@ def test_rates_page_shows_unit_children_definitions_and_badges(users, tree, figu
     assert page.status_code == 200
     html = page.content.decode()
     assert tree["dc"].name in html and tree["hd"].name in html and tree["ind"].name in html
-    assert "90.00%" in html and "(90/100)" in html and "badge text-bg-danger" in html
+    assert "90.0%" in html and "(90/100)" in html and "badge text-bg-danger" in html
     assert "单位信息合格率" in html and "会员信息采集率" in html and "会员信息准确率" in html
     assert "98.00" in html  # the policy in force
     assert 'action="/quality/recompute/"' in html

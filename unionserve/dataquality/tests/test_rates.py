@@ -37,7 +37,7 @@ def test_seeded_policy_names_the_seed_default():
 
 @pytest.mark.parametrize(
     ("active", "percent", "is_below"),
-    [(979, Decimal("97.90"), True), (980, Decimal("98.00"), False), (981, Decimal("98.10"), False)],
+    [(979, Decimal("97.9"), True), (980, Decimal("98.0"), False), (981, Decimal("98.1"), False)],
 )
 def test_collection_rate_at_the_threshold(tree, active, percent, is_below):
     employer(tree["st1"], grassroots=tree["g1"], reported=1000)
@@ -68,8 +68,11 @@ def test_unit_pass_and_accuracy_thresholds_are_exact(passed, is_below):
     assert rules.below(passed, 1000, Decimal("95")) is is_below
     assert rules.below(passed, 1000, Decimal("95.00")) is is_below
     assert rules.below(0, 0, Decimal("95")) is False  # nothing to judge
-    assert rules.percent(9799, 10000) == Decimal("97.99")
-    assert rules.percent(97999, 100000) == Decimal("97.99")  # rounded down, never shown as 98.00
+    assert rules.percent(9799, 10000) == Decimal("98.0")  # core.numbers: one decimal, half up
+    assert rules.percent(9794, 10000) == Decimal("97.9")
+    # The shown figure is what is judged: 97.95% shows as 98.0% and is not flagged below a 98% minimum.
+    assert rules.below(9794, 10000, Decimal("98")) is True
+    assert rules.below(9795, 10000, Decimal("98")) is False
 
 
 def test_unit_pass_rate_checks_every_condition(tree):
@@ -114,7 +117,7 @@ def test_roll_up_sums_numerators_over_both_lines_without_double_counting(tree):
         s = snap(tree[key])
         assert (s.members_collected, s.members_reported, s.employers_passed, s.employers) == figures, key
     # Pooled, not averaged: the company's 1040/1100 = 94.54%, while the mean of 50% and 99% would be 74.5%.
-    assert rules.percent(1040, 1100) == Decimal("94.54")
+    assert rules.percent(1040, 1100) == Decimal("94.5")
     assert not QualitySnapshot.objects.filter(unit=tree["ind2"]).exists()
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db import connection
 from django.db.models import Count, DateField, F, Func, Q, QuerySet, Value
@@ -23,6 +23,8 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from unionserve.core import rollup
+from unionserve.core.numbers import percent
 from unionserve.core.scope import scope_of
 from unionserve.hotline.models import Category, HotlineRequest, Kind, Satisfaction
 from unionserve.orgs.models import OrgUnit
@@ -73,13 +75,6 @@ DEFINITIONS = (
 RATE_KEYS = tuple(d.key for d in DEFINITIONS)
 _PARTS = {"response": ("responded", "response_judged"), "on_time": ("fed_back_on_time", "feedback_judged"),
           "resolution": ("resolved", "closed"), "satisfaction": ("satisfied", "rated")}
-
-
-def percent(numerator: int, denominator: int) -> Decimal | None:
-    """numerator / denominator in percent, one decimal, half up; None without a denominator."""
-    if not denominator:
-        return None
-    return (Decimal(numerator) * 100 / Decimal(denominator)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 @dataclass(frozen=True)
@@ -175,19 +170,9 @@ def unit_vectors(user, period: Period, *, now: dt.datetime | None = None) -> dic
 
 def roll_up(units: list[OrgUnit], vectors: dict[int, Vector]) -> list[UnitRates]:
     """Each unit's figures: the sum over the handling units in its subtree on either line (each counted once)."""
-    paths = dict((pk, (r, i)) for pk, r, i in OrgUnit.objects.filter(pk__in=list(vectors))
-                 .values_list("pk", "region_path", "industry_path"))
-    out = []
-    for unit in units:
-        total = [0] * WIDTH
-        for pk, vector in vectors.items():
-            region, industry = paths.get(pk, (None, None))
-            if ((unit.region_path and region and region.startswith(unit.region_path))
-                    or (unit.industry_path and industry and industry.startswith(unit.industry_path))):
-                for i in range(WIDTH):
-                    total[i] += vector[i]
-        out.append(UnitRates(unit, total))
-    return out
+    paths = OrgUnit.objects.filter(pk__in=list(vectors)).values_list("pk", "region_path", "industry_path")
+    totals = rollup.roll_up((region, industry, vectors[pk]) for pk, region, industry in paths)
+    return [UnitRates(unit, totals.get(unit.pk, [0] * WIDTH)) for unit in units]
 
 
 def ranked(rows: list[UnitRates], key: str) -> list[UnitRates]:

@@ -4,6 +4,7 @@ import datetime as dt
 import re
 
 import pytest
+from django.db import IntegrityError, transaction
 from django.utils import translation
 from django.utils.translation import gettext
 
@@ -205,6 +206,8 @@ def test_api_intake_list_read_and_scope(client, la):
     assert response.status_code == 201, response.content
     number = response.json()["number"]
     assert number.startswith("FYS") and response.json()["outcome"] == "undetermined"
+    with pytest.raises(IntegrityError), transaction.atomic():  # the table's CHECK constraint
+        LegalAidCase.objects.filter(case__number=number).update(dispute_type="insurance")
     assert len(response.json()["criteria"]) == len(CRITERIA)
     assert client.get("/api/legalaid/cases", **auth).json()["count"] == 1
     bad = client.post("/api/legalaid/cases", {**payload, "employer_uscc": "x"}, content_type="application/json",
@@ -212,6 +215,10 @@ def test_api_intake_list_read_and_scope(client, la):
     assert bad.status_code == 400
     assert client.post("/api/legalaid/cases", {**payload, "channel": "fax"}, content_type="application/json",
                        **auth).status_code == 400
+    # One vocabulary of dispute types with mediation (core.vocab): an unknown code, or legal aid's old one, is 422.
+    for unknown in ("insurance", "欠薪"):
+        assert client.post("/api/legalaid/cases", {**payload, "dispute_type": unknown},
+                           content_type="application/json", **auth).status_code == 422
     stranger = bearer(la["st3"])
     assert client.get(f"/api/legalaid/cases/{number}", **stranger).status_code == 404
     assert client.get("/api/legalaid/cases", **stranger).json()["count"] == 0

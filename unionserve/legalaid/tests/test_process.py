@@ -367,3 +367,14 @@ def test_a_document_that_could_not_be_made_is_made_again_from_the_panel(la, clie
     assert client.post(f"/legalaid/cases/{case.number}/documents/").status_code == 302
     assert GeneratedDocument.objects.get().template_code == "legal_aid_refusal"
     assert f"/legalaid/cases/{case.number}/documents/" not in client.get(f"/work/cases/{case.number}/").content.decode()
+
+
+def test_the_dispute_type_migration_maps_the_cases(la):
+    import importlib
+
+    from django.apps import apps
+
+    case = apply(la["city"])
+    migration = importlib.import_module("unionserve.legalaid.migrations.0003_shared_dispute_types")
+    migration._recode(apps, {"wages": "hours"})  # the same statement as insurance → social_insurance
+    assert LegalAidCase.objects.get(case=case).dispute_type == "hours"

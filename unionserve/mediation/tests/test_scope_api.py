@@ -64,6 +64,9 @@ def test_api_intake_list_and_read(client, people, tree):
     payload = {"dispute_type": "wages", "summary": "拖欠工资", "employer_name": "某公司",
                "workers": [{"name": "周会员", "member_id": member.pk}, {"name": "非会员"}],
                "claims": [{"item": "工资", "amount": "12000.50"}, {"item": "赔礼道歉"}]}
+    for unknown in ("overtime", "工资"):  # the shared vocabulary (core.vocab.DisputeType) only
+        assert client.post("/api/mediation/cases", json.dumps({**payload, "dispute_type": unknown}),
+                           content_type="application/json").status_code == 422
     response = client.post("/api/mediation/cases", json.dumps(payload), content_type="application/json")
     assert response.status_code == 201, response.content
     body = response.json()

@@ -22,15 +22,16 @@ from django.utils.translation import gettext as _
 
 from unionserve import pii
 from unionserve.core.validators import validate_uscc
-from unionserve.members import validators
+from unionserve.members import validators, vocab
 from unionserve.members.template import MEMBER_COLUMNS, UNIT_COLUMNS
 
 if TYPE_CHECKING:
     from unionserve.core.scope import Scope
 
-EMPLOYMENT = frozenset({"在职", "灵活就业", "待岗", "失业", "退休"})
-EDUCATION = frozenset({"初中及以下", "高中、中专、技校", "大专", "本科", "硕士研究生", "博士研究生"})
-HUKOU = frozenset({"本市城镇", "本市农业", "外埠城镇", "外埠农业"})
+# The coded columns: template term (or code) → code, from members.vocab, the one vocabulary of each field.
+EMPLOYMENT = vocab.reader(vocab.Employment)
+EDUCATION = vocab.reader(vocab.Education)
+HUKOU = vocab.reader(vocab.Hukou)
 YES_NO = {"是": True, "否": False, "": False}
 GENDERS = {"男": "M", "女": "F"}
 
@@ -226,7 +227,9 @@ class MemberContext:
                 "unit_closed": _("This grassroots union is closed."),
                 "unit_scope": _("This grassroots union is outside your scope."),
                 "yes_no": _("Write 是 or 否."),
-                "choice": _("Not one of the allowed values: %(values)s."),
+                # The same refusal as the edit form's (members.vocab.NOT_ALLOWED), listing the template terms.
+                **{f"choice_{name}": vocab.NOT_ALLOWED % {"values": vocab.allowed_terms(vocabulary)}
+                   for name, vocabulary in vocab.FIELDS.items()},
                 "extra": _("There is text to the right of the last column."),
             }
         self._ready = True
@@ -339,11 +342,12 @@ class MemberContext:
                     add((h[8], joined_raw, msg["future"]))
                 elif birth and joined < birth:
                     add((h[8], joined_raw, msg["before_birth"]))
-            employment, education, hukou = raw[p_emp], raw[p_edu], raw[p_hukou]
-            if employment and employment not in EMPLOYMENT:
-                add((h[9], employment, msg["choice"] % {"values": " / ".join(sorted(EMPLOYMENT))}))
-            if education and education not in EDUCATION:
-                add((h[10], education, msg["choice"] % {"values": " / ".join(sorted(EDUCATION))}))
+            employment = EMPLOYMENT.get(raw[p_emp]) if raw[p_emp] else ""
+            if employment is None:
+                add((h[9], raw[p_emp], msg["choice_employment"]))
+            education = EDUCATION.get(raw[p_edu]) if raw[p_edu] else ""
+            if education is None:
+                add((h[10], raw[p_edu], msg["choice_education"]))
             skill, honour = raw[p_skill], raw[p_honour]
             if len(skill) > 40:
                 add((h[11], skill, msg["too_long"] % {"max": 40}))
@@ -364,8 +368,9 @@ class MemberContext:
             ethnicity = raw[p_eth]
             if len(ethnicity) > 20:
                 add((h[16], ethnicity, msg["too_long"] % {"max": 20}))
-            if hukou and hukou not in HUKOU:
-                add((h[17], hukou, msg["choice"] % {"values": " / ".join(sorted(HUKOU))}))
+            hukou = HUKOU.get(raw[p_hukou]) if raw[p_hukou] else ""
+            if hukou is None:
+                add((h[17], raw[p_hukou], msg["choice_hukou"]))
             if len(raw) > width and any(raw[width:]):
                 add(("", " ".join(c for c in raw[width:] if c)[:100], msg["extra"]))
             if errors:

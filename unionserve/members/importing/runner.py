@@ -30,9 +30,10 @@ from django.utils.translation import gettext as _
 
 from unionserve.audit.log import record
 from unionserve.core.scope import Scope, scope_of
+from unionserve.members.actions import joint_union_for as joint_union_of_station
 from unionserve.members.models import Employer, ImportJob, ImportKind, ImportMode, ImportStatus
 from unionserve.members.template import MEMBER_COLUMNS, UNIT_COLUMNS
-from unionserve.orgs.models import OrgUnit, UnitKind
+from unionserve.orgs.models import OrgUnit
 
 from . import worker, writer
 from .reader import FileRefused, Table, open_table, rows_numbered
@@ -45,8 +46,6 @@ CHUNK_ROWS = 10_000
 #: Files with fewer rows are validated in the calling process (starting workers costs about a second).
 PARALLEL_MIN_ROWS = 50_000
 PROGRESS_EVERY = 0.5
-JOINT_UNION_SUFFIX = "联合工会"
-STATION_SUFFIX = "工会服务站"
 
 Progress = Callable[[ImportJob], None]
 
@@ -84,24 +83,12 @@ def unit_context(scope: Scope, table: Table) -> UnitContext:
     return UnitContext(positions=table.positions, width=table.width, units=units, existing=existing, scope=scope)
 
 
-def joint_union_name(station: OrgUnit) -> str:
-    """东华门街道工会服务站 → 东华门街道联合工会."""
-    base = station.name.strip()
-    if base.endswith(STATION_SUFFIX):
-        base = base[: -len(STATION_SUFFIX)]
-    return base + JOINT_UNION_SUFFIX
-
-
 def joint_union_for(station_id: int) -> int:
-    """The station's joint union (联合工会), created on first need (call inside the write transaction)."""
-    from unionserve.orgs.actions import create_unit
+    """The station's joint union (联合工会), created on first need (call inside the write transaction).
 
-    station = OrgUnit.objects.get(pk=station_id)
-    name = joint_union_name(station)
-    found = OrgUnit.objects.filter(region_parent=station, kind=UnitKind.GRASSROOTS, name=name).first()
-    if found is None:
-        found = create_unit(name=name, kind=UnitKind.GRASSROOTS, region_parent=station, acting_user=None)
-    return found.pk
+    The register's one definition (members.actions.joint_union_for): the same name and code as a transfer makes.
+    """
+    return joint_union_of_station(OrgUnit.objects.get(pk=station_id)).pk
 
 
 # ---------------------------------------------------------------------------------------------------------

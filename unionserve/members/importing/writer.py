@@ -581,20 +581,14 @@ def _insert_new(cursor, stage: str, offset: int, now, *, joint: bool, matched: i
 
 def _transfers(cursor, stage: str, now, job_id: int, result: WriteResult) -> None:
     """History of the units of transferred members: the old unit closed, the new one open."""
-    reason = f"import #{job_id}"
-    # A member without history yet: record the unit they leave, since they were registered.
-    _run(cursor, f"""
-        INSERT INTO members_membershiphistory (member_id, employer_id, grassroots_id, since, until, reason)
-        SELECT x.member_id, x.old_employer_id, x.old_grassroots_id, m.created_at, %s, ''
-        FROM {MATCH} x JOIN members_member m ON m.id = x.member_id
-        WHERE x.action = 't' AND NOT EXISTS (SELECT 1 FROM members_membershiphistory h WHERE h.member_id = x.member_id)
-    """, [now])
-    _run(cursor, f"""UPDATE members_membershiphistory SET until = %s WHERE until IS NULL AND since < %s
-                     AND member_id IN (SELECT member_id FROM {MATCH} WHERE action = 't')""", [now, now])
-    _run(cursor, f"""
-        INSERT INTO members_membershiphistory (member_id, employer_id, grassroots_id, since, until, reason)
-        SELECT x.member_id, s.employer_id, {GRASSROOTS}, %s, NULL, %s
-        FROM {MATCH} x JOIN {stage} s ON s.row_no = x.row_no {JOIN_JOINT} WHERE x.action = 't'""", [now, reason])
+    # The rows a transfer on the member page writes too (members.history, one definition for both). Imported
+    # here: worker processes import this module before Django is set up, and members.history reads the models.
+    from unionserve.members import history
+
+    moves = (f"SELECT x.member_id, x.old_employer_id, x.old_grassroots_id, s.employer_id AS new_employer_id, "
+             f"{GRASSROOTS} AS new_grassroots_id FROM {MATCH} x JOIN {stage} s ON s.row_no = x.row_no {JOIN_JOINT} "
+             "WHERE x.action = 't'")
+    history.write_transfers(cursor, moves, [], now=now, reason=f"import #{job_id}")
     cursor.execute(f"SELECT x.old_grassroots_id, x.member_id, s.name, s.id_masked, {GRASSROOTS} "
                    f"FROM {MATCH} x JOIN {stage} s ON s.row_no = x.row_no {JOIN_JOINT} "
                    "WHERE x.action = 't' ORDER BY x.old_grassroots_id, x.row_no")

@@ -15,7 +15,7 @@ def pair(tree):
     # One person entered twice: the ID number mistyped after the birth date.
     a = make_member(tree["g1"], "孙七", number=id_number(seq=41), phone="13700001111", card_number="")
     b = make_member(tree["g2"], "孙七", number=id_number(seq=42), phone="13700001111",
-                    card_number="6217000000000000003", education="本科")
+                    card_number="6217000000000000003", education="bachelor")
     return a, b
 
 
@@ -40,7 +40,7 @@ def test_merge_moves_history_and_groups_and_marks_the_other_left(users, pair):
     kept = actions.merge_members(a, b, acting_user=users["station"], note="同一人")
     b.refresh_from_db()
     assert b.status == MemberStatus.LEFT and b.card_number == ""
-    assert kept.card_number == "6217000000000000003" and kept.education == "本科" and kept.hardship
+    assert kept.card_number == "6217000000000000003" and kept.education == "bachelor" and kept.hardship
     assert MembershipHistory.objects.filter(member=kept).count() == 2
     assert SpecialGroupRecord.objects.filter(member=kept, group=SpecialGroup.HARDSHIP, until__isnull=True).exists()
     marker = MembershipHistory.objects.get(member=b)

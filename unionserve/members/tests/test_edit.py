@@ -48,22 +48,22 @@ def test_edit_saves_and_records_special_groups(client_for, users, member):
 
 
 def test_unchanged_masked_phone_keeps_the_phone(client_for, users, member):
-    client_for(users["station"]).post(f"/members/{member.pk}/edit/", form_data(member, employment="在岗"))
+    client_for(users["station"]).post(f"/members/{member.pk}/edit/", form_data(member, employment="employed"))
     member.refresh_from_db()
-    assert member.phone_hash == crypto.lookup_hash("13800001111") and member.employment == "在岗"
+    assert member.phone_hash == crypto.lookup_hash("13800001111") and member.employment == "employed"
 
 
 def test_stale_form_is_refused(client_for, users, member):
     client = client_for(users["station"])
-    stale = form_data(member, employment="在岗")
+    stale = form_data(member, employment="employed")
     # Somebody else saves first.
-    actions.update_member(member, {"education": "本科"}, expected_version=member.version,
+    actions.update_member(member, {"education": "bachelor"}, expected_version=member.version,
                           acting_user=users["district"])
     response = client.post(f"/members/{member.pk}/edit/", stale)
     assert response.status_code == 200
     assert response.context["form"].non_field_errors()
     fresh = Member.objects.get(pk=member.pk)
-    assert fresh.employment == "" and fresh.education == "本科"
+    assert fresh.employment == "" and fresh.education == "bachelor"
 
 
 def test_invalid_values_are_refused(client_for, users, member):

@@ -260,8 +260,8 @@ def test_the_write_itself_refuses_a_repeated_id_in_a_first_load(employers, stati
     monkeypatch.setattr(writer, "FIRST_LOAD_MIN", 0)
     base = dict(zip(STAGE_FIELDS, (
         2, "张三", "ZS", "h" * 32, "x", "110101********7613", "1990-03-07", "M", "p" * 32, "y", "138****5678",
-        employers[1].pk, employers[1].grassroots_id, "2015-06-01", "在职", "本科", "", "", False, False, "", "汉族",
-        "本市城镇"), strict=True))
+        employers[1].pk, employers[1].grassroots_id, "2015-06-01", "employed", "bachelor", "", "", False, False, "",
+        "汉族", "local_urban"), strict=True))
     stage = writer.Stage()
     try:
         stage.add([tuple({**base, "row_no": n}.values()) for n in (2, 3, 4)])  # three new rows, one ID hash
@@ -290,8 +290,8 @@ def test_a_first_load_checks_foreign_keys_and_keeps_them(employers, station_user
     before = list(Member.objects.values())
     row = dict(zip(STAGE_FIELDS, (
         2, "李四", "LS", "h" * 32, "x", "110101********7613", "1990-03-07", "M", "p" * 32, "y", "138****5678",
-        employers[1].pk + 10_000, employers[1].grassroots_id, "2015-06-01", "在职", "本科", "", "", True, False, "",
-        "汉族", "本市城镇"), strict=True))
+        employers[1].pk + 10_000, employers[1].grassroots_id, "2015-06-01", "employed", "bachelor", "", "", True, False,
+        "", "汉族", "local_urban"), strict=True))
     stage = writer.Stage()
     try:
         stage.add([tuple({**row, "row_no": n, "id_hash": f"{n:032d}"}.values()) for n in (2, 3)])
@@ -320,7 +320,7 @@ def test_new_members_are_numbered_by_their_row(employers, station_user):
             member_row(name="乙", id_number=make_id(seq="603"), mobile="123"),
             member_row(name="丙", id_number=make_id(seq="605"), card_number=card(63))]
     job = do_import(station_user, csv_bytes(rows), mode="valid_rows")
-    assert job.created == 2
+    assert job.created == 2, job.message
     first, third = Member.objects.get(name="甲").pk, Member.objects.get(name="丙").pk
     assert third == first + 2
 
@@ -502,6 +502,58 @@ def test_a_member_of_an_employer_without_union_goes_to_the_joint_union(tree, emp
                                                         grassroots_code="", id_number=make_id(seq="127"),
                                                         card_number=card(9))]))
     assert OrgUnit.objects.filter(name="东华门站联合工会").count() == 1
+    assert joint.code == f"{tree['st1'].code}LH"  # the one scheme (members.actions.joint_union_code)
+
+
+def test_the_import_and_a_transfer_share_one_joint_union(tree, employers, station_user):
+    from unionserve.members import actions
+
+    job = do_import(station_user, csv_bytes([member_row(unit_uscc=USCC[2], unit_name="东华门小店",
+                                                        grassroots_code="")]))
+    assert job.status == "done", job.message
+    imported = Member.objects.get().grassroots
+    other = Member.objects.create(name="赵六", id_hash="x" * 32, id_masked="x", birth_date="1990-01-01", gender="M",
+                                  grassroots=tree["g1"])
+    moved = actions.transfer_member(other, to_employer=employers[2], acting_user=station_user, reason="")
+    assert moved.grassroots == imported and imported.code == actions.joint_union_code(tree["st1"])
+
+
+def test_a_joint_union_made_by_an_older_import_keeps_being_used(tree, employers, station_user):
+    from unionserve.members import actions
+    from unionserve.orgs.actions import create_unit
+    from unionserve.orgs.models import OrgUnit
+
+    old = create_unit(name=actions.joint_union_name(tree["st1"]), kind="grassroots", region_parent=tree["st1"],
+                      acting_user=None)
+    assert old.code.startswith("U")  # the internal code the import used to give it
+    job = do_import(station_user, csv_bytes([member_row(unit_uscc=USCC[2], unit_name="东华门小店",
+                                                        grassroots_code="")]))
+    assert job.status == "done" and Member.objects.get().grassroots_id == old.pk
+    assert OrgUnit.objects.filter(name=old.name).count() == 1
+
+
+def test_the_migration_gives_older_joint_unions_the_one_code(tree):
+    import importlib
+
+    from django.apps import apps
+
+    from unionserve.members import actions
+    from unionserve.orgs.actions import create_unit
+    from unionserve.orgs.models import OrgUnit, OrgUnitEvent
+
+    old = create_unit(name=actions.joint_union_name(tree["st1"]), kind="grassroots", region_parent=tree["st1"],
+                      acting_user=None)
+    lookalike = create_unit(name="某某联合工会", kind="grassroots", region_parent=tree["st1"], acting_user=None)
+    migration = importlib.import_module("unionserve.members.migrations.0007_joint_union_codes")
+    migration.forward(apps, None)
+    old.refresh_from_db()
+    lookalike_code = lookalike.code
+    lookalike.refresh_from_db()
+    assert old.code == actions.joint_union_code(tree["st1"]) and lookalike.code == lookalike_code
+    event = OrgUnitEvent.objects.filter(unit=old).latest("id")
+    assert event.before["code"].startswith("U") and event.after["code"] == old.code
+    assert actions.joint_union_for(tree["st1"]) == old
+    assert OrgUnit.objects.filter(name=old.name).count() == 1
 
 
 # --- scope ---------------------------------------------------------------------------------------------
@@ -779,3 +831,46 @@ def test_each_import_logs_where_its_time_went(employers, station_user, caplog):
     line = next(r.getMessage() for r in caplog.records if "read and validated" in r.getMessage())
     assert line.startswith(f"import job {job.pk}: 1 rows read and validated in ")
     assert "in this process" in line and "insert " in line and "special_groups " in line and "commit " in line
+
+
+def test_a_transfer_on_the_page_and_one_by_import_write_identical_history_rows(
+        tree, employers, station_user, monkeypatch):
+    """members.history is the one definition: the same rows, byte for byte, whichever path transfers."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from unionserve.members import actions
+
+    registered = dt.datetime(2026, 3, 1, 8, 30, 15, 123456, tzinfo=dt.UTC)
+    moved = dt.datetime(2026, 4, 2, 9, 0, 0, 654321, tzinfo=dt.UTC)
+    monkeypatch.setattr(timezone, "now", lambda: registered)
+    a, b = make_id(seq="771"), make_id(seq="773")  # odd: 男
+    job = do_import(station_user, csv_bytes([member_row(id_number=a, card_number=card(71)),
+                                             member_row(name="李四", id_number=b, card_number=card(72))]))
+    assert job.created == 2, job.message
+    monkeypatch.setattr(timezone, "now", lambda: moved)
+    by_page = Member.objects.get(id_hash=crypto.lookup_hash(a))
+    actions.transfer_member(by_page, to_employer=employers[4], acting_user=station_user, reason="import #0")
+    job = do_import(station_user, csv_bytes([member_row(name="李四", id_number=b, card_number=card(72),
+                                                        unit_uscc=USCC[4], unit_name="东华门科技",
+                                                        grassroots_code="")]))
+    assert job.transferred == 1
+    by_import = Member.objects.get(id_hash=crypto.lookup_hash(b))
+
+    def raw_rows(member: Member) -> list[tuple]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT employer_id, grassroots_id, since, until, reason FROM members_membershiphistory "
+                           "WHERE member_id = %s ORDER BY id", [member.pk])
+            return [(*row[:4], row[4].replace(f"#{job.pk}", "#0")) for row in cursor.fetchall()]
+
+    assert raw_rows(by_page) == raw_rows(by_import)
+    rows = list(MembershipHistory.objects.filter(member=by_import).order_by("id"))
+    assert [(r.grassroots_id, r.employer_id, r.since, r.until) for r in rows] == [
+        (tree["g1"].pk, employers[1].pk, registered, moved), (tree["g2"].pk, employers[4].pk, moved, None)]
+    # A second transfer closes the open row and leaves the first as it was.
+    later = moved + dt.timedelta(days=1)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    actions.transfer_member(by_import, to_employer=employers[1], acting_user=station_user, reason="x" * 80)
+    rows = list(MembershipHistory.objects.filter(member=by_import).order_by("id"))
+    assert [(r.until, r.reason) for r in rows] == [(moved, ""), (later, f"import #{job.pk}"), (None, "x" * 60)]

@@ -67,12 +67,12 @@ class ProgressBar:
         if not self.enabled or (now - self.last < 0.2 and not job.is_finished):
             return
         self.last = now
-        total = max(job.progress_total, 1)
-        done = min(job.progress_done, total)
-        filled = self.WIDTH * done // total
+        progress = job.progress  # the same bar as the page's (core.progress)
+        done = min(progress.done, progress.total) if progress.total else progress.done
+        filled = self.WIDTH * progress.percent // 100
         rate = done / max(now - self.t0, 1e-6)
         self.stream.write(f"\r{job.get_status_display():<10} [{'#' * filled}{'.' * (self.WIDTH - filled)}] "
-                          f"{done:,}/{job.progress_total:,} rows  {rate:,.0f} rows/s ", ending="")
+                          f"{progress.percent:>3}%  {done:,}/{progress.total:,} rows  {rate:,.0f} rows/s ", ending="")
         self.stream.flush()
 
     def close(self) -> None:
