@@ -16,13 +16,13 @@ from unionserve.core.roles import Role
 from unionserve.workflow.definitions import DISPATCH, Deadline, Opening, ProcessDefinition, Reopen, State, Transition
 from unionserve.workflow.registry import register
 
+from . import policies
+
 CODE = "samplecheck"
 #: Those who hold MANAGE_SAMPLE_CHECKS (core/roles.py) and open and review checks.
 OFFICES = frozenset({Role.CITY_OFFICE, Role.CENTER_STAFF, Role.SYSTEM_ADMIN})
 #: Those who verify the members of a station or grassroots union.
 CHECKERS = frozenset({Role.SOCIAL_WORKER, Role.GRASSROOTS_OFFICER})
-#: The seeded policy's deadline (dataquality migration 0002); a run's policy may set another.
-DEFAULT_CHECK_DAYS = 5
 
 
 def _apply_policy_deadline(case, data, actor) -> None:
@@ -55,8 +55,8 @@ PROCESS = register(ProcessDefinition(
     initial="new",
     states=(
         State("new", _("To dispatch"), Deadline.same_day()),
-        State("checking", _("Checking"), Deadline.working_days(DEFAULT_CHECK_DAYS, "抽检核查时限（数据质量政策）")),
-        State("review", _("Review of the check"), Deadline.working_days(2)),
+        State("checking", _("Checking"), Deadline.working_days(policies.CHECK_DAYS, "抽检核查时限（数据质量政策）")),
+        State("review", _("Review of the check"), Deadline.working_days(policies.REVIEW_DAYS)),
         State("closed", pgettext_lazy("case", "Closed"), final=True),
     ),
     transitions=(

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "unionserve.accounts",
     "unionserve.audit",
     "unionserve.workcalendar",
+    "unionserve.policy",
     "unionserve.notifications",
     "unionserve.members",
     "unionserve.dataquality",
