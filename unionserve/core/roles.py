@@ -61,8 +61,8 @@ MANAGE_MEDIATORS = "mediation.manage_mediators"
 MANAGE_LAW_FIRMS = "legalaid.manage_firms"
 REFER_CASES = "linkage.refer_cases"
 VIEW_LEGAL_STATS = "legalreports.view_statistics"
-# Policy numbers (policy app): everyone who runs or supervises a process may read them; the city office and
-# the system administrator propose and approve changes (a second person approves).
+# Policy numbers (policy app): every staff role may read them; the city office and the system administrator
+# propose and approve changes (a second person approves).
 VIEW_POLICY = "policy.view_policy"
 CHANGE_POLICY = "policy.change_policy"
 
@@ -81,7 +81,8 @@ class RoleSpec:
     privileged: bool = False
 
 
-COMMON = {VIEW_UNITS}
+# Every staff role may read the policy numbers that govern its deadlines and thresholds.
+COMMON = {VIEW_UNITS, VIEW_POLICY}
 # Those who keep the register: see members in full, import, edit, export.
 REGISTER = {VIEW_MEMBERS, VIEW_PII, MANAGE_MEMBERS, EXPORT_MEMBERS}
 
@@ -97,18 +98,18 @@ ROLE_SPECS: dict[str, RoleSpec] = {
                   | {HANDLE_HOTLINE, INTAKE_REQUESTS, MANAGE_CATEGORIES, VIEW_HOTLINE_STATS, WRITE_ARTICLES,
                      REVIEW_ARTICLES, SEND_BROADCAST}
                   | {MANAGE_DOC_TEMPLATES, MANAGE_MEDIATORS, MANAGE_LAW_FIRMS, REFER_CASES, VIEW_LEGAL_STATS}
-                  | {VIEW_POLICY, CHANGE_POLICY}),
+                  | {CHANGE_POLICY}),
         frozenset(LEVEL_1),
     ),
     Role.DEPARTMENT_STAFF: RoleSpec(
         frozenset(COMMON | {SUPERVISE_CASES, VIEW_MEMBERS, VIEW_QUALITY, VIEW_HOTLINE_STATS, WRITE_ARTICLES,
-                            REFER_CASES, VIEW_LEGAL_STATS, VIEW_POLICY}),
+                            REFER_CASES, VIEW_LEGAL_STATS}),
         frozenset(LEVEL_1),
     ),
     Role.CENTER_STAFF: RoleSpec(
         frozenset(COMMON | {VIEW_USERS, MANAGE_USERS, SUPERVISE_CASES, VIEW_QUALITY, MANAGE_SAMPLE_CHECKS}
                   | REGISTER | {INTAKE_REQUESTS, VIEW_HOTLINE_STATS, MANAGE_MEDIATORS, REFER_CASES,
-                               VIEW_LEGAL_STATS, VIEW_POLICY}),
+                               VIEW_LEGAL_STATS}),
         frozenset(LEVEL_2),
     ),
     Role.SOCIAL_WORKER: RoleSpec(frozenset(COMMON | {VIEW_USERS, VIEW_QUALITY, INTAKE_REQUESTS, REFER_CASES}
@@ -119,11 +120,11 @@ ROLE_SPECS: dict[str, RoleSpec] = {
     Role.LAWYER: RoleSpec(frozenset(COMMON)),
     Role.MUTUAL_INSURANCE: RoleSpec(frozenset(COMMON | {VIEW_MEMBERS, VIEW_PII}), frozenset(LEVEL_1 | LEVEL_2)),
     Role.AUDITOR: RoleSpec(frozenset(COMMON | {VIEW_USERS, VIEW_AUDIT, VIEW_MEMBERS, VIEW_QUALITY, VIEW_HOTLINE_STATS,
-                                               VIEW_LEGAL_STATS, VIEW_POLICY}), privileged=True),
+                                               VIEW_LEGAL_STATS}), privileged=True),
     Role.SYSTEM_ADMIN: RoleSpec(
         frozenset(COMMON | {MANAGE_UNITS, VIEW_USERS, MANAGE_USERS, GRANT_ADMIN_ROLES, VIEW_AUDIT, MANAGE_CALENDAR,
                             VIEW_OUTBOX, MANAGE_OUTBOX, VIEW_QUALITY, MANAGE_SAMPLE_CHECKS} | REGISTER
-                  | {MANAGE_CATEGORIES, MANAGE_DOC_TEMPLATES, VIEW_POLICY, CHANGE_POLICY}),
+                  | {MANAGE_CATEGORIES, MANAGE_DOC_TEMPLATES, CHANGE_POLICY}),
         privileged=True,
     ),
 }

@@ -11,6 +11,7 @@ import random
 import secrets
 from collections import defaultdict
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -31,16 +32,16 @@ from unionserve.workflow.definitions import Deadline
 from unionserve.workflow.models import Case, Step, StepKind
 from unionserve.workflow.permissions import actions_for
 
-from . import rates, rules
+from . import policies, rates, rules
 from .models import (
     ItemResult,
-    QualityPolicy,
     QualitySnapshot,
     RunStatus,
     SampleCheckCase,
     SampleCheckItem,
     SampleCheckRun,
     SampleUnitKind,
+    Thresholds,
     policy_in_force,
 )
 from .process import CODE
@@ -69,7 +70,8 @@ class QualityError(ValueError):
 @dataclass(frozen=True)
 class SnapshotSummary:
     date: dt.date
-    policy_id: int
+    #: The policy versions the rates were judged by: key → version number.
+    policy_versions: dict[str, int]
     units: int
     reminded: int
     seconds: float
@@ -89,8 +91,6 @@ def recompute_snapshots(
     started = timezone.now()
     day = day or timezone.localdate()
     policy = policy_in_force(day)
-    if policy is None:
-        raise QualityError(_("No data-quality policy is in force on %(day)s.") % {"day": day})
     totals = rates.compute(day, policy)
     with transaction.atomic():
         units = store_snapshots(day, policy, totals, computed_at=timezone.now())
@@ -98,13 +98,17 @@ def recompute_snapshots(
         record(
             AuditAction.DQ_RECOMPUTED,
             actor=acting_user,
-            detail={"date": day.isoformat(), "policy": policy.pk, "units": units, "reminded": reminded},
+            detail={"date": day.isoformat(), "policy": _versions(policy), "units": units, "reminded": reminded},
         )
-    return SnapshotSummary(day, policy.pk, units, reminded, (timezone.now() - started).total_seconds())
+    return SnapshotSummary(day, _versions(policy), units, reminded, (timezone.now() - started).total_seconds())
+
+
+def _versions(policy: Thresholds) -> dict[str, int]:
+    return {key: number for key, number, _pk, _day in policy.versions}
 
 
 def store_snapshots(
-    day: dt.date, policy: QualityPolicy, totals: dict[int, rates.Vector], *, computed_at: dt.datetime
+    day: dt.date, policy: Thresholds, totals: dict[int, rates.Vector], *, computed_at: dt.datetime
 ) -> int:
     """Replace `day`'s snapshot rows with `totals` (call inside a transaction); returns the number of rows.
 
@@ -114,7 +118,7 @@ def store_snapshots(
     are stored exactly as the ORM stores them.
     """
     meta = QualitySnapshot._meta
-    names = ("unit", "date", "policy", "computed_at", *rates.FIELDS)
+    names = ("unit", "date", "policy_versions", "computed_at", *rates.FIELDS)
     fields = [meta.get_field(name) for name in names]
     qn = connection.ops.quote_name
     sql = (
@@ -123,7 +127,7 @@ def store_snapshots(
     )
     fixed = [
         field.get_db_prep_save(value, connection)
-        for field, value in zip(fields[1:4], (day, policy.pk, computed_at), strict=True)
+        for field, value in zip(fields[1:4], (day, policy.as_record(), computed_at), strict=True)
     ]
     rows = [(pk, *fixed, *vector) for pk, vector in totals.items()]
     QualitySnapshot.objects.filter(date=day).delete()
@@ -133,7 +137,7 @@ def store_snapshots(
     return len(rows)
 
 
-def below_thresholds(vector: rates.Vector, policy: QualityPolicy) -> list[str]:
+def below_thresholds(vector: rates.Vector, policy: Thresholds) -> list[str]:
     """Codes of the rates (unit_pass, collection, accuracy) below the policy's minimum."""
     out = []
     if rules.below(vector[rates.PASSED], vector[rates.EMPLOYERS], policy.unit_pass_min):
@@ -145,7 +149,7 @@ def below_thresholds(vector: rates.Vector, policy: QualityPolicy) -> list[str]:
     return out
 
 
-def send_reminders(day: dt.date, policy: QualityPolicy, totals: dict[int, rates.Vector]) -> int:
+def send_reminders(day: dt.date, policy: Thresholds, totals: dict[int, rates.Vector]) -> int:
     """Remind each station and level-2 unit below a threshold, at most once per unit and day (dedupe key)."""
     from unionserve.notifications.api import Message, notify_many
 
@@ -196,53 +200,8 @@ def send_reminders(day: dt.date, policy: QualityPolicy, totals: dict[int, rates.
     return len(messages)
 
 
-# --- policy versions ------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def add_policy(
-    *,
-    acting_user: User,
-    effective_from: dt.date,
-    unit_pass_min,
-    collection_min,
-    accuracy_min,
-    sample_size_per_unit: int,
-    check_deadline_working_days: int,
-    accuracy_window_days: int = 365,
-    source: str = "",
-) -> QualityPolicy:
-    """Add a policy version (versions are never edited: a decision keeps pointing at the one it used)."""
-    if QualityPolicy.objects.filter(effective_from=effective_from).exists():
-        raise QualityError(
-            _("A version effective from %(day)s exists already; choose another date.") % {"day": effective_from}
-        )
-    policy = QualityPolicy.objects.create(
-        effective_from=effective_from,
-        unit_pass_min=unit_pass_min,
-        collection_min=collection_min,
-        accuracy_min=accuracy_min,
-        sample_size_per_unit=sample_size_per_unit,
-        check_deadline_working_days=check_deadline_working_days,
-        accuracy_window_days=accuracy_window_days,
-        source=source,
-        created_by=acting_user,
-    )
-    record(
-        AuditAction.DQ_POLICY_ADDED,
-        actor=acting_user,
-        obj=policy,
-        detail={
-            "effective_from": effective_from.isoformat(),
-            "unit_pass_min": str(unit_pass_min),
-            "collection_min": str(collection_min),
-            "accuracy_min": str(accuracy_min),
-            "sample_size_per_unit": sample_size_per_unit,
-            "check_deadline_working_days": check_deadline_working_days,
-            "accuracy_window_days": accuracy_window_days,
-        },
-    )
-    return policy
+# The thresholds are policy parameters (dataquality/policies.py): changed in the policy pages, where a
+# second person approves each change.
 
 
 # --- sample checks ---------------------------------------------------------------------------------
@@ -299,8 +258,6 @@ def create_run(
     if not scope.contains_unit(root):
         raise QualityError(_("You can only check units in your part of the organization."))
     policy = policy_in_force(timezone.localdate())
-    if policy is None:
-        raise QualityError(_("No data-quality policy is in force today."))
     size = sample_size or policy.sample_size_per_unit
     units = units_to_check(root, unit_kind)
     if len(units) > MAX_UNITS_PER_RUN:
@@ -313,7 +270,8 @@ def create_run(
     if not sample:
         raise QualityError(_("No unit under %(unit)s has active members to check.") % {"unit": root.name})
     run = SampleCheckRun.objects.create(
-        root=root, unit_kind=unit_kind, policy=policy, sample_size=size, seed=seed, created_by=acting_user, note=note
+        root=root, unit_kind=unit_kind, policy_versions=policy.as_record(), sample_size=size, seed=seed,
+        created_by=acting_user, note=note
     )
     day = timezone.localdate()
     items: list[SampleCheckItem] = []
@@ -339,7 +297,7 @@ def create_run(
             "units": len(sample),
             "items": len(items),
             "sample_size": size,
-            "policy": policy.pk,
+            "policy": _versions(policy),
             "unit_kind": unit_kind,
             "seed": seed,
         },
@@ -349,18 +307,24 @@ def create_run(
 
 def apply_policy_deadline(case: Case) -> None:
     """Give the case's open checking steps the deadline of the run's policy (engine effect of dispatch)."""
-    check = SampleCheckCase.objects.select_related("run__policy").filter(case=case).first()
+    check = SampleCheckCase.objects.select_related("run").filter(case=case).first()
     if check is None:
         return
-    days = check.run.policy.check_deadline_working_days
+    # The run keeps the checking deadline in force when it was created, even if a change applies by dispatch.
+    used = check.run.policy_versions.get(policies.CHECK_DAYS)
+    if not used:
+        return
+    days = int(Decimal(used["value"]))
     deadline = Deadline.working_days(days, "抽检核查时限（数据质量政策）")
     for step in Step.objects.filter(case=case, state="checking", is_open=True, kind=StepKind.WORK):
-        if step.deadline.get("n") == days:
+        if step.policy_version_id == used["version_id"] and step.deadline.get("n") == days:
             continue
         result = compute_deadline(deadline, step.created_at)
         step.due_at = step.original_due_at = result.deadline
-        step.deadline = {**result.as_dict(), "source": deadline.source}
-        step.save(update_fields=["due_at", "original_due_at", "deadline"])
+        step.deadline = {**result.as_dict(), "source": deadline.source,
+                         "policy": {"key": policies.CHECK_DAYS, **used}}
+        step.policy_version_id = used["version_id"]
+        step.save(update_fields=["due_at", "original_due_at", "deadline", "policy_version"])
 
 
 def close_run_when_done(case: Case) -> None:

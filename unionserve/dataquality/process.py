@@ -2,9 +2,9 @@
 
 A run (actions.create_run) opens one case per checked unit at the run creator's unit and dispatches it to
 the station or grassroots union; the unit verifies each sampled member (the check page) and feeds back; the
-dispatching office reviews and closes, or sends it back for another check. The checking deadline comes
-from the run's policy version (`QualityPolicy.check_deadline_working_days`); the state's own 5 working days
-are the default of the seeded policy.
+dispatching office reviews and closes, or sends it back for another check. The checking deadline is the
+policy parameter ``dataquality.check_days`` (policies.py) in the version recorded by the run when it was
+created; the review deadline is ``dataquality.review_days``.
 """
 
 from __future__ import annotations
