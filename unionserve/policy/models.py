@@ -12,23 +12,24 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Status(models.TextChoices):
-    PROPOSED = "proposed", _("Proposed")
-    APPROVED = "approved", _("Approved")
-    REJECTED = "rejected", _("Rejected")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    PROPOSED = "proposed", pgettext_lazy("policy status", "Proposed")
+    APPROVED = "approved", pgettext_lazy("policy status", "Approved")
+    REJECTED = "rejected", pgettext_lazy("policy status", "Rejected")
+    WITHDRAWN = "withdrawn", pgettext_lazy("policy status", "Withdrawn")
 
 
 class PolicyVersion(models.Model):
     """One version of one parameter (``key`` from the code registry)."""
 
-    key = models.CharField(_("parameter"), max_length=100)
+    key = models.CharField(pgettext_lazy("policy", "parameter"), max_length=100)
     #: 1, 2, 3 … per key, in order of proposal (version 1 is the seed default).
     version = models.PositiveIntegerField(_("version"))
     # Every kind fits one decimal: days and counts are whole, money has fen, percentages two places.
-    value = models.DecimalField(_("value"), max_digits=14, decimal_places=2)
+    value = models.DecimalField(pgettext_lazy("policy", "value"), max_digits=14, decimal_places=2)
     effective_from = models.DateField(_("effective from"))
     source = models.CharField(_("source"), max_length=300,
                               help_text=_("The seed paragraph or document that sets the number."))
@@ -37,11 +38,11 @@ class PolicyVersion(models.Model):
     #: Null for the seed defaults and versions carried over from older tables (no person proposed them).
     proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
                                     related_name="+", verbose_name=_("proposed by"))
-    proposed_at = models.DateTimeField(_("proposed"), default=timezone.now)
+    proposed_at = models.DateTimeField(pgettext_lazy("policy", "proposed"), default=timezone.now)
     #: Who approved or rejected it (the proposer for a withdrawal).
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
                                    related_name="+", verbose_name=_("decided by"))
-    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_at = models.DateTimeField(pgettext_lazy("policy", "decided"), null=True, blank=True)
     decision_note = models.TextField(_("note on the decision"), blank=True)
 
     class Meta:
