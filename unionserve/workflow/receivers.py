@@ -24,6 +24,8 @@ def recompute_provisional_deadlines(sender, years=(), **kwargs) -> int:
         result = calendar.compute_deadline(info["rule"], datetime.date.fromisoformat(info["start"]), info["n"])
         due = result.deadline
         new_info = {**result.as_dict(), "source": info.get("source", ""), "recomputed": True}
+        if info.get("policy"):
+            new_info["policy"] = info["policy"]  # the same length, so the same policy version
         if step.extended_days:
             ext = calendar.compute_deadline(info["rule"] if info["rule"] != "same_day" else "working_days",
                                             due, step.extended_days)

@@ -54,6 +54,11 @@ def test_a_length_changed_in_the_page_applies_to_the_next_case_only(client, peop
     first.refresh_from_db()
     assert first.due_at.date() == dt.date(2026, 10, 13)
     assert first.policy_version.version == 1 and first.deadline["policy"]["version"] == 1
+    # The case pages say which version each deadline used.
+    client.force_login(people["agent"])
+    for step, version in ((first, 1), (second, 2)):
+        html = client.get(reverse("workflow:case", args=[step.case.number])).content.decode()
+        assert KEY in html and (f"第 {version} 版" in html or f"version {version}" in html)
 
 
 def test_a_station_worker_cannot_propose(client, people):

@@ -157,3 +157,20 @@ def test_the_scan_catches_literals(snippet):
 ])
 def test_ordinary_numbers_pass(snippet):
     assert not violations(snippet, "x.py"), snippet
+
+
+def test_the_policy_app_imports_only_the_layers_below_it():
+    """policy sits beside the working-day calendar: core, audit and Django only (the engine reads it, not back)."""
+    allowed = {"core", "audit", "policy"}
+    found = []
+    for path in sorted((PACKAGE / "policy").rglob("*.py")):
+        if "tests" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [node.module or ""] if isinstance(node, ast.ImportFrom) else (
+                [a.name for a in node.names] if isinstance(node, ast.Import) else [])
+            for name in names:
+                parts = name.split(".")
+                if parts[0] == "unionserve" and len(parts) > 1 and parts[1] not in allowed:
+                    found.append(f"{path.relative_to(PACKAGE.parent)}:{node.lineno}: {name}")
+    assert not found, found
