@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from itertools import groupby
 
+from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -26,6 +27,14 @@ from .registry import parameter, parameters
 EXEMPT = "policy numbers are city-wide configuration, not data of a unit"
 
 
+def _area_label(area: str) -> str:
+    # The area is the app label of the registering app; its verbose name is the heading users know.
+    try:
+        return str(apps.get_app_config(area).verbose_name)
+    except LookupError:
+        return area
+
+
 def _param_or_404(key: str):
     try:
         return parameter(key)
@@ -39,7 +48,7 @@ def parameter_list(request: HttpRequest) -> HttpResponse:
     service.ensure_defaults()
     pending = set(PolicyVersion.objects.filter(status=Status.PROPOSED).values_list("key", flat=True))
     rows = [{"param": p, "current": service.value(p.key), "pending": p.key in pending} for p in parameters()]
-    groups = [(area, list(items)) for area, items in groupby(rows, key=lambda r: r["param"].area)]
+    groups = [(area, _area_label(area), list(items)) for area, items in groupby(rows, key=lambda r: r["param"].area)]
     return render(request, "policy/list.html", {"groups": groups})
 
 

@@ -17,6 +17,8 @@ from typing import Any
 from unionserve import policy
 from unionserve.workcalendar.service import Rule
 
+from . import policies
+
 # Generic operations the engine offers every process (besides the definition's own transitions).
 OP_SIGN = "sign"  # 签收
 OP_RETURN = "return"  # 退单
@@ -237,7 +239,7 @@ class ProcessDefinition:
     sign_required: frozenset[str] = frozenset()
     return_reasons: tuple[tuple[str, str], ...] = DEFAULT_RETURN_REASONS
     #: How long the dispatcher has to rule on a return or an extension request.
-    review_deadline: Deadline = field(default_factory=lambda: Deadline.working_days(1))
+    review_deadline: Deadline = field(default_factory=lambda: Deadline.working_days(policies.REVIEW_DAYS))
     reopen: Reopen | None = None
     #: On overdue: "notify" (handler and dispatcher) or "escalate" (also opens a supervision record up a level).
     on_overdue: str = "notify"
