@@ -12,7 +12,7 @@ def _warm_up() -> None:
     # The knowledge base's word segmenter takes about half a second to load; in a web process load it now,
     # so the first agent to type on a freshly started worker does not wait for it (management commands and
     # Celery workers, which rarely segment, do not pay it at start).
-    from unionserve.knowledge.segment import warm_up
+    from unionserve.knowledge.public import warm_up
 
     warm_up()
 

@@ -77,8 +77,8 @@ def _sample_members(n: int, scale=None) -> list[tuple[str, str, str]]:
     """(mobile, ID number, name) of ``n`` members spread over the register (clear values for the probes only)."""
     from django.db.models import Max, Min
 
-    from unionserve.members import crypto
     from unionserve.members.models import Member
+    from unionserve.pii import crypto
 
     bounds = Member.objects.aggregate(lo=Min("pk"), hi=Max("pk"))
     if bounds["lo"] is None:

@@ -105,11 +105,10 @@ def read_pools(seed: int, callers: int = CALLERS, log: Log = print) -> Pools:
     from unionserve.accounts.models import RoleGrant
     from unionserve.core.roles import Role
     from unionserve.hotline.models import Category
-    from unionserve.members import crypto
-    from unionserve.members.masking import mask_phone
     from unionserve.members.models import Member
     from unionserve.orgs.models import OrgUnit, UnitKind
     from unionserve.orgs.seed import CITY_CODE
+    from unionserve.pii import seal_phone
 
     city = OrgUnit.objects.get(code=CITY_CODE).pk
     by_kind: dict[str, list] = {}
@@ -131,7 +130,8 @@ def read_pools(seed: int, callers: int = CALLERS, log: Log = print) -> Pools:
     for _ in range(callers):
         phone = f"1{rng.choice('3456789')}{rng.randrange(10**9):09d}"
         name = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
-        pool.append((name, crypto.lookup_hash(phone), crypto.encrypt(phone), mask_phone(phone)))
+        sealed = seal_phone(phone)
+        pool.append((name, sealed.hash, sealed.ciphertext, sealed.mask))
     # Members to link callers to: a deterministic spread over the register (no full scan: id ranges).
     members: list[int] = []
     low_high = Member.objects.order_by("pk").values_list("pk", flat=True)

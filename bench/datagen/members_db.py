@@ -4,7 +4,7 @@ BENCHMARK-ONLY. The real importer (validation, duplicates, history, audit) is th
 ``unionserve/members/importing/``; this loader does not use it and must not be used instead of it:
 
 - rows come from the same deterministic generator as ``members.csv`` (``datagen.members.iter_members``);
-- ``id_hash``/``phone_hash`` are the real keyed hashes (``members.crypto.lookup_hash``, computed here with a
+- ``id_hash``/``phone_hash`` are the real keyed hashes (``pii.lookup_hash``, computed here with a
   copied HMAC state for speed), masks are the real masks;
 - ``id_encrypted``/``phone_encrypted`` hold **one precomputed dummy token** (``DUMMY_TOKEN``, key id
   ``bench-not-encrypted``), NOT the encrypted value: no configured key opens it, so nothing can mistake it
@@ -22,8 +22,6 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import hashlib
-import hmac
 import time
 from collections.abc import Callable, Iterator
 
@@ -67,17 +65,10 @@ def _meta(name: str, value: str | None = None) -> str | None:
 
 
 def fast_lookup_hash() -> Callable[[str], str]:
-    """``members.crypto.lookup_hash`` for values already normalized, from a copied HMAC state (same output)."""
-    from unionserve.members import crypto
+    """``pii.lookup_hash`` for values already normalized, through pii's bulk sealer (same output)."""
+    from unionserve.pii import BulkSealer
 
-    base = hmac.new(crypto._hash_key(), digestmod=hashlib.sha256)  # noqa: SLF001 - the same key, by design
-
-    def digest(value: str) -> str:
-        h = base.copy()
-        h.update(value.encode())
-        return h.hexdigest()[:32]
-
-    return digest
+    return BulkSealer().hash
 
 
 def _insert(table: str, columns: tuple[str, ...], rows: Iterator[tuple], log: Log, label: str) -> int:
@@ -150,15 +141,16 @@ def load_members(scale: Scale, log: Log = print) -> dict:
                    else None, union, units[e.grassroots_code] if union else None, reported if union else 0,
                    e.contact, phone, now, now)
 
+    from unionserve.pii import mask_id, mask_phone
+
     initials = _initials_cache()
 
     def member_rows() -> Iterator[tuple]:
         for row in iter_members(plan):
             (name, id_number, gender, birth, mobile, uscc, _unit_name, code, joined, employment, education, skill,
              honour, hardship, single, card, ethnicity, hukou) = row
-            yield (name, initials(name), digest(id_number), DUMMY_TOKEN,
-                   id_number[:6] + "********" + id_number[-4:], birth,
-                   "M" if gender == "男" else "F", digest(mobile), DUMMY_TOKEN, mobile[:3] + "****" + mobile[-4:],
+            yield (name, initials(name), digest(id_number), DUMMY_TOKEN, mask_id(id_number), birth,
+                   "M" if gender == "男" else "F", digest(mobile), DUMMY_TOKEN, mask_phone(mobile),
                    employer_ids[uscc], units[code], joined or None, employment, education, skill, honour,
                    hardship == "是", single == "是", card, ethnicity, hukou,
                    "left" if rng.random() < LEFT_SHARE else "active", now, now, 1)

@@ -15,8 +15,8 @@ TINY = Scale(seed=7, members=3000, units=600, cases=300, users=40, xlsx_members=
 @pytest.mark.django_db
 def test_loader_and_quality_benchmark(tmp_path):
     from bench.datagen.members_db import DUMMY_TOKEN, ensure_members, fast_lookup_hash
-    from unionserve.members import crypto
     from unionserve.members.models import Employer, Member
+    from unionserve.pii import crypto
 
     load_dataset(TINY, log=lambda _m: None)
     first = ensure_members(TINY, log=lambda _m: None)

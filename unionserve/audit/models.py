@@ -49,6 +49,8 @@ class AuditAction(models.TextChoices):
     LAW_FIRM_CHANGED = "law_firm_changed", _("Law firm or lawyer changed")
     MEDIATOR_CHANGED = "mediator_changed", _("Mediator changed")
     ELIGIBILITY_OVERRIDDEN = "eligibility_overridden", _("Eligibility criterion overridden")
+    # Every case opened or acted on through the workflow engine, in every process (detail: case, action, states).
+    CASE_ACTION = "case_action", _("Case action")
 
 
 class AppendOnlyError(RuntimeError):

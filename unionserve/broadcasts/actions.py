@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from unionserve.audit.log import record
 from unionserve.audit.models import AuditAction
 from unionserve.core import roles
-from unionserve.members.models import Member
+from unionserve.members.public import Member
 from unionserve.notifications.models import Notification, Status
 
 from . import rules, selection

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from unionserve.core.forms import StyledFormMixin
 from unionserve.core.scope import scope_of
-from unionserve.members.models import Gender, SpecialGroup
+from unionserve.members.public import Gender, SpecialGroup
 from unionserve.orgs.models import OrgUnit, UnitKind
 
 from . import rules, selection

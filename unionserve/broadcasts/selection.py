@@ -15,8 +15,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from unionserve.core.scope import scope_of
-from unionserve.members.models import Gender, Member, MemberStatus, SpecialGroup
-from unionserve.members.search import in_group, unit_scope
+from unionserve.members.public import Gender, Member, MemberStatus, SpecialGroup, in_group, unit_scope
 
 # The values units really use (the import template's list, plus 在岗 that older data carries).
 EMPLOYMENT_CHOICES = ["在职", "在岗", "灵活就业", "待岗", "失业", "退休"]

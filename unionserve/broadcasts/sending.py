@@ -20,8 +20,8 @@ from django.db import transaction
 from django.db.models import Count, F
 from django.utils import timezone
 
+from unionserve import pii
 from unionserve.accounts.models import User
-from unionserve.members import crypto
 from unionserve.notifications.api import Direct, queue_direct
 from unionserve.notifications.models import Channel, Notification, Priority, Status
 from unionserve.notifications.templates import render
@@ -55,7 +55,7 @@ def _messages(broadcast: Broadcast, members: list[tuple]) -> list[Direct]:
     for pk, name, phone_encrypted, unit_id, union in members:
         text = rules.fill(broadcast.body, name=name, union=union or "")
         _subject, body = render("broadcast", Channel.SMS, {"title": broadcast.title, "text": text})
-        messages.append(Direct(key=f"member:{pk}", address=crypto.decrypt(phone_encrypted), body=body,
+        messages.append(Direct(key=f"member:{pk}", address=pii.decrypt_unchecked(phone_encrypted), body=body,
                                unit_id=unit_id))
     return messages
 

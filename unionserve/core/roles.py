@@ -57,6 +57,9 @@ REVIEW_ARTICLES = "knowledge.review_articles"
 SEND_BROADCAST = "broadcasts.send_broadcast"
 # Mediation, legal aid, their documents, partner referrals and statistics.
 MANAGE_DOC_TEMPLATES = "documents.manage_templates"
+#: A lawyer calls the worker he represents (the applicant's phone in clear, audited), on his own cases only:
+#: his personal scope narrows legal-aid cases to those assigned to him.
+CONTACT_APPLICANTS = "legalaid.contact_applicants"
 MANAGE_MEDIATORS = "mediation.manage_mediators"
 MANAGE_LAW_FIRMS = "legalaid.manage_firms"
 REFER_CASES = "linkage.refer_cases"
@@ -117,7 +120,7 @@ ROLE_SPECS: dict[str, RoleSpec] = {
                                  frozenset({UnitKind.STATION})),
     Role.GRASSROOTS_OFFICER: RoleSpec(frozenset(COMMON | REGISTER), frozenset({UnitKind.GRASSROOTS})),
     Role.MEDIATOR: RoleSpec(frozenset(COMMON)),
-    Role.LAWYER: RoleSpec(frozenset(COMMON)),
+    Role.LAWYER: RoleSpec(frozenset(COMMON | {CONTACT_APPLICANTS})),
     Role.MUTUAL_INSURANCE: RoleSpec(frozenset(COMMON | {VIEW_MEMBERS, VIEW_PII}), frozenset(LEVEL_1 | LEVEL_2)),
     Role.AUDITOR: RoleSpec(frozenset(COMMON | {VIEW_USERS, VIEW_AUDIT, VIEW_MEMBERS, VIEW_QUALITY, VIEW_HOTLINE_STATS,
                                                VIEW_LEGAL_STATS}), privileged=True),

@@ -11,7 +11,6 @@ import random
 import secrets
 from collections import defaultdict
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -24,16 +23,15 @@ from unionserve.audit.log import record
 from unionserve.audit.models import AuditAction
 from unionserve.core import tree
 from unionserve.core.scope import Scope, scope_of
-from unionserve.members.models import Member, MemberStatus
+from unionserve.members.public import Member, MemberStatus
 from unionserve.orgs.models import OrgUnit, UnitKind
 from unionserve.workflow import actions as engine
-from unionserve.workflow.deadlines import compute as compute_deadline
-from unionserve.workflow.definitions import Deadline
-from unionserve.workflow.models import Case, Step, StepKind
+from unionserve.workflow.models import Case
 from unionserve.workflow.permissions import actions_for
 
-from . import policies, rates, rules
+from . import rates, rules
 from .models import (
+    CODE,
     ItemResult,
     QualitySnapshot,
     RunStatus,
@@ -44,7 +42,6 @@ from .models import (
     Thresholds,
     policy_in_force,
 )
-from .process import CODE
 
 #: Kinds of unit reminded when below a threshold: the level-2 platforms the seed names
 #: (seed 000 §四.2(2): 提醒二级工作平台) and the street stations that collect the data (§四.2(3)).
@@ -305,26 +302,8 @@ def create_run(
     return run
 
 
-def apply_policy_deadline(case: Case) -> None:
-    """Give the case's open checking steps the deadline of the run's policy (engine effect of dispatch)."""
-    check = SampleCheckCase.objects.select_related("run").filter(case=case).first()
-    if check is None:
-        return
-    # The run keeps the checking deadline in force when it was created, even if a change applies by dispatch.
-    used = check.run.policy_versions.get(policies.CHECK_DAYS)
-    if not used:
-        return
-    days = int(Decimal(used["value"]))
-    deadline = Deadline.working_days(days, "抽检核查时限（数据质量政策）")
-    for step in Step.objects.filter(case=case, state="checking", is_open=True, kind=StepKind.WORK):
-        if step.policy_version_id == used["version_id"] and step.deadline.get("n") == days:
-            continue
-        result = compute_deadline(deadline, step.created_at)
-        step.due_at = step.original_due_at = result.deadline
-        step.deadline = {**result.as_dict(), "source": deadline.source,
-                         "policy": {"key": policies.CHECK_DAYS, **used}}
-        step.policy_version_id = used["version_id"]
-        step.save(update_fields=["due_at", "original_due_at", "deadline", "policy_version"])
+# The checking deadline needs no hook: the process's checking state reads ``dataquality.check_days`` itself, in
+# the version in force when each checking step opens (the run records the version in force at its creation).
 
 
 def close_run_when_done(case: Case) -> None:

@@ -21,6 +21,9 @@ from django.utils.translation import gettext_lazy as _
 
 from . import policies
 
+#: The code of the sample-check process (process.py); here so that actions and the process both read it
+#: without importing each other.
+CODE = "samplecheck"
 
 @dataclass(frozen=True)
 class Thresholds:

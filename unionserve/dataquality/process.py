@@ -3,8 +3,8 @@
 A run (actions.create_run) opens one case per checked unit at the run creator's unit and dispatches it to
 the station or grassroots union; the unit verifies each sampled member (the check page) and feeds back; the
 dispatching office reviews and closes, or sends it back for another check. The checking deadline is the
-policy parameter ``dataquality.check_days`` (policies.py) in the version recorded by the run when it was
-created; the review deadline is ``dataquality.review_days``.
+policy parameter ``dataquality.check_days`` (policies.py) in the version in force when each checking step opens
+(the dispatch, a recheck, a re-dispatch after a return); the review deadline is ``dataquality.review_days``.
 """
 
 from __future__ import annotations
@@ -17,18 +17,14 @@ from unionserve.workflow.definitions import DISPATCH, Deadline, Opening, Process
 from unionserve.workflow.registry import register
 
 from . import policies
+from .models import CODE
 
-CODE = "samplecheck"
+__all__ = ["CODE", "PROCESS"]
+
 #: Those who hold MANAGE_SAMPLE_CHECKS (core/roles.py) and open and review checks.
 OFFICES = frozenset({Role.CITY_OFFICE, Role.CENTER_STAFF, Role.SYSTEM_ADMIN})
 #: Those who verify the members of a station or grassroots union.
 CHECKERS = frozenset({Role.SOCIAL_WORKER, Role.GRASSROOTS_OFFICER})
-
-
-def _apply_policy_deadline(case, data, actor) -> None:
-    from .actions import apply_policy_deadline
-
-    apply_policy_deadline(case)
 
 
 def _all_items_recorded(case, data) -> str | None:
@@ -61,12 +57,11 @@ PROCESS = register(ProcessDefinition(
     ),
     transitions=(
         Transition("dispatch", _("Dispatch"), ("new",), "checking", OFFICES, frozenset({1, 2}), kind=DISPATCH,
-                   target_levels=frozenset({3}), effect=_apply_policy_deadline),
+                   target_levels=frozenset({3})),
         Transition("feedback", _("Feed back the check (回单)"), ("checking",), "review", CHECKERS, frozenset({3}),
                    guard=_all_items_recorded),
         Transition("recheck", _("Send back for another check"), ("review",), "checking", OFFICES, frozenset({1, 2}),
-                   kind=DISPATCH, target_levels=frozenset({3}), effect=_apply_policy_deadline,
-                   style="outline-primary"),
+                   kind=DISPATCH, target_levels=frozenset({3}), style="outline-primary"),
         Transition("close", _("Accept and close"), ("review",), "closed", OFFICES, frozenset({1, 2}),
                    effect=_close_run_when_done),
     ),

@@ -30,7 +30,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from unionserve.core import tree
-from unionserve.members.models import Employer, Member, MemberStatus
+from unionserve.members.public import Employer, Member, MemberStatus
 from unionserve.orgs.models import OrgUnit
 from unionserve.workflow.models import Case
 

@@ -7,7 +7,7 @@ class HotlineConfig(AppConfig):
     verbose_name = _("12351 worker service platform")
 
     def ready(self) -> None:
-        from unionserve.members.sections import register_section
+        from unionserve.members.public import register_section
 
         from . import receivers  # noqa: F401 - connects the signal receivers
         from .sections import requests_for_member

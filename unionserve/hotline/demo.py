@@ -11,14 +11,14 @@ import itertools
 from django.db import transaction
 from django.utils import timezone
 
+from unionserve import pii
 from unionserve.accounts.models import User
-from unionserve.members import pii
-from unionserve.members.models import Member
+from unionserve.members.public import Member
 from unionserve.orgs.models import OrgUnit, UnitKind
-from unionserve.workflow import actions
-from unionserve.workflow.models import Step
+from unionserve.workflow import actions as engine
+from unionserve.workflow.demo import backdate
 
-from . import services
+from . import actions, services
 from .models import Category, Channel, HotlineRequest, Kind
 
 # Category code → default handling department code or level (seed 003: 7 executing departments).
@@ -92,7 +92,8 @@ def set_category_defaults() -> int:
 
 
 def _phone(member: Member, n: int) -> str:
-    phone = pii.clear_values(member, [pii.PHONE])[pii.PHONE]
+    # Demo data only: the caller "is" the member, so the request carries the member's own mobile.
+    phone = pii.decrypt_unchecked(member.phone_encrypted)
     return phone or f"1391000{n:04d}"
 
 
@@ -123,9 +124,9 @@ def seed_demo_requests() -> int:
         nonlocal made
         member = member or next(pool)
         made += 1
-        return services.take_request(services.Intake(
+        return actions.take_request(services.Intake(
             kind=kind, category=cats[code], description=text, caller_name=member.name,
-            caller_phone=_phone(member, made), member=member, channel=channel, **extra), actor=agent)
+            caller_phone=_phone(member, made), member=member, channel=channel, **extra), acting_user=agent)
 
     # Consultations answered on the call and closed (the answer archived).
     for code, question, answer in CONSULTATIONS:
@@ -136,16 +137,16 @@ def seed_demo_requests() -> int:
                                           ("SHFW02", "工会有组织青年职工联谊活动吗？"),
                                           ("HYK02", "京卡可以在哪些医院使用？")]):
         member = members[-1 - i]
-        services.take_request(services.Intake(
+        actions.take_request(services.Intake(
             kind=Kind.CONSULTATION, category=cats[code], description=question, caller_name=member.name,
-            caller_phone=_phone(member, 90 + i), channel=Channel.WEB), actor=portal)
+            caller_phone=_phone(member, 90 + i), channel=Channel.WEB), acting_user=portal)
         made += 1
     # Escalated consultations: one waiting for the legal department, one answered and waiting for the callback.
     intake(Kind.CONSULTATION, "FLYZ02", "劳动仲裁败诉了还能上诉吗？需要什么材料？", refer_to=["D02"])
     answered = intake(Kind.CONSULTATION, "FLYZ01", "外地户籍职工在京能申请法律援助吗？", refer_to=["D02"])
     legal = users.get("legaldept")
     if legal is not None:
-        actions.perform(answered.case, "specialist_answer", actor=legal, data={
+        engine.perform(answered.case, "specialist_answer", actor=legal, data={
             "answer": "可以。在京工作的职工因劳动争议申请法律援助不受户籍限制，可到区职工服务中心法律援助站申请。"})
 
     # Affairs dispatched to the member's station with filing copies to district and industry union.
@@ -163,8 +164,8 @@ def seed_demo_requests() -> int:
         handler = station_users.get(step.unit.code) if step else None
         if handler is None:
             return False
-        case = actions.perform(request.case, "sign", actor=handler, step_id=step.pk)
-        actions.perform(case, "feedback", actor=handler, step_id=step.pk, data={
+        case = engine.perform(request.case, "sign", actor=handler, step_id=step.pk)
+        engine.perform(case, "feedback", actor=handler, step_id=step.pk, data={
             "result": "已联系职工和用人单位核实情况，协调单位整改，并告知职工后续维权途径。", "resolved": resolved})
         request.case.refresh_from_db()
         return True
@@ -176,10 +177,10 @@ def seed_demo_requests() -> int:
     # Two closed satisfied, one sent back (unsatisfied) to handling.
     for request in station_affairs[2:4]:
         if feed_back(request):
-            actions.perform(request.case, "close", actor=agent, data={"satisfaction": "satisfied",
+            engine.perform(request.case, "close", actor=agent, data={"satisfaction": "satisfied",
                                                                       "callback_note": "职工表示问题已解决"})
     if len(station_affairs) > 4 and feed_back(station_affairs[4], resolved="no"):
-        actions.perform(station_affairs[4].case, "redo", actor=agent, data={
+        engine.perform(station_affairs[4].case, "redo", actor=agent, data={
             "units": station_affairs[4].case.steps.filter(state="handling").first().unit.code,
             "reason": "单位仍未支付工资，职工要求继续协调"})
     # One overdue: dispatched nine working days ago and still open.
@@ -187,18 +188,15 @@ def seed_demo_requests() -> int:
     overdue = next((a for a in affairs if a.pk not in worked and a.case.state == "handling"), None)
     if overdue is not None:
         past = timezone.now() - dt.timedelta(days=14)
-        Step.objects.filter(case=overdue.case, is_open=True, state="handling").update(
-            created_at=past, due_at=past + dt.timedelta(days=9))
-        overdue.case.__class__.objects.filter(pk=overdue.case.pk).update(opened_at=past,
-                                                                         due_at=past + dt.timedelta(days=9))
+        backdate(overdue.case, opened_at=past, due_at=past + dt.timedelta(days=9), state="handling")
         HotlineRequest.objects.filter(pk=overdue.pk).update(received_at=past)
     # A window request registered at a station.
     if station_users["110101001"] is not None:
         member = members[0]
-        services.take_request(services.Intake(
+        actions.take_request(services.Intake(
             kind=Kind.AFFAIR, category=cats["KNBF02"], description="到站求助：孩子学费困难，申请送温暖帮扶。",
             caller_name=member.name, caller_phone=_phone(member, 99), member=member, channel=Channel.WINDOW,
-            units=["110101001"]), actor=station_users["110101001"])
+            units=["110101001"]), acting_user=station_users["110101001"])
         made += 1
     return made
 

@@ -17,6 +17,7 @@ from unionserve.workflow.errors import ActionRefused
 from unionserve.workflow.models import Step
 
 from .models import HotlineRequest, Satisfaction, SatisfactionSource
+from .signals import answer_archived
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +31,7 @@ def _request(case) -> HotlineRequest:
 
 
 def create_request(case, data: dict, actor) -> None:
-    """Opening effect: save the request prepared by `services.take_request` on the new case."""
+    """Opening effect: save the request prepared by `actions.take_request` on the new case."""
     request = data.get(REQUEST_KEY)
     if not isinstance(request, HotlineRequest):
         raise ActionRefused(_("12351 requests are taken on the agent workbench or the service window page."))
@@ -39,18 +40,14 @@ def create_request(case, data: dict, actor) -> None:
 
 
 def index_answer(request: HotlineRequest, answer: str) -> None:
-    """Give an archived answer to the knowledge base (if that app provides indexing), after commit.
+    """Announce an archived answer (`signals.answer_archived`) after commit; the knowledge base indexes it.
 
-    Idempotent on the knowledge side (by source_id); a failure there never undoes the answer.
+    The knowledge app sits above the 12351 app and listens; a failure there never undoes the answer.
     """
-    try:
-        from unionserve.knowledge.indexing import record_answer
-    except ImportError:
-        return
     kwargs = {"source_id": request.pk, "case_number": request.case.number, "question": request.description,
               "answer": answer, "category_id": request.category_id,
               "answered_at": request.answered_at or timezone.now()}
-    transaction.on_commit(lambda: record_answer(**kwargs), robust=True)
+    transaction.on_commit(lambda: answer_archived.send(sender=HotlineRequest, **kwargs), robust=True)
 
 
 def departments_only(case, data: dict) -> str | None:

@@ -130,7 +130,7 @@ class PortalForm(StyledForm):
             raise forms.ValidationError(exc.messages) from None
 
     def clean_id_number(self) -> str:
-        from unionserve.members.validators import InvalidValue, parse_id_number
+        from unionserve.pii import InvalidValue, parse_id_number
 
         value = self.cleaned_data["id_number"].strip()
         if not value:

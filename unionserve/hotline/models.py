@@ -11,6 +11,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from unionserve.core import roles
+
 
 class Category(models.Model):
     """A request category (诉求分类), in a tree; the city office maintains it.
@@ -81,7 +83,7 @@ class HotlineRequest(models.Model):
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     category = models.ForeignKey(Category, models.PROTECT, related_name="requests", verbose_name=_("category"))
     description = models.TextField(_("description"))
-    # The caller. Phone and ID number are protected exactly like members.Member's (crypto + masking).
+    # The caller. Phone and ID number are sealed by unionserve.pii exactly like members.Member's.
     caller_name = models.CharField(_("caller name"), max_length=60)
     caller_phone_hash = models.CharField(max_length=32)
     caller_phone_encrypted = models.TextField()
@@ -142,6 +144,12 @@ class HotlineRequest(models.Model):
             # The workbench's "my recent requests": an agent takes ~20,000 a year; newest 10 by index order.
             models.Index(fields=["received_by", "-received_at"], name="hotline_received_by"),
         ]
+
+    #: Personal fields → their ciphertext column, for `pii.reveal`.
+    pii_fields = {"phone": "caller_phone_encrypted", "id_number": "caller_id_encrypted"}
+    #: Besides VIEW_PII, the 12351 platform's agents may see a caller's contact in full inside their scope:
+    #: they call the caller back (seed 000 §四.1 回访). No other model declares an exception (pii.access).
+    pii_reveal_permissions = (roles.HANDLE_HOTLINE,)
 
     def __str__(self) -> str:
         return self.tracking_code

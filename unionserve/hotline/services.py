@@ -1,8 +1,6 @@
-"""Taking a request on any channel, finding the caller, suggesting where to dispatch.
-
-`take_request` is the one way a request comes in (workbench, window, portal, CTI API): it protects the caller's
-personal data as members.Member does, opens the case on the engine and — when the agent already has the answer
-or the units — answers or dispatches in the same transaction. The path is kept lean for 20 requests a second.
+"""Reading for the 12351 platform: what an intake holds and how it is checked, the caller's history, following a
+request on the portal, where to dispatch. Nothing here changes data: `actions.take_request` is the one way a
+request comes in (workbench, window, portal, CTI API); the path is kept lean for 20 requests a second.
 """
 
 from __future__ import annotations
@@ -11,22 +9,16 @@ import re
 import secrets
 from dataclasses import dataclass, field
 
-from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from unionserve import pii
 from unionserve.core.scope import scope_of
-from unionserve.members import crypto
-from unionserve.members.masking import mask_id, mask_phone
-from unionserve.members.models import Member
-from unionserve.members.validators import InvalidValue, parse_id_number, validate_mobile
+from unionserve.members.public import Member
 from unionserve.orgs.models import OrgUnit, UnitKind
-from unionserve.workflow import actions
 from unionserve.workflow.errors import ActionRefused
 from unionserve.workflow.models import Case
 
-from .effects import REQUEST_KEY
 from .models import Category, Channel, HotlineRequest, Kind
 from .process import AFFAIR, CONSULTATION
 
@@ -45,46 +37,17 @@ def normalize_phone(value: str) -> str:
         raw = raw[3:]
     if raw.startswith("1"):
         try:
-            return validate_mobile(raw)
-        except InvalidValue as exc:
+            return pii.validate_mobile(raw)
+        except pii.InvalidValue as exc:
             raise ActionRefused(str(exc)) from None
     if _LANDLINE_RE.match(raw):
         return raw
     raise ActionRefused(_("Give the caller's phone: a mobile (11 digits) or a landline with its area code."))
 
 
-def phone_columns(phone: str) -> dict[str, str]:
-    """Keyed hash, ciphertext and mask of a phone number, exactly as members.Member keeps them."""
-    return {"caller_phone_hash": crypto.lookup_hash(phone), "caller_phone_encrypted": crypto.encrypt(phone),
-            "caller_phone_masked": mask_phone(phone)}
-
-
-def id_columns(id_number: str) -> dict[str, str]:
-    if not id_number:
-        return {"caller_id_hash": "", "caller_id_encrypted": "", "caller_id_masked": ""}
-    return {"caller_id_hash": crypto.lookup_hash(id_number), "caller_id_encrypted": crypto.encrypt(id_number),
-            "caller_id_masked": mask_id(id_number)}
-
-
 def new_tracking_code() -> str:
+    """A random tracking code the caller can read over the phone."""
     return "".join(secrets.choice(_CODE_ALPHABET) for _i in range(CODE_LENGTH))
-
-
-def find_member(phone: str = "", id_number: str = "") -> Member | None:
-    """The member with this ID number, else the only active member with this mobile (one index probe each).
-
-    Not scoped: the platform identifies any caller in the city; what is shown of the member is masked.
-    """
-    if id_number:
-        member = Member.objects.filter(id_hash=crypto.lookup_hash(id_number)).select_related("grassroots").first()
-        if member is not None:
-            return member
-    if phone:
-        found = list(Member.objects.filter(phone_hash=crypto.lookup_hash(phone), status="active")
-                     .select_related("grassroots")[:2])
-        if len(found) == 1:
-            return found[0]
-    return None
 
 
 @dataclass
@@ -99,6 +62,8 @@ class Intake:
     channel: str = Channel.PHONE
     caller_id_number: str = ""
     member: Member | None = None
+    #: A member chosen by id (a form, the API): `take_request` looks it up inside the user's scope.
+    member_id: int | None = None
     #: Consultation answered on the spot: the case closes with this answer.
     answer: str = ""
     #: Affair: dispatch at once to these unit codes, with these filing copies.
@@ -125,8 +90,8 @@ def clean_intake(intake: Intake) -> Intake:
     intake.caller_phone = normalize_phone(intake.caller_phone)
     if intake.caller_id_number:
         try:
-            intake.caller_id_number = parse_id_number(intake.caller_id_number).number
-        except InvalidValue as exc:
+            intake.caller_id_number = pii.parse_id_number(intake.caller_id_number).number
+        except pii.InvalidValue as exc:
             raise ActionRefused(str(exc)) from None
     if intake.kind == Kind.CONSULTATION and (intake.units or intake.filed_units):
         raise ActionRefused(_("A consultation is answered or referred, not dispatched; choose affair to dispatch."))
@@ -135,54 +100,8 @@ def clean_intake(intake: Intake) -> Intake:
     return intake
 
 
-def take_request(intake: Intake, *, actor) -> HotlineRequest:
-    """Register a request and open its case; answer, refer or dispatch at once when the intake says so.
-
-    All of it or nothing: a refused dispatch leaves no request behind. Checking the intake, finding the member
-    and encrypting the caller's data happen before the write transaction, so SQLite's one write lock is held
-    only while the case is written (the CTI sends requests from 40 seats at once).
-    """
-    intake = clean_intake(intake)
-    if intake.member is None:
-        intake.member = find_member(intake.caller_phone, intake.caller_id_number)
-    now = timezone.now()
-    request = HotlineRequest(
-        kind=intake.kind, channel=intake.channel, category=intake.category, description=intake.description,
-        caller_name=intake.caller_name, member=intake.member, received_at=now,
-        received_by=actor if getattr(actor, "is_authenticated", False) and not _is_portal(actor) else None,
-        received_unit=actor.org_unit, tracking_code=new_tracking_code(),
-        **phone_columns(intake.caller_phone), **id_columns(intake.caller_id_number),
-    )
-    title = f"{intake.category.name}：{_one_line(intake.description)}"
-    with transaction.atomic():
-        for _attempt in range(3):
-            try:
-                with transaction.atomic():
-                    case = actions.open_case(PROCESS_OF_KIND[intake.kind], actor=actor, title=title,
-                                             channel=intake.channel, subject_name=intake.caller_name,
-                                             data={REQUEST_KEY: request, "category": intake.category.code,
-                                                   "kind": intake.kind}, comment=intake.comment)
-                break
-            except IntegrityError:
-                # A tracking-code collision (1 in 10^14 per pair): draw another one.
-                request.pk = None
-                request.tracking_code = new_tracking_code()
-        else:  # pragma: no cover - three collisions in a row
-            raise ActionRefused(_("Could not register the request; try again."))
-        if intake.answer.strip():
-            case = actions.perform(case, "answer", actor=actor, data={"answer": intake.answer})
-        elif intake.refer_to:
-            case = actions.perform(case, "refer", actor=actor, data={"units": ",".join(intake.refer_to),
-                                                                      "comment": intake.comment})
-        elif intake.units:
-            case = actions.perform(case, "dispatch", actor=actor, data={
-                "units": ",".join(intake.units), "filed_units": ",".join(intake.filed_units),
-                "comment": intake.comment})
-    request.case = case
-    return request
-
-
-def _one_line(text: str, limit: int = 60) -> str:
+def one_line(text: str, limit: int = 60) -> str:
+    """The description on one line, cut for the case title."""
     line = " ".join(text.split())
     return line if len(line) <= limit else line[: limit - 1] + "…"
 
@@ -192,7 +111,8 @@ def _one_line(text: str, limit: int = 60) -> str:
 PORTAL_USERNAME = "portal-12351"
 
 
-def _is_portal(user) -> bool:
+def is_portal(user) -> bool:
+    """Whether `user` is the portal's service account (it takes requests, nobody logs in as it)."""
     return getattr(user, "username", "") == PORTAL_USERNAME
 
 
@@ -217,17 +137,20 @@ def portal_actor():
 # --- finding the caller and their history -------------------------------------------------------------
 
 
-def history(*, phone: str = "", member: Member | None = None, limit: int = 10) -> QuerySet:
-    """Earlier requests of a caller: by the phone's keyed hash or by the member (index range, newest first)."""
+def history(user, *, phone: str = "", member: Member | None = None, limit: int = 10) -> list[HotlineRequest]:
+    """Earlier requests of a caller that `user` may read: by the phone's keyed hash or by the member (index
+    range, newest first); the workbench and the CTI screen pop."""
     from django.db.models import Q
 
+    if not phone and member is None:
+        return []
     q = Q(pk__in=[])
     if phone:
-        q |= Q(caller_phone_hash=crypto.lookup_hash(phone))
+        q |= pii.hash_q("caller_phone", phone)
     if member is not None:
         q |= Q(member=member)
-    return (HotlineRequest.objects.filter(q).select_related("case", "category")
-            .order_by("-received_at")[:limit])
+    return list(visible_requests(user).filter(q).select_related("case", "category")
+                .order_by("-received_at")[:limit])
 
 
 def visible_requests(user) -> QuerySet:
@@ -245,7 +168,7 @@ def follow(tracking_code: str, phone: str) -> HotlineRequest | None:
     if len(code) != CODE_LENGTH:
         return None
     request = HotlineRequest.objects.select_related("case", "category").filter(tracking_code=code).first()
-    if request is None or not secrets.compare_digest(request.caller_phone_hash, crypto.lookup_hash(phone)):
+    if request is None or not secrets.compare_digest(request.caller_phone_hash, pii.lookup_hash(phone)):
         return None
     return request
 
@@ -255,6 +178,8 @@ def follow(tracking_code: str, phone: str) -> HotlineRequest | None:
 
 @dataclass
 class Routing:
+    """Suggested dispatch units, filing copies, and why each unit was suggested."""
+
     units: list[OrgUnit]
     filed: list[OrgUnit]
     why: list[str]

@@ -1,7 +1,7 @@
 """Pages of the 12351 platform: the agent workbench, window intake, requests, categories, the member portal.
 
-Thin: read through the scope, validate, call `services` (intake) or the engine (`workflow.actions`), render.
-Acting on a request after intake happens on the engine's case page (the same buttons for every process).
+Thin: read through the scope, validate, call an action (`actions.py`), render. Acting on a request after intake
+happens on the engine's case page (the same buttons for every process).
 """
 
 from __future__ import annotations
@@ -9,7 +9,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -17,20 +16,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from unionserve.audit.log import record
-from unionserve.audit.models import AuditAction
+from unionserve import pii
 from unionserve.core import roles
 from unionserve.core.paging import LookaheadPaginator
 from unionserve.core.queries import prefix_q
 from unionserve.core.scope import scope_exempt, scope_of, scoped_view
-from unionserve.members.models import Member
-from unionserve.members.search import MemberFilter, QueryKind, classify, search_members
+from unionserve.members.public import MemberFilter, QueryKind, classify, get_member, search_members
 from unionserve.workflow.models import Step, StepKind
 
-from . import pii as caller_pii
-from . import ratelimit, services
+from . import actions, ratelimit, services
 from .forms import CategoryForm, FollowForm, IntakeForm, PortalForm, RateForm
-from .models import Category, Channel, HotlineRequest, Kind, Satisfaction, SatisfactionSource
+from .models import Category, Channel, HotlineRequest, Kind
 from .process import PROCESSES
 
 LOOKUP_LIMIT = 5
@@ -88,20 +84,18 @@ def _intake_page(request: HttpRequest, channel: str) -> HttpResponse:
     form = IntakeForm(request.POST or None, departments=departments, allow_refer=allow_refer)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        member = None
-        if data.get("member"):
-            member = Member.objects.filter(pk=data["member"]).first()
         action = data["action"]
         intake = services.Intake(
             kind=data["kind"], category=data["category"], description=data["description"],
             caller_name=data["caller_name"], caller_phone=data["caller_phone"],
-            caller_id_number=data["caller_id_number"], member=member, channel=channel,
+            caller_id_number=data["caller_id_number"], member_id=data.get("member") or None, channel=channel,
             answer=data["answer"] if action == "answer" else "",
             refer_to=[data["refer_to"]] if action == "refer" and data.get("refer_to") else [],
             units=_codes(data["units"]) if action == "dispatch" else [],
             filed_units=_codes(data["filed_units"]) if action == "dispatch" else [])
         try:
-            taken = services.take_request(intake, actor=user)
+            # The member id comes from the browser: the action looks it up inside the user's scope.
+            taken = actions.take_request(intake, acting_user=user)
         except (ValidationError, PermissionDenied) as exc:
             # E.g. a window choosing "refer", which only the 12351 platform does: say so, keep the form.
             form.add_error(None, exc.messages if isinstance(exc, ValidationError) else str(exc))
@@ -114,7 +108,7 @@ def _intake_page(request: HttpRequest, channel: str) -> HttpResponse:
     chosen = None
     if form.is_bound and str(form.data.get("member", "")).isdigit():
         # Keep showing the member the agent picked when the form comes back with an error.
-        chosen = Member.objects.filter(pk=int(form.data["member"])).select_related("grassroots").first()
+        chosen = get_member(form.data["member"], user=user)
     context = {"form": form, "channel": channel, "knowledge_url": knowledge_url(), "chosen": chosen,
                "is_workbench": channel == Channel.PHONE, **_queues(user),
                "recent": services.visible_requests(user).filter(received_by=user)
@@ -167,23 +161,8 @@ def caller_history(request: HttpRequest) -> HttpResponse:
         phone = services.normalize_phone(raw) if raw.strip() else ""
     except ValidationError:
         phone = ""
-    member = None
-    member_id = request.GET.get("member", "")
-    if member_id.isdigit():
-        member = scope_of(request.user).filter(Member.objects.all()).filter(pk=int(member_id)).first()
-    rows = []
-    if phone or member is not None:
-        from django.db.models import Q
-
-        from unionserve.members import crypto
-
-        q = Q(pk__in=[])
-        if phone:
-            q |= Q(caller_phone_hash=crypto.lookup_hash(phone))
-        if member is not None:
-            q |= Q(member=member)
-        rows = list(services.visible_requests(request.user).filter(q).select_related("case", "category")
-                    .order_by("-received_at")[:10])
+    member = get_member(request.GET.get("member", ""), user=request.user)
+    rows = services.history(request.user, phone=phone, member=member)
     return render(request, "hotline/_history.html", {"rows": rows, "asked": bool(phone or member)})
 
 
@@ -196,10 +175,7 @@ def routing(request: HttpRequest) -> HttpResponse:
     if request.GET.get("category", "").isdigit():
         category = Category.objects.filter(pk=int(request.GET["category"])).select_related(
             "default_unit", "parent__default_unit").first()
-    member = None
-    if request.GET.get("member", "").isdigit():
-        member = Member.objects.filter(pk=int(request.GET["member"])).select_related(
-            "grassroots__region_parent__region_parent", "grassroots__industry_parent__industry_parent").first()
+    member = get_member(request.GET.get("member", ""), user=request.user)
     suggestion = services.suggest_routing(category, member, request.user)
     return render(request, "hotline/_routing.html", {
         "units": ",".join(u.code for u in suggestion.units), "filed": ",".join(u.code for u in suggestion.filed),
@@ -248,7 +224,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _render_request(request: HttpRequest, item: HotlineRequest, revealed: dict | None = None) -> HttpResponse:
     return render(request, "hotline/request.html", {
-        "item": item, "revealed": revealed, "can_reveal": caller_pii.can_reveal(request.user, item),
+        "item": item, "revealed": revealed, "can_reveal": pii.may_reveal(request.user, item),
         "can_view_member": request.user.has_perm(roles.VIEW_MEMBERS)})
 
 
@@ -260,7 +236,9 @@ def request_reveal(request: HttpRequest, pk: int) -> HttpResponse:
     item = scope_of(request.user).get_object_or_404(
         HotlineRequest.objects.select_related("case", "category", "member", "received_unit", "answered_unit",
                                               "case__current_unit"), pk=pk)
-    return _render_request(request, item, caller_pii.reveal(item, user=request.user, request=request))
+    revealed = pii.reveal(item, ["phone", "id_number"], user=request.user, request=request, unit=item.received_unit,
+                          detail={"case": item.case.number})
+    return _render_request(request, item, revealed)
 
 
 # --- categories --------------------------------------------------------------------------------------
@@ -286,32 +264,16 @@ def categories(request: HttpRequest) -> HttpResponse:
 def category_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """Add or change a category; a version check keeps two editors from overwriting each other."""
     instance = get_object_or_404(Category, pk=pk) if pk else Category()
-    before = {"code": instance.code, "name": instance.name, "active": instance.active,
-              "parent": instance.parent_id, "default_unit": instance.default_unit_id,
-              "default_level": instance.default_level} if pk else {}
     form = CategoryForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            category = form.save(commit=False)
-            category.default_unit = form.cleaned_data["default_unit_code"]
-            category.updated_at = timezone.now()
-            if pk:
-                sent = form.cleaned_data.get("version") or 0
-                updated = Category.objects.filter(pk=pk, version=sent).update(
-                    parent=category.parent, code=category.code, name=category.name,
-                    sort_order=category.sort_order, active=category.active, default_unit=category.default_unit,
-                    default_level=category.default_level, updated_at=category.updated_at, version=sent + 1)
-                if not updated:
-                    messages.error(request, _("Someone else changed this category meanwhile. Reload and try "
-                                              "again."))
-                    return redirect("hotline:category_edit", pk)
-            else:
-                category.save()
-            after = {"code": category.code, "name": category.name, "active": category.active,
-                     "parent": category.parent_id, "default_unit": category.default_unit_id,
-                     "default_level": category.default_level}
-            record(AuditAction.CATEGORY_CHANGED, request=request, obj=category, unit=request.user.org_unit,
-                   detail={"before": before, "after": after})
+        category = form.save(commit=False)
+        category.default_unit = form.cleaned_data["default_unit_code"]
+        try:
+            actions.save_category(category, acting_user=request.user, request=request,
+                                  expected_version=form.cleaned_data.get("version") or 0)
+        except actions.StaleCategory as exc:
+            messages.error(request, exc.messages[0])
+            return redirect("hotline:category_edit", pk)
         messages.success(request, _("Category %(name)s saved.") % {"name": category.name})
         return redirect("hotline:categories")
     return render(request, "hotline/category_edit.html", {"form": form, "category": instance if pk else None},
@@ -341,10 +303,10 @@ def portal(request: HttpRequest) -> HttpResponse:
                                    "an hour."))
         else:
             try:
-                taken = services.take_request(services.Intake(
+                taken = actions.take_request(services.Intake(
                     kind=Kind.CONSULTATION, category=data["category"], description=data["description"],
                     caller_name=data["name"], caller_phone=data["phone"], caller_id_number=data["id_number"],
-                    channel=Channel.WEB), actor=services.portal_actor())
+                    channel=Channel.WEB), acting_user=services.portal_actor())
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
@@ -412,13 +374,7 @@ def portal_rate(request: HttpRequest, code: str) -> HttpResponse:
     if not form.is_valid():
         return render(request, "hotline/portal_status.html", _portal_context(
             request, item=item, can_rate=True, rate_form=form), status=400)
-    now = timezone.now()
-    reason = form.cleaned_data["reason"].strip() if form.cleaned_data["satisfaction"] == Satisfaction.UNSATISFIED \
-        else ""
-    # Only the first rating counts: the filter makes a double submit a no-op.
-    HotlineRequest.objects.filter(pk=item.pk, satisfaction="").update(
-        satisfaction=form.cleaned_data["satisfaction"], satisfaction_reason=reason,
-        satisfaction_source=SatisfactionSource.PORTAL, rated_at=now)
+    actions.rate_request(item, form.cleaned_data["satisfaction"], form.cleaned_data["reason"], acting_user=None)
     messages.success(request, _("Thank you for your rating."))
     return redirect("hotline:portal_status", item.tracking_code)
 

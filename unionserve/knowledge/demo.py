@@ -178,7 +178,7 @@ ANSWERS = [
 def seed_demo_knowledge() -> int:
     """Seed the demo articles and answered requests once; returns how many articles were added."""
     from unionserve.accounts.models import User
-    from unionserve.hotline.models import Category
+    from unionserve.hotline.public import Category
 
     categories = {c.code: c for c in Category.objects.all()}
     writer = User.objects.filter(username="agent").first()

@@ -12,7 +12,7 @@ from .models import ArticleStatus
 
 def category_choices(blank_label) -> list[tuple[str, str]]:
     """Active hotline categories, children indented under their parent, as (id, label)."""
-    from unionserve.hotline.models import Category
+    from unionserve.hotline.public import Category
 
     rows = list(Category.objects.filter(active=True).order_by("sort_order", "code")
                 .values_list("pk", "name", "parent_id"))
@@ -88,7 +88,7 @@ class ArticleForm(_CategoryFormMixin, StyledForm):
         return answer
 
     def clean_category(self):
-        from unionserve.hotline.models import Category
+        from unionserve.hotline.public import Category
 
         pk = self.cleaned_data["category"]
         category = Category.objects.filter(pk=pk).first() if pk else None

@@ -9,21 +9,24 @@ before they are stored.
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from django.db import IntegrityError, transaction
 
-from .models import AnsweredQuestion
+from unionserve.pii import mask_text
 
-# A mainland mobile number, or an 18-digit ID number (last character may be X), not inside a longer number.
-_MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
-_ID_NUMBER = re.compile(r"(?<![\dXx])\d{17}[\dXx](?![\dXx])")
+from .models import AnsweredQuestion
 
 
 def redact(text: str) -> str:
     """Mask mobile and ID numbers: 13812345678 → 138****5678, an ID number → its first 6 and last 4 digits."""
-    text = _ID_NUMBER.sub(lambda m: m.group(0)[:6] + "********" + m.group(0)[-4:], text or "")
-    return _MOBILE.sub(lambda m: m.group(0)[:3] + "****" + m.group(0)[-4:], text)
+    return mask_text(text)
+
+
+def index_archived_answer(sender, *, source_id: int, case_number: str, question: str, answer: str,
+                          category_id: int | None, answered_at: dt.datetime, **kwargs) -> None:
+    """Receiver of the 12351 platform's `answer_archived`: index the answer."""
+    record_answer(source_id=source_id, case_number=case_number, question=question, answer=answer,
+                  category_id=category_id, answered_at=answered_at)
 
 
 def record_answer(*, source_id: int, case_number: str, question: str, answer: str, category_id: int | None,

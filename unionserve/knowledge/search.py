@@ -348,7 +348,7 @@ def related_categories(category_id: int | None) -> set[int]:
         return set()
 
     def tree() -> dict[int, int | None]:
-        from unionserve.hotline.models import Category
+        from unionserve.hotline.public import Category
 
         return dict(Category.objects.values_list("pk", "parent_id"))
 

@@ -1,7 +1,9 @@
 """Every change to legal-aid data: intake, the eligibility screen, assignment, and the process effects.
 
 State changes of a case go through the engine (`workflow.actions.perform`); the functions here add what
-only legal aid knows, inside the same transaction, and write the audit log.
+only legal aid knows, inside the same transaction, and write the audit log. Nothing here writes cases,
+steps or case access: who holds a step (the assigned lawyer) is a hook of the process definition
+(`lawyer_login`), which the engine calls.
 """
 
 from __future__ import annotations
@@ -16,10 +18,11 @@ from django.utils.translation import gettext as _
 
 from unionserve.audit.log import record
 from unionserve.audit.models import AuditAction
-from unionserve.members.validators import InvalidValue, validate_mobile, validate_uscc
+from unionserve.core.validators import InvalidValue, validate_uscc
+from unionserve.pii import validate_mobile
 from unionserve.workflow import actions as engine
 from unionserve.workflow.errors import ActionRefused, StaleCase
-from unionserve.workflow.models import Case, StepStatus
+from unionserve.workflow.models import Case, StepKind, StepStatus
 
 from . import rules
 from .models import Contract, EligibilityResult, Lawyer, LegalAidCase, Outcome, Path, Result
@@ -59,37 +62,30 @@ def _clean_intake(data: dict) -> dict:
 
 
 def _create_aid(case: Case, data: dict, actor, path: str) -> LegalAidCase:
-    from unionserve.members import crypto
-    from unionserve.members.actions import member_for_receipt
-    from unionserve.members.masking import mask_id, mask_phone
-    from unionserve.members.validators import parse_id_number
+    from unionserve import pii
+    from unionserve.members.public import find_member
 
     data = _clean_intake(data)
     id_number = str(data.get("id_number") or "").strip()
-    id_hash = id_masked = ""
     member = None
     if id_number:
         try:
-            parse_id_number(id_number)
+            id_number = pii.parse_id_number(id_number).number
         except InvalidValue as exc:
             raise ActionRefused(str(exc)) from exc
-        id_hash = crypto.lookup_hash(id_number)
-        id_masked = mask_id(id_number)
-        member = member_for_receipt(id_number, data["applicant_name"])
-    phone = data["applicant_phone"]
+        # The register's one policy: the applicant is linked to a member in the receiving unit's scope.
+        member = find_member(id_number=id_number, user=actor)
     aid = LegalAidCase.objects.create(
-        case=case, path=path, applicant_name=data["applicant_name"], applicant_id_hash=id_hash,
-        applicant_id_masked=id_masked, member=member,
-        applicant_phone_encrypted=crypto.encrypt(phone) if phone else "",
-        applicant_phone_masked=mask_phone(phone) if phone else "",
+        case=case, path=path, applicant_name=data["applicant_name"], member=member,
+        # Legal aid keeps the ID number only hashed and masked, the phone encrypted and masked.
+        **pii.seal_id_number(id_number).columns("applicant_id", ("hash", "masked")),
+        **pii.seal_phone(data["applicant_phone"]).columns("applicant_phone", ("encrypted", "masked")),
         employer_name=data["employer_name"], employer_uscc=data["employer_uscc"],
         dispute_type=data["dispute_type"], matter=data["matter"], amount_claimed=data["amount_claimed"],
         applied_on=data.get("applied_on") or timezone.localdate(),
     )
     EligibilityResult.objects.bulk_create(
         [EligibilityResult(aid=aid, criterion=c.code, updated_by=actor) for c in rules.CRITERIA])
-    if member is not None and not case.subject_name:
-        Case.objects.filter(pk=case.pk).update(subject_name=data["applicant_name"])
     return aid
 
 
@@ -225,7 +221,7 @@ def make_document(code: str, case: Case, context: dict, actor):
     """Generate a PDF through the documents app; a failure is logged and does not undo the decision
     (the case panel offers to make it again: `remake_document`)."""
     try:
-        from unionserve.documents.generate import generate
+        from unionserve.documents.public import generate
 
         with transaction.atomic():
             return generate(code, case=case, context=context, user=actor)
@@ -276,7 +272,7 @@ def on_refuse(case: Case, data: dict, actor) -> None:
 
 def missing_document(aid: LegalAidCase) -> str | None:
     """The decision document the case should have but does not (its PDF could not be made at the time)."""
-    from unionserve.documents.models import GeneratedDocument
+    from unionserve.documents.public import GeneratedDocument
 
     code = "acceptance_notice" if aid.accepted_at else "legal_aid_refusal" if aid.refused_at else None
     if code is None or GeneratedDocument.objects.filter(case_id=aid.case_id, template_code=code).exists():
@@ -302,7 +298,7 @@ def remake_document(aid: LegalAidCase, *, actor):
     if not may_remake_document(aid, actor):
         raise ActionRefused(_("There is no missing decision document that your unit could make."))
     code = missing_document(aid)
-    from unionserve.documents.generate import generate
+    from unionserve.documents.public import generate
 
     if code == "acceptance_notice":
         step = aid.case.steps.filter(state="assign_firm").select_related("unit").order_by("pk").first()
@@ -316,31 +312,19 @@ def remake_document(aid: LegalAidCase, *, actor):
 
 
 def may_reveal(aid: LegalAidCase, user) -> bool:
-    """Who may see the applicant's phone in full (the case is already one the user reads): holders of
-    VIEW_PII, the assigned lawyer, and the units working on it now."""
-    from unionserve.core.roles import VIEW_PII
+    """Whether `user` may see the applicant's phone in full: there is one, and the one policy of
+    ``unionserve.pii`` allows it (VIEW_PII, or the assigned lawyer's CONTACT_APPLICANTS, and the case in scope)."""
+    from unionserve import pii
 
-    if not aid.applicant_phone_encrypted:
-        return False
-    if user.has_perm(VIEW_PII):
-        return True
-    if is_personal(user):
-        return bool(aid.lawyer_id and aid.lawyer.user_id == user.pk)
-    return bool(user.org_unit_id) and aid.case.steps.filter(is_open=True, unit_id=user.org_unit_id).exists()
+    return bool(aid.applicant_phone_encrypted) and pii.may_reveal(user, aid)
 
 
-@transaction.atomic
 def reveal_phone(aid: LegalAidCase, *, user, request=None) -> str:
-    """The applicant's phone in clear; writes PERSONAL_DATA_VIEWED in the same transaction."""
-    from django.core.exceptions import PermissionDenied
+    """The applicant's phone in clear; `pii.reveal` checks the policy and writes PERSONAL_DATA_VIEWED."""
+    from unionserve import pii
 
-    from unionserve.members import crypto
-
-    if not may_reveal(aid, user):
-        raise PermissionDenied(_("You may not see this applicant's phone in full."))
-    record(AuditAction.PERSONAL_DATA_VIEWED, actor=user, request=request, obj=aid, unit=aid.case.owner_unit,
-           detail={"fields": ["phone"], "case": aid.case.number})
-    return crypto.decrypt(aid.applicant_phone_encrypted)
+    return pii.reveal(aid, "applicant_phone", user=user, request=request, unit=aid.case.owner_unit,
+                      detail={"case": aid.case.number})["applicant_phone"]
 
 
 # --- assignment -----------------------------------------------------------------------------------
@@ -377,6 +361,21 @@ def guard_assignment(case: Case, data: dict) -> str | None:
     return None
 
 
+def lawyer_login(case: Case, data: dict):
+    """The engine's `assignee_from` hook of `assign_firm`: the chosen lawyer's login, when it is of the unit that
+    holds the case (so the case is in the lawyer's inbox and only they act on the step); else None and the
+    unit's staff record the file for the lawyer. The firm and contract are checked by `on_assign`."""
+    raw = str(data.get("lawyer") or "").strip()
+    lawyer = Lawyer.objects.filter(pk=int(raw), active=True).select_related("user").first() if raw.isdigit() else None
+    if lawyer is None or lawyer.user_id is None:
+        return None
+    # The work step, not a pending extension request's review step at the dispatcher.
+    holding = case.steps.filter(is_open=True, state="assign_firm", kind=StepKind.WORK).values_list(
+        "unit_id", flat=True).first()
+    user = lawyer.user
+    return user if user.is_active and user.org_unit_id == holding else None
+
+
 def on_assign(case: Case, data: dict, actor) -> None:
     contract, lawyer, flags = _assignment(case, data, actor.org_unit)
     aid = case.legal_aid
@@ -385,37 +384,37 @@ def on_assign(case: Case, data: dict, actor) -> None:
     aid.conflict_flags = [f.as_dict() for f in flags]
     aid.conflict_reason = str(data.get("conflict_reason") or "").strip() if flags else ""
     aid.save(update_fields=["firm", "contract", "lawyer", "assigned_at", "conflict_flags", "conflict_reason"])
+    if lawyer is not None and lawyer_may_log_in_here(lawyer, actor.org_unit):
+        _tell_lawyer(case, lawyer.user, actor, contract.firm)
     # The engine writes the timeline from `data` after this effect: show names there, not record ids.
     data["contract"] = f"{contract.firm.name}（{contract.unit.name} {contract.start:%Y-%m-%d}–{contract.end:%Y-%m-%d}）"
     data["lawyer"] = lawyer.name if lawyer is not None else ""
 
 
+def _tell_lawyer(case: Case, user, actor, firm) -> None:
+    """In-app notice and text message to the assigned lawyer (the outbox sends them after commit)."""
+    from django.urls import reverse
+
+    from unionserve.notifications.api import notify
+
+    notify("legalaid.assigned", users=[user], channels=("in_app", "sms"),
+           context={"number": case.number, "title": case.title, "unit": actor.org_unit.name, "firm": firm.name},
+           link=reverse("workflow:case", args=[case.number]))
+
+
 @transaction.atomic
 def assign(case: Case, *, actor, contract: int, lawyer: int | None = None, conflict_reason: str = "",
-           comment: str = "", version: int | None = None) -> Case:
-    """Assign a contracted firm (and lawyer): the lawyer's login becomes the assignee of the new step."""
+           comment: str = "", version: int | None = None, request=None) -> Case:
+    """Assign a contracted firm (and lawyer) from the assignment page.
+
+    The same `perform` call as `POST /api/work/cases/{number}/actions/assign_firm` with ``{"contract": id,
+    "lawyer": id}``: the engine makes the lawyer's login (of the unit) the assignee of the new step.
+    """
     if version is None:
         case = Case.objects.get(pk=case.pk)  # no version given: act on the case as it is now
-    case = engine.perform(case, "assign_firm", actor=actor, version=version, data={
+    return engine.perform(case, "assign_firm", actor=actor, version=version, request=request, data={
         "contract": str(contract), "lawyer": str(lawyer or ""), "conflict_reason": conflict_reason,
         "comment": comment})
-    aid = LegalAidCase.objects.select_related("lawyer__user").get(case=case)
-    user = aid.lawyer.user if aid.lawyer_id else None
-    step = case.steps.filter(is_open=True, state="representing").first()
-    if user is not None and user.is_active and step is not None and user.org_unit_id == step.unit_id:
-        step.assignee = user
-        step.save(update_fields=["assignee"])
-        Case.objects.filter(pk=case.pk).update(assignee=user)
-        case.assignee = user
-        from django.urls import reverse
-
-        from unionserve.notifications.api import notify
-
-        notify("legalaid.assigned", users=[user], channels=("in_app", "sms"),
-               context={"number": case.number, "title": case.title, "unit": actor.org_unit.name,
-                        "firm": aid.firm.name},
-               link=reverse("workflow:case", args=[case.number]))
-    return case
 
 
 def lawyer_may_log_in_here(lawyer: Lawyer, unit) -> bool:

@@ -8,10 +8,10 @@ class LegalAidConfig(AppConfig):
 
     def ready(self) -> None:
         # The case page shows the legal-aid panel; the member page lists the member's legal-aid cases.
-        from unionserve.members.sections import register_section
+        from unionserve.members.public import register_section
         from unionserve.workflow.panels import register_panel
 
-        from . import receivers, views  # noqa: F401 - receivers connect on import
+        from . import views
 
         register_panel("legalaid", _("Legal aid"), "legalaid/_case_panel.html", views.case_panel, order=20)
         register_section(_("Legal aid"), "legalaid/_member_section.html", views.member_section)

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from unionserve.accounts.models import User
 from unionserve.core.forms import StyledForm, StyledFormMixin
-from unionserve.members.validators import InvalidValue, validate_uscc
+from unionserve.core.validators import InvalidValue, validate_uscc
 from unionserve.workflow.models import Channel
 
 from . import rules

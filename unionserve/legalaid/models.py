@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from unionserve.core import roles
 from unionserve.core.money import money_field
 
 #: A Chinese lawyer's practice licence number (律师执业证号) has 17 digits.
@@ -148,6 +149,10 @@ class CaseResult(models.TextChoices):
 
 class LegalAidCase(models.Model):
     """The legal-aid data of one engine case (one-to-one)."""
+
+    #: Besides VIEW_PII, the assigned lawyer may see the applicant's phone: he must call the worker he
+    #: represents, and his personal scope holds only the cases assigned to him (unionserve.pii.may_reveal).
+    pii_reveal_permissions = (roles.CONTACT_APPLICANTS,)
 
     case = models.OneToOneField("workflow.Case", models.CASCADE, related_name="legal_aid")
     path = models.CharField(_("path"), max_length=4, choices=Path.choices)

@@ -84,7 +84,7 @@ DOWN = register(ProcessDefinition(
     description=_("Seed 000 §4.6, down: level 1 reviews within 5 days, accepts and dispatches to level 2 or "
                   "refuses with reasons; level 2 assigns a contracted firm; the lawyer reports the case file "
                   "to level 2, which reports it to level 1 for review and archive."),
-    opening=Opening(LEVEL1, ONE, fields=OPENING_FIELDS, effect=actions.create_aid_down),
+    opening=Opening(LEVEL1, ONE, fields=OPENING_FIELDS, effect=actions.create_aid_down, subject_field="applicant_name"),
     initial="review_l1",
     states=(
         REVIEW_L1, ASSIGN, REPRESENTING,
@@ -99,9 +99,11 @@ DOWN = register(ProcessDefinition(
                    guard=actions.guard_not_eligible, effect=actions.on_refuse, style="outline-danger"),
         Transition("assign_firm", _("Assign the firm"), ("assign_firm",), "representing", LEVEL2, TWO,
                    next_unit=TO_SAME, fields=ASSIGN_FIELDS, guard=actions.guard_assignment,
-                   effect=actions.on_assign),
+                   effect=actions.on_assign, assignee_from=actions.lawyer_login),
+        # keep_assignee=False: collecting the file is the staff's work, not the lawyer's (who still reads the case).
         Transition("report_file", _("Report the case file"), ("representing",), "file_summary", LAWYER_OR_L2, TWO,
-                   next_unit=TO_SAME, fields=REPORT_FIELDS, guard=actions.guard_report, effect=actions.on_report),
+                   next_unit=TO_SAME, fields=REPORT_FIELDS, guard=actions.guard_report, effect=actions.on_report,
+                   keep_assignee=False),
         Transition("report_up", _("Report the file to level 1"), ("file_summary",), "archive_review", LEVEL2, TWO,
                    next_unit=TO_DISPATCHER),
         Transition("archive", _("Review and archive"), ("archive_review",), "archived", LEVEL1, ONE,
@@ -118,7 +120,8 @@ UP = register(ProcessDefinition(
     description=_("Seed 000 §4.6, up: the station forwards within 2 days; level 2 reviews within 3 days and "
                   "accepts and assigns a firm, refuses with reasons, or sends a major case to level 1, which "
                   "reviews within 5 days; the firm reports the case file to level 1 for review and archive."),
-    opening=Opening(STATION, THREE, fields=OPENING_FIELDS, effect=actions.create_aid_up),
+    opening=Opening(STATION, THREE, fields=OPENING_FIELDS, effect=actions.create_aid_up,
+                    subject_field="applicant_name"),
     initial="forward",
     states=(
         State("forward", _("Station forwards to level 2"),
@@ -140,13 +143,13 @@ UP = register(ProcessDefinition(
                    style="outline-primary"),
         Transition("assign_firm", _("Assign the firm"), ("assign_firm",), "representing", LEVEL1 | LEVEL2,
                    frozenset({1, 2}), next_unit=TO_SAME, fields=ASSIGN_FIELDS, guard=actions.guard_assignment,
-                   effect=actions.on_assign),
+                   effect=actions.on_assign, assignee_from=actions.lawyer_login),
         Transition("report_file", _("Report the case file to level 1"), ("representing",), "archive_review",
                    LAWYER_OR_L2, TWO, next_unit=TO_UPPER_LEVEL, fields=REPORT_FIELDS, guard=actions.guard_report,
                    effect=actions.on_report),
         Transition("report_file_here", _("Report the case file"), ("representing",), "archive_review",
                    LAWYER_OR_L1, ONE, next_unit=TO_SAME, fields=REPORT_FIELDS, guard=actions.guard_report,
-                   effect=actions.on_report),
+                   effect=actions.on_report, keep_assignee=False),
         Transition("archive", _("Review and archive"), ("archive_review",), "archived", LEVEL1, ONE,
                    effect=actions.on_archive),
     ),

@@ -177,7 +177,8 @@ def assign_view(request, number: str):
         else:
             try:
                 actions.assign(aid.case, actor=request.user, contract=data["contract"], lawyer=data.get("lawyer"),
-                               conflict_reason=data.get("conflict_reason") or "", version=data["version"])
+                               conflict_reason=data.get("conflict_reason") or "", version=data["version"],
+                               request=request)
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
@@ -326,7 +327,7 @@ def case_panel(case, user) -> dict | None:
     if aid is None:
         return None
     try:
-        from unionserve.documents.models import GeneratedDocument
+        from unionserve.documents.public import GeneratedDocument
 
         documents = [(d, _download_url(d)) for d in GeneratedDocument.objects.filter(case=case).order_by("-pk")[:10]]
     except Exception:  # noqa: BLE001 - the documents app may not be installed yet

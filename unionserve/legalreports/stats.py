@@ -318,7 +318,7 @@ def money(user, cases: QuerySet, period: Period) -> Table:
         reported = aid.objects.filter(case__in=cases.values("pk")).filter(period.q("reported_at"))
         table.rows.append([str(GROUP_LABELS["legalaid"]), _sum(reported, "amount_claimed"),
                            _sum(reported, "amount_recovered")])
-    from unionserve.linkage.models import Referral, ReferralStatus
+    from unionserve.linkage.public import Referral, ReferralStatus
 
     lo, hi = period.start, period.end
     referrals = scope_of(user).filter(Referral.objects.filter(

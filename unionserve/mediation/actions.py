@@ -1,4 +1,5 @@
-"""State changes of mediation outside the engine's transitions: appointing a mediator, keeping the registry."""
+"""Mediation's own records: appointing a mediator (the engine's `appoint_mediator` transition calls the hooks
+here), keeping the registry. Cases, steps and the timeline are the engine's: nothing here writes them."""
 
 from __future__ import annotations
 
@@ -12,17 +13,17 @@ from unionserve.audit.log import record
 from unionserve.audit.models import AuditAction
 from unionserve.core.scope import scope_of
 from unionserve.workflow import actions as engine
-from unionserve.workflow.errors import ActionRefused, StaleCase
+from unionserve.workflow.errors import ActionRefused
 from unionserve.workflow.models import Case, Step, StepKind
 from unionserve.workflow.permissions import actions_for
-from unionserve.workflow.timeline import append_event
 
 from .models import MediationCase, Mediator
 from .rules import load_of
 
-#: States in which the unit holding the case appoints (or changes) its mediator.
-APPOINTING_STATES = frozenset({"dispatched", "mediating", "station_mediating", "district_mediating",
-                               "city_mediating"})
+#: States in which the unit holding the case appoints (or changes) its mediator: the `appoint_mediator`
+#: transition of the process (kind APPOINT: the case stays where it is).
+APPOINTING_STATES = ("dispatched", "mediating", "station_mediating", "district_mediating", "city_mediating")
+APPOINT = "appoint_mediator"
 
 
 class StaleRecord(ValidationError):
@@ -39,52 +40,78 @@ def appointing_step(case: Case, user) -> Step | None:
         return None
     if scope_of(user).is_personal:
         return None  # a mediator works the case; the unit's staff appoint (and change) mediators
-    spec = next((s for s in actions_for(case, user) if s.code == "assign"), None)
+    spec = next((s for s in actions_for(case, user) if s.code == APPOINT), None)
     if spec is None or spec.step is None or spec.step.kind != StepKind.WORK:
         return None
     return spec.step
 
 
-@transaction.atomic
-def appoint_mediator(case: Case, mediator: Mediator, *, acting_user, version: int) -> MediationCase:
-    """Appoint `mediator` (of the unit that holds the case) to `case`.
+def _mediator(data: dict) -> Mediator | None:
+    raw = str(data.get("mediator") or "").strip()
+    return Mediator.objects.select_related("user").filter(pk=int(raw)).first() if raw.isdigit() else None
 
-    When the mediator has an account in that unit, the case's step is assigned to them, so it is in their
-    inbox and they — and, as a mediator-only user, only they — work it. Refused when the user may not
-    appoint now, the mediator is of another unit, inactive or full, or the case changed since `version`.
-    """
-    step = appointing_step(case, acting_user)
-    if step is None:
-        raise ActionRefused(_("Only the unit that holds the case can appoint its mediator, while it is mediated."))
-    if case.version != version:
-        raise StaleCase()
-    mediator = Mediator.objects.select_for_update().get(pk=mediator.pk)
-    if mediator.unit_id != step.unit_id:
-        raise ActionRefused(_("%(name)s is a mediator of another unit.") % {"name": mediator.name})
+
+def guard_appointment(case: Case, data: dict) -> str | None:
+    """The mediator is active, of the unit that holds the case, and has room for one more case."""
+    mediator = _mediator(data)
+    if mediator is None:
+        return _("Choose a mediator from the registry (the mediation panel of the case).")
+    if not case.steps.filter(is_open=True, kind=StepKind.WORK, unit_id=mediator.unit_id).exists():
+        return _("%(name)s is a mediator of another unit.") % {"name": mediator.name}
     if not mediator.active:
-        raise ActionRefused(_("%(name)s is not an active mediator.") % {"name": mediator.name})
+        return _("%(name)s is not an active mediator.") % {"name": mediator.name}
+    mediator = Mediator.objects.select_for_update().get(pk=mediator.pk)  # two appointments at once: one counts
+    current = MediationCase.objects.filter(case=case).values_list("mediator_id", flat=True).first()
+    if current != mediator.pk and load_of(mediator) >= mediator.max_load:
+        return (_("%(name)s already has %(n)s open cases, the most allowed. Choose another mediator.")
+                % {"name": mediator.name, "n": mediator.max_load})
+    return None
+
+
+def mediator_login(case: Case, data: dict):
+    """The engine's `assignee_from` hook: the appointed mediator's login of their own unit, if they have one.
+
+    With it, the step is the mediator's (their inbox; as a mediator-only user, only they work it); without
+    one, the unit's staff work the case and the mediation record names the mediator.
+    """
+    mediator = _mediator(data)
+    user = mediator.user if mediator is not None else None
+    if user is not None and user.is_active and user.org_unit_id == mediator.unit_id:
+        return user
+    return None
+
+
+def on_appoint(case: Case, data: dict, actor) -> None:
+    """Effect of `appoint_mediator` inside the engine's transaction: the mediation record and the mediator's notice."""
+    mediator = _mediator(data)
     mc = MediationCase.objects.select_for_update().get(case=case)
-    if mc.mediator_id != mediator.pk and load_of(mediator) >= mediator.max_load:
-        raise ActionRefused(_("%(name)s already has %(n)s open cases, the most allowed. Choose another mediator.")
-                            % {"name": mediator.name, "n": mediator.max_load})
     previous = mc.mediator
     mc.mediator = mediator
     mc.mediator_appointed_at = timezone.now()
     mc.version += 1
     mc.save(update_fields=["mediator", "mediator_appointed_at", "version"])
-    user = mediator.user
-    if user is not None and user.is_active and user.org_unit_id == step.unit_id:
-        # The engine's own assignment: timeline entry, the step and the case get the mediator as assignee.
-        engine.perform(case, "assign", actor=acting_user, data={"assignee": user.username}, version=version,
-                       step_id=step.pk)
-    elif not Case.objects.filter(pk=case.pk, version=version).update(version=F("version") + 1):
-        raise StaleCase()  # someone acted on the case meanwhile: the whole appointment rolls back
-    if user is not None and user.is_active:
-        _tell_mediator(case, user, acting_user)
-    append_event(case, "mediator_appointed", _("Mediator appointed"), actor=acting_user,
-                 fields=[[_("Mediator"), mediator.name]] + ([[_("Replaces"), previous.name]] if previous else []),
-                 data={"mediator": mediator.pk})
-    return mc
+    if mediator.user is not None and mediator.user.is_active:
+        _tell_mediator(case, mediator.user, actor)
+    # The engine writes the timeline from `data` after this effect: the name, not the registry number.
+    data["mediator"] = mediator.name + (f"（{_('replaces %(name)s') % {'name': previous.name}}）"
+                                        if previous is not None and previous.pk != mediator.pk else "")
+
+
+@transaction.atomic
+def appoint_mediator(case: Case, mediator: Mediator, *, acting_user, version: int, request=None) -> MediationCase:
+    """Appoint `mediator` (of the unit that holds the case) to `case` through the engine.
+
+    The same `perform` call as `POST /api/work/cases/{number}/actions/appoint_mediator` with
+    ``{"mediator": <id>}``: when the mediator has an account in that unit, the engine gives them the case's
+    step. Refused when the user may not appoint now, the mediator is of another unit, inactive or full, or
+    the case changed since `version`.
+    """
+    step = appointing_step(case, acting_user)
+    if step is None:
+        raise ActionRefused(_("Only the unit that holds the case can appoint its mediator, while it is mediated."))
+    engine.perform(case, APPOINT, actor=acting_user, data={"mediator": str(mediator.pk)}, version=version,
+                   step_id=step.pk, request=request)
+    return MediationCase.objects.get(case=case)
 
 
 def _tell_mediator(case: Case, user, acting_user) -> None:

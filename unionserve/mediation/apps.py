@@ -8,7 +8,7 @@ class MediationConfig(AppConfig):
 
     def ready(self) -> None:
         # The mediation panel on the engine's case page and the member page's list of a member's cases.
-        from unionserve.members.sections import register_section
+        from unionserve.members.public import register_section
         from unionserve.workflow.panels import register_panel
 
         from .views import case_panel, member_section

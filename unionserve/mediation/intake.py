@@ -6,8 +6,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from unionserve.core.scope import scope_of
-from unionserve.members import crypto
-from unionserve.members.models import Employer, Member
+from unionserve.members.public import Employer, Member, find_member, get_member
 from unionserve.workflow import actions
 from unionserve.workflow.errors import ActionRefused
 
@@ -21,9 +20,9 @@ def _member(actor, line) -> Member | None:
     """The register's member a worker line names (ID number or member id), inside the actor's scope."""
     if not line.id_number and line.member_id is None:
         return None
-    members = scope_of(actor).filter(Member.objects.select_related("employer"))
-    member = (members.filter(pk=line.member_id).first() if line.member_id is not None
-              else members.filter(id_hash=crypto.lookup_hash(line.id_number)).first())
+    # The register's one policy: only members inside the actor's scope, by id or by ID number.
+    member = (get_member(line.member_id, user=actor) if line.member_id is not None
+              else find_member(id_number=line.id_number, user=actor))
     if member is None:
         raise ActionRefused(_("%(name)s: no member with this ID number in your part of the register. Leave the "
                               "ID number out for a worker who is not a member.") % {"name": line.name})

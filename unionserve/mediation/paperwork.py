@@ -6,8 +6,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from unionserve.documents.defaults import ACCEPTANCE_NOTICE, MEDIATION_AGREEMENT, MEDIATION_TERMINATION
-from unionserve.documents.generate import generate
+from unionserve.documents.public import ACCEPTANCE_NOTICE, MEDIATION_AGREEMENT, MEDIATION_TERMINATION, generate
 
 from .models import MediationCase
 

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from unionserve.core.roles import LEVEL_1_STAFF, LEVEL_2_STAFF, LEVEL_3_STAFF, Role
 from unionserve.workflow.definitions import (
+    APPOINT,
     DISPATCH,
     TO_DISPATCHER,
     TO_SAME,
@@ -37,7 +38,7 @@ from unionserve.workflow.definitions import (
 )
 from unionserve.workflow.registry import register
 
-from . import intake, paperwork, policies
+from . import actions, intake, paperwork, policies
 from .models import DisputeType, MediationCase, Outcome
 from .rules import InputError, parse_amount
 
@@ -236,6 +237,15 @@ PROCESS = register(ProcessDefinition(
                    L1 | L2 | L3 | MEDIATOR, frozenset({1, 2, 3}), fields=TERMINATION_FIELDS,
                    guard=_terminate_guard, effect=terminated, style="outline-danger"),
         Transition("archive", _("Review and archive"), ("review",), "archived", L1, frozenset({1})),
+        # The unit holding the case appoints (or changes) its mediator; the case stays where it is, and the
+        # mediator's login (if any) holds the step: the engine writes it, for the panel and the API alike.
+        Transition("appoint_mediator", _("Appoint the mediator"), actions.APPOINTING_STATES, "", L1 | L2 | L3,
+                   frozenset({1, 2, 3}), kind=APPOINT,
+                   fields=(Field("mediator", _("Mediator (registry number)"), "text",
+                                 help=_("Use the mediation panel of the case: it ranks the unit's mediators by "
+                                        "specialty and load.")),),
+                   guard=actions.guard_appointment, assignee_from=actions.mediator_login, effect=actions.on_appoint,
+                   style="outline-primary"),
     ),
     returnable=frozenset({"dispatched"}),
     on_overdue="escalate",

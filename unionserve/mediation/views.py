@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from unionserve.core import roles
 from unionserve.core.scope import scope_of, scoped_view
-from unionserve.documents.models import GeneratedDocument
+from unionserve.documents.public import GeneratedDocument
 from unionserve.workflow.errors import StaleCase
 from unionserve.workflow.models import Case
 from unionserve.workflow.registry import registry
@@ -118,7 +118,7 @@ def appoint(request: HttpRequest, number: str) -> HttpResponse:
         return redirect("workflow:case", case.number)
     try:
         actions.appoint_mediator(case, form.cleaned_data["mediator"], acting_user=request.user,
-                                 version=form.cleaned_data["version"])
+                                 version=form.cleaned_data["version"], request=request)
     except StaleCase as exc:
         messages.error(request, " ".join(exc.messages))
     except ValidationError as exc:

@@ -25,9 +25,8 @@ from unionserve.notifications.api import notify
 from unionserve.orgs.actions import create_unit
 from unionserve.orgs.errors import OrgTreeError
 from unionserve.orgs.models import OrgUnit, UnitKind
+from unionserve.pii import lookup_hash, seal_phone
 
-from . import crypto
-from .masking import mask_phone
 from .models import Employer, Member, MembershipHistory, MemberStatus, SpecialGroup, SpecialGroupRecord
 from .search import initials_of
 
@@ -61,10 +60,7 @@ class MergeError(ValidationError):
 
 
 def _phone_columns(phone: str) -> dict[str, str]:
-    if not phone:
-        return {"phone_hash": "", "phone_encrypted": "", "phone_masked": ""}
-    return {"phone_hash": crypto.lookup_hash(phone), "phone_encrypted": crypto.encrypt(phone),
-            "phone_masked": mask_phone(phone)}
+    return seal_phone(phone).columns("phone")
 
 
 @transaction.atomic
@@ -82,7 +78,7 @@ def update_member(member: Member, changes: dict[str, Any], *, expected_version: 
     for name, value in changes.items():
         if name == "phone":
             current = member.phone_hash
-            new = crypto.lookup_hash(value) if value else ""
+            new = lookup_hash(value) if value else ""
             if new != current:
                 columns.update(_phone_columns(value))
                 changed.append("phone")
@@ -180,7 +176,7 @@ def member_for_receipt(id_number: str, name: str) -> Member | None:
     anybody, and nothing but the member itself is returned.
     """
     return Member.objects.select_related("grassroots", "employer").filter(
-        id_hash=crypto.lookup_hash(id_number), name=name.strip()).first()
+        id_hash=lookup_hash(id_number), name=name.strip()).first()
 
 
 def _employer_of_union(unit: OrgUnit) -> Employer | None:

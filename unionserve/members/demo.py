@@ -17,11 +17,10 @@ from django.db import transaction
 from django.utils import timezone
 from faker import Faker
 
+from unionserve import pii
 from unionserve.orgs.models import OrgUnit, UnitKind, UnitStatus
 
-from . import crypto, validators
 from .actions import JOINT_UNION_SUFFIX, joint_union_for
-from .masking import mask_id, mask_phone
 from .models import Employer, Member, MembershipHistory, MemberStatus, SpecialGroup, SpecialGroupRecord
 from .search import initials_of
 
@@ -64,8 +63,8 @@ def make_card(rng: random.Random) -> str:
 def _mobile(fake: Faker) -> str:
     for _attempt in range(20):
         try:
-            return validators.validate_mobile(fake.phone_number())
-        except validators.InvalidValue:
+            return pii.validate_mobile(fake.phone_number())
+        except pii.InvalidValue:
             continue
     return ""
 
@@ -88,10 +87,11 @@ class _Batch:
         made = 0
         while made < n:
             try:
-                info = validators.parse_id_number(fake.ssn(min_age=19, max_age=59), today)
-            except validators.InvalidValue:
+                info = pii.parse_id_number(fake.ssn(min_age=19, max_age=59), today)
+            except pii.InvalidValue:
                 continue
-            id_hash = crypto.lookup_hash(info.number)
+            sealed_id = pii.seal_id_number(info.number)
+            id_hash = sealed_id.hash
             if id_hash in self.hashes:
                 continue
             self.hashes.add(id_hash)
@@ -116,10 +116,8 @@ class _Batch:
                 certificate = rng.choice(CERTIFICATES)
                 groups.append((SpecialGroup.SKILLED, certificate))
             member = Member(
-                name=name, initials=initials_of(name), id_hash=id_hash, id_encrypted=crypto.encrypt(info.number),
-                id_masked=mask_id(info.number), birth_date=info.birth_date, gender=info.gender,
-                phone_hash=crypto.lookup_hash(phone) if phone else "", phone_encrypted=crypto.encrypt(phone) if phone
-                else "", phone_masked=mask_phone(phone) if phone else "",
+                name=name, initials=initials_of(name), **sealed_id.columns("id"), birth_date=info.birth_date,
+                gender=info.gender, **pii.seal_phone(phone).columns("phone"),
                 employer=employer, grassroots=unit, joined_on=joined, employment=rng.choice(EMPLOYMENT),
                 education=rng.choice(EDUCATION), skill_certificate=certificate, honour=honour, hardship=hardship,
                 single_mother=single_mother, card_number=make_card(rng) if rng.random() < 0.7 else "",

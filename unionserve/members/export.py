@@ -24,9 +24,8 @@ from django.utils.translation import gettext as _
 from unionserve.audit.log import record
 from unionserve.audit.models import AuditAction
 from unionserve.core import roles
+from unionserve.pii import decrypt_unchecked, mask_phone
 
-from . import crypto
-from .masking import mask_phone
 from .models import Employer, Gender, Member, MemberStatus
 from .search import EmployerFilter, MemberFilter, audit_safe
 
@@ -45,10 +44,10 @@ def _member_columns(unmasked: bool) -> list[Column]:
     statuses = dict(MemberStatus.choices)
     columns: list[Column] = [
         (_("Name"), "name", None),
-        (_("ID number"), "id_encrypted", crypto.decrypt) if unmasked else (_("ID number"), "id_masked", None),
+        (_("ID number"), "id_encrypted", decrypt_unchecked) if unmasked else (_("ID number"), "id_masked", None),
         (_("Gender"), "gender", lambda v: str(genders.get(v, v))),
         (_("Date of birth"), "birth_date", None),
-        (_("Mobile"), "phone_encrypted", lambda v: crypto.decrypt(v) if v else "") if unmasked
+        (_("Mobile"), "phone_encrypted", decrypt_unchecked) if unmasked
         else (_("Mobile"), "phone_masked", None),
         (_("Grassroots union"), "grassroots__name", None),
         (_("Union code"), "grassroots__code", None),

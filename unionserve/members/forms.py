@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from unionserve import pii
 from unionserve.core.forms import StyledForm
 from unionserve.core.scope import scope_of
 from unionserve.orgs.forms import ScopedForm, UnitCodeField
@@ -87,8 +88,8 @@ class MemberEditForm(StyledForm):
         if not value:
             return ""
         try:
-            return validators.validate_mobile(value)
-        except validators.InvalidValue as exc:
+            return pii.validate_mobile(value)
+        except pii.InvalidValue as exc:
             raise forms.ValidationError(str(exc))
 
     def clean_card_number(self) -> str:
@@ -141,8 +142,8 @@ class ReceiveForm(TransferForm):
 
     def clean_id_number(self) -> str:
         try:
-            return validators.parse_id_number(self.cleaned_data["id_number"]).number
-        except validators.InvalidValue as exc:
+            return pii.parse_id_number(self.cleaned_data["id_number"]).number
+        except pii.InvalidValue as exc:
             raise forms.ValidationError(str(exc))
 
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .importing import views
+from . import import_views as views
 
 import_urlpatterns = [
     path("imports/", views.imports, name="imports"),

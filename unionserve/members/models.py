@@ -1,7 +1,7 @@
 """The real-name register: employers (units) and members, with history and protected personal data.
 
-Personal data (ID number, phone) is stored encrypted (crypto.encrypt) with a keyed hash for exact lookup
-and a masked form for lists; only `members.pii` reads the clear text, and it writes the audit log.
+Personal data (ID number, phone) is stored sealed by `unionserve.pii` (ciphertext, keyed hash for exact lookup,
+mask for lists); only `pii.reveal` reads the clear text for a page, and it writes the audit log.
 """
 
 from __future__ import annotations
@@ -59,6 +59,8 @@ class Member(models.Model):
     """A union member. One ID number is one person across the city (unique keyed hash)."""
 
     scope_paths = ("grassroots__region_path", "grassroots__industry_path")
+    #: Personal fields → their ciphertext column, for `pii.reveal`.
+    pii_fields = {"id_number": "id_encrypted", "phone": "phone_encrypted"}
 
     name = models.CharField(_("name"), max_length=60)
     #: Pinyin initials of the name, for search as you type (张三 → ZS).

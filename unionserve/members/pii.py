@@ -1,25 +1,17 @@
-"""The only place where a member's ID number and mobile are read in clear, and every read is audited.
+"""A member's ID number and mobile on the member page: masked for everybody, in full through `pii.reveal`.
 
-Everyone sees `Member.id_masked` / `Member.phone_masked`. A user who holds VIEW_PII and whose scope contains
-the member may ask to see the clear values (the "show in full" button on the member page); `reveal` decrypts
-them and writes PERSONAL_DATA_VIEWED to the audit log in the same transaction. Exports of unmasked data go
-through `members.export`, which records PERSONAL_DATA_EXPORTED once per file.
+Everyone sees `Member.id_masked` / `Member.phone_masked`. The "show in full" button is offered to those the one
+policy allows (`unionserve.pii.may_reveal`: VIEW_PII and the member in scope); `reveal` decrypts through
+`pii.reveal`, which writes PERSONAL_DATA_VIEWED in the same transaction. Exports of unmasked data go through
+`members.export`, which records PERSONAL_DATA_EXPORTED once per file.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.utils.translation import gettext as _
+from unionserve import pii
 
-from unionserve.audit.log import record
-from unionserve.audit.models import AuditAction
-from unionserve.core import roles
-from unionserve.core.scope import scope_of
-
-from . import crypto
 from .models import Member
 
 ID_NUMBER = "id_number"
@@ -29,7 +21,7 @@ FIELDS = (ID_NUMBER, PHONE)
 
 def can_reveal(user, member: Member) -> bool:
     """Whether `user` may see this member's personal data in full."""
-    return bool(user.has_perm(roles.VIEW_PII)) and scope_of(user).contains_unit(member.grassroots)
+    return pii.may_reveal(user, member)
 
 
 def masked(member: Member) -> dict[str, str]:
@@ -38,29 +30,25 @@ def masked(member: Member) -> dict[str, str]:
 
 
 def clear_values(member: Member, fields: Iterable[str] = FIELDS) -> dict[str, str]:
-    """Decrypt without checks or audit: for callers that check and audit themselves (export)."""
+    """Decrypt without checks or audit: for tests and demo data, never for a page."""
+    columns = Member.pii_fields
     out = {}
     for name in fields:
-        if name == ID_NUMBER:
-            out[name] = crypto.decrypt(member.id_encrypted)
-        elif name == PHONE:
-            out[name] = crypto.decrypt(member.phone_encrypted) if member.phone_encrypted else ""
-        else:
+        if name not in columns:
             raise ValueError(f"Unknown personal-data field {name!r}; use {FIELDS}.")
+        out[name] = pii.decrypt_unchecked(getattr(member, columns[name]))
     return out
 
 
-@transaction.atomic
 def reveal(member: Member, *, user, request=None, fields: Iterable[str] = FIELDS) -> dict[str, str]:
     """The clear ID number and/or mobile of a member for a user allowed to see them; audited.
 
     Raises PermissionDenied for a user without VIEW_PII or outside the member's scope (callers show a 404
     for the latter: they fetch the member through the scope first).
     """
-    if not can_reveal(user, member):
-        raise PermissionDenied(_("You may not see this member's personal data in full."))
-    fields = [f for f in FIELDS if f in set(fields)]
-    values = clear_values(member, fields)
-    record(AuditAction.PERSONAL_DATA_VIEWED, actor=user, request=request, obj=member, unit=member.grassroots,
-           detail={"fields": fields})
-    return values
+    wanted = set(fields)
+    unknown = wanted - set(FIELDS)
+    if unknown:
+        raise ValueError(f"Unknown personal-data field {sorted(unknown)!r}; use {FIELDS}.")
+    return pii.reveal(member, [f for f in FIELDS if f in wanted], user=user, request=request,
+                      unit=member.grassroots)

@@ -28,8 +28,8 @@ from pypinyin import Style, lazy_pinyin
 from unionserve.core.queries import prefix_q
 from unionserve.core.scope import Scope, scope_of
 from unionserve.orgs.models import OrgUnit
+from unionserve.pii import hash_q, mask_id, mask_phone
 
-from . import crypto
 from .models import Member, SpecialGroupRecord
 
 LIMIT = 50
@@ -79,9 +79,9 @@ def text_q(text: str) -> Q | None:
     if kind is QueryKind.EMPTY:
         return None
     if kind is QueryKind.ID_NUMBER:
-        return Q(id_hash=crypto.lookup_hash(value))
+        return hash_q("id", value)
     if kind is QueryKind.MOBILE:
-        return Q(phone_hash=crypto.lookup_hash(value))
+        return hash_q("phone", value)
     if kind is QueryKind.CARD:
         return Q(card_number=value)
     if kind is QueryKind.INITIALS:
@@ -185,8 +185,6 @@ class EmployerFilter:
 
 def audit_safe(flt: MemberFilter) -> dict[str, str]:
     """The filter for the audit log: an ID number or mobile typed in the box is stored masked."""
-    from .masking import mask_id, mask_phone
-
     data = flt.as_dict()
     kind, value = classify(flt.q)
     if kind is QueryKind.ID_NUMBER:

@@ -1,107 +1,23 @@
-"""Validation of the identifiers in the register, fast enough for millions of rows.
+"""Validation of the register's own identifiers: Jingka card numbers (19 digits with a Luhn check).
 
-- Resident ID numbers (GB 11643-1999): 18 characters, ISO 7064 MOD 11-2 check character, a real birth
-  date not in the future, and an area code that exists or existed in any era. Numbers are issued by the
-  area of household registration at the time of issue, so a county code created after the birth year is
-  normal and accepted (python-stdnum's `cn.ric` rejects those; we only use its table of codes).
-- Unified Social Credit Codes (GB 32100-2015) through python-stdnum.
-- Mainland mobile numbers: 11 digits, 13–19.
-- Jingka card numbers: 19 digits with a Luhn check.
+ID numbers and mobiles identify a person and are validated by ``unionserve.pii``; credit codes of employers
+by ``unionserve.core.validators``.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import functools
 import re
-from dataclasses import dataclass
-from importlib import resources
 
 from django.utils.translation import gettext as _
 from stdnum import luhn
-from stdnum.cn import uscc as stdnum_uscc
-from stdnum.exceptions import ValidationError as StdnumError
 
-_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_ID_CHECK = "10X98765432"
-_ID_RE = re.compile(r"^\d{17}[\dX]$")
-_MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+from unionserve.core.validators import InvalidValue
+
 _CARD_RE = re.compile(r"^\d{19}$")
 
 
-class InvalidValue(ValueError):
-    """A value that fails validation; the message (Chinese by default) says what is wrong."""
-
-
-@functools.cache
-def area_codes() -> frozenset[str]:
-    """Every county-level code in python-stdnum's table, whatever the years it was valid."""
-    codes = set()
-    province = ""
-    text = resources.files("stdnum.cn").joinpath("loc.dat").read_text(encoding="utf-8")
-    for line in text.splitlines():
-        if not line or line.startswith("#"):
-            continue
-        if not line.startswith(" "):
-            province = line.split(" ", 1)[0]
-            codes.add(province + "0000")
-        else:
-            codes.add(province + line.strip().split(" ", 1)[0])
-    return frozenset(codes)
-
-
-@dataclass(frozen=True, slots=True)
-class IdInfo:
-    number: str
-    birth_date: dt.date
-    gender: str  # "M" or "F"
-    area: str
-
-
-def id_check_char(first17: str) -> str:
-    total = sum(int(c) * w for c, w in zip(first17, _ID_WEIGHTS, strict=True))
-    return _ID_CHECK[total % 11]
-
-
-def parse_id_number(value: str, today: dt.date | None = None) -> IdInfo:
-    """Validate a resident ID number and return what it encodes; raise InvalidValue with the reason."""
-    number = value.strip().upper()
-    if not _ID_RE.match(number):
-        raise InvalidValue(_("An ID number has 18 characters: 17 digits and a last digit or X."))
-    if id_check_char(number[:17]) != number[17]:
-        raise InvalidValue(_("The check character of the ID number is wrong; check for a typing error."))
-    try:
-        birth = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
-    except ValueError:
-        raise InvalidValue(_("Characters 7–14 of the ID number are not a real date of birth.")) from None
-    today = today or dt.date.today()
-    if birth > today or birth.year < 1900:
-        raise InvalidValue(_("The date of birth in the ID number is in the future or before 1900."))
-    area = number[:6]
-    if area not in area_codes():
-        raise InvalidValue(_("The first six digits of the ID number are not a known area code."))
-    return IdInfo(number, birth, "M" if int(number[16]) % 2 else "F", area)
-
-
-def validate_uscc(value: str) -> str:
-    """A valid Unified Social Credit Code (upper case), or InvalidValue."""
-    code = value.strip().upper()
-    try:
-        return stdnum_uscc.validate(code)
-    except StdnumError:
-        raise InvalidValue(_("The Unified Social Credit Code is not valid (18 characters with a check character)."))
-
-
-def validate_mobile(value: str) -> str:
-    number = re.sub(r"[\s-]", "", value)
-    if number.startswith("+86"):
-        number = number[3:]
-    if not _MOBILE_RE.match(number):
-        raise InvalidValue(_("A mobile number has 11 digits and starts with 13 to 19."))
-    return number
-
-
 def validate_card(value: str) -> str:
+    """A Jingka card number (19 digits, Luhn check), or InvalidValue."""
     number = value.strip()
     if not _CARD_RE.match(number) or not luhn.is_valid(number):
         raise InvalidValue(_("A card number has 19 digits with a valid check digit."))

@@ -112,10 +112,6 @@ class Notification(models.Model):
     @property
     def masked_address(self) -> str:
         """The address with its middle hidden (phone numbers and e-mail addresses are personal data)."""
-        address = self.to_address
-        if "@" in address:
-            name, _at, domain = address.partition("@")
-            return f"{name[:1]}***@{domain}"
-        if len(address) > 7:
-            return f"{address[:3]}****{address[-4:]}"
-        return address
+        from unionserve.pii import mask_address
+
+        return mask_address(self.to_address)

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "unionserve.orgs",
     "unionserve.accounts",
     "unionserve.audit",
+    "unionserve.pii",
     "unionserve.workcalendar",
     "unionserve.policy",
     "unionserve.notifications",
@@ -260,7 +261,7 @@ UNIONSERVE_SITE_URL = os.environ.get("SITE_URL", "")
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
 EMAIL_FILE_PATH = str(VAR_DIR / "mail")
 
-# Personal data keys (members.crypto). PII_KEYS is "id:base64key[,id:base64key...]"; new values use
+# Personal data keys (pii.crypto). PII_KEYS is "id:base64key[,id:base64key...]"; new values use
 # PII_ACTIVE_KEY; PII_HASH_KEY keys the lookup hashes. Development derives them from SECRET_KEY; production
 # must set them (settings/production.py refuses to start without them).
 def _derived_key(label: str) -> str:

@@ -1,12 +1,17 @@
 """The engine: opening cases and every action on them, for every process.
 
 Each public function runs in one transaction, checks the case's version (optimistic lock), writes the
-timeline and the audit-worthy facts, and schedules notifications to go out after commit. Views and
-the API call `open_case` and `perform`; nothing else changes a case.
+timeline and an audit-log row (who, which case, which action), and schedules notifications to go out after
+commit. Views, the API and the area apps call `open_case` and `perform`; nothing else writes cases, steps,
+case access or the timeline (a test holds every module outside the engine to that). What an area needs
+(the person who holds a step, a per-case deadline, its own records) it declares in its process definition
+as hooks the engine calls here, inside the same transaction.
 """
 
 from __future__ import annotations
 
+import copy
+import datetime as dt
 import hashlib
 from collections.abc import Iterable
 from typing import Any
@@ -20,6 +25,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from unionserve.accounts.models import User
+from unionserve.audit.log import record
+from unionserve.audit.models import AuditAction
 from unionserve.core.scope import scope_of
 from unionserve.orgs.models import OrgUnit
 
@@ -92,6 +99,23 @@ def _event(case: Case, action: str, label: str, *, actor: User | None, step: Ste
     )
 
 
+def _audit(case: Case, action: str, *, actor: User, event: CaseEvent | None, request=None,
+           step: Step | None = None) -> None:
+    """The audit-log row of a case action: who, which case, which action, from and to which state.
+
+    The timeline answers "what happened to this case"; the audit log answers "who did what" across all
+    processes and cases, scoped by the acting unit.
+    """
+    detail = {"case": case.number, "process": case.process, "action": action,
+              "from": event.from_state if event is not None else case.state,
+              "to": event.to_state if event is not None else case.state}
+    if step is not None:
+        detail["step"] = step.pk
+    if event is not None:
+        detail["event"] = event.pk
+    record(AuditAction.CASE_ACTION, actor=actor, request=request, obj=case, unit=actor.org_unit, detail=detail)
+
+
 def _grant(case: Case, unit: OrgUnit, kind: str) -> None:
     # One INSERT … ON CONFLICT DO NOTHING (the unique constraint on case, unit, kind) instead of get_or_create's
     # SELECT, savepoint, INSERT and release: a dispatch grants three or four of these.
@@ -112,6 +136,9 @@ def _open_step(case: Case, state_code: str, unit: OrgUnit, *, dispatcher: OrgUni
         policy_version_id = keep_deadline.policy_version_id
     else:
         rule = definition.review_deadline if kind != StepKind.WORK else state.deadline
+        if kind == StepKind.WORK and definition.deadline_for is not None:
+            # A per-case period declared by the process (e.g. the sample check's policy version).
+            rule = definition.deadline_for(case, state_code) or rule
         if rule is not None and not state.paused:
             start = now
             if kind == StepKind.WORK and rule.since:
@@ -233,8 +260,11 @@ def _required(data: dict, spec: ActionSpec) -> None:
 @transaction.atomic
 def open_case(process: str, *, actor: User, title: str, unit: OrgUnit | None = None, channel: str = "internal",
               priority: str = "normal", subject_name: str = "", employer: OrgUnit | None = None,
-              data: dict | None = None, comment: str = "", files=None) -> Case:
-    """Open a case of `process` at the actor's unit, in the initial state, with its first step."""
+              data: dict | None = None, comment: str = "", files=None, request=None) -> Case:
+    """Open a case of `process` at the actor's unit, in the initial state, with its first step.
+
+    `request` (optional) adds the client's address to the audit-log row.
+    """
     definition = registry.get(process)
     unit = unit or actor.org_unit
     if unit is None or unit.pk != actor.org_unit_id:
@@ -247,6 +277,8 @@ def open_case(process: str, *, actor: User, title: str, unit: OrgUnit | None = N
     missing = [str(f.label) for f in opening.fields if f.required and (data or {}).get(f.name) in (None, "", [])]
     if missing:
         raise ActionRefused(_("Fill in: %(fields)s.") % {"fields": "、".join(missing)})
+    if not subject_name and opening.subject_field:
+        subject_name = str((data or {}).get(opening.subject_field) or "").strip()[:100]
     now = timezone.now()
     case = Case.objects.create(
         number=next_number(definition.prefix, now), process=definition.code, state=definition.initial,
@@ -262,6 +294,7 @@ def open_case(process: str, *, actor: User, title: str, unit: OrgUnit | None = N
                    deadline=step.deadline)
     _save_files(case, event, files, actor)
     _refresh_case(case)
+    _audit(case, "opened", actor=actor, event=event, request=request, step=step)
     return case
 
 
@@ -285,14 +318,29 @@ def _jsonable(value: Any) -> bool:
 # --- acting --------------------------------------------------------------------------------------
 
 
-@transaction.atomic
 def perform(case: Case, action: str, *, actor: User, data: dict | None = None, version: int | None = None,
-            step_id: int | None = None) -> Case:
+            step_id: int | None = None, request=None) -> Case:
     """Take `action` (a transition code or a generic operation) on `case` as `actor`.
 
     Refused with NotAllowed when the actor may not take it now, ActionRefused when the input is wrong
     or a guard says no, StaleCase when the case changed since `version`. Nothing is half-applied.
+    The page, the API and the area pages all come here, so the same input gives the same result; every
+    action writes its timeline entry and an audit-log row (`request`, optional, adds the client's address).
     """
+    # A refused action rolls the database back; the caller's case object is put back the same way, so a page
+    # that shows the case again after a refusal offers its real version, not the one the attempt took.
+    saved = {f.attname: copy.deepcopy(getattr(case, f.attname)) for f in Case._meta.concrete_fields}
+    try:
+        return _perform(case, action, actor=actor, data=data, version=version, step_id=step_id, request=request)
+    except Exception:
+        for name, value in saved.items():
+            setattr(case, name, value)
+        raise
+
+
+@transaction.atomic
+def _perform(case: Case, action: str, *, actor: User, data: dict | None, version: int | None,
+             step_id: int | None, request) -> Case:
     data = dict(data or {})
     if version is not None and case.version != version:
         # Cheap early answer; the locked update below is what guarantees it.
@@ -313,7 +361,72 @@ def perform(case: Case, action: str, *, actor: User, data: dict | None = None, v
     if event is not None:
         _save_files(case, event, data.get("files"), actor)
     _refresh_case(case)
+    _audit(case, action, actor=actor, event=event, request=request, step=step)
     return case
+
+
+def _assignee_of(t: d.Transition, case: Case, data: dict) -> User | None:
+    """The person the transition's `assignee_from` names (the area's hook), checked to be an active login."""
+    if t.assignee_from is None:
+        return None
+    person = t.assignee_from(case, data)
+    if person is not None and not person.is_active:
+        raise ActionRefused(_("%(name)s cannot log in, so the case cannot be given to them.") % {"name": person})
+    return person
+
+
+def _chosen_due(t: d.Transition, data: dict) -> tuple[dt.date | None, str]:
+    """The date the actor set in the transition's `due_field` (a date from the page, ISO text from the API)."""
+    field = next((f for f in t.fields if f.name == t.due_field), None) if t.due_field else None
+    value = data.get(t.due_field) if field is not None else None
+    if value in (None, ""):
+        return None, ""
+    if isinstance(value, dt.datetime):
+        value = timezone.localdate(value)
+    if not isinstance(value, dt.date):
+        try:
+            value = dt.date.fromisoformat(str(value).strip())
+        except ValueError:
+            raise ActionRefused(_("%(field)s: give a date as YYYY-MM-DD.") % {"field": field.label}) from None
+    return value, str(field.label)
+
+
+def _set_due(steps: list[Step], t: d.Transition, data: dict) -> None:
+    """Give the new steps the due date the actor chose, bounded by the deadline the engine computed for them."""
+    chosen, label = _chosen_due(t, data)
+    if chosen is None:
+        return
+    if chosen < timezone.localdate():
+        raise ActionRefused(_("%(field)s cannot be in the past.") % {"field": label})
+    from unionserve.workcalendar.service import end_of_day
+
+    for step in steps:
+        if step.due_at is None:
+            raise ActionRefused(_("%(field)s: this step has no time limit to set.") % {"field": label})
+        limit = timezone.localdate(step.due_at)
+        if chosen > limit:
+            raise ActionRefused(_("%(field)s: %(date)s is later than this step's time limit, %(limit)s.")
+                                % {"field": label, "date": chosen.isoformat(), "limit": limit.isoformat()})
+        due = end_of_day(chosen)
+        step.due_at = step.original_due_at = due
+        # Kept with the rule it is bounded by, so a clerk sees both and a recomputed calendar keeps the choice.
+        step.deadline = {**step.deadline, "chosen_date": chosen.isoformat(), "limit_date": limit.isoformat(),
+                         "due_date": chosen.isoformat(), "deadline": due.isoformat(),
+                         "explanation": f"派单时指定{chosen:%Y-%m-%d}前办结（不晚于时限{limit:%Y-%m-%d}："
+                                        f"{step.deadline.get('explanation', '')}）"}
+        step.save(update_fields=["due_at", "original_due_at", "deadline"])
+
+
+def _give(steps: list[Step], person: User | None) -> None:
+    """Make `person` the assignee of the new step of their unit (refused when none is theirs)."""
+    if person is None:
+        return
+    mine = next((s for s in steps if s.unit_id == person.org_unit_id), None)
+    if mine is None:
+        raise ActionRefused(_("%(name)s is not a user of the unit that takes the case, so the case cannot be "
+                              "given to them.") % {"name": person})
+    mine.assignee = person
+    mine.save(update_fields=["assignee"])
 
 
 def _transition(case: Case, spec: ActionSpec, step: Step, actor: User, data: dict) -> CaseEvent:
@@ -324,6 +437,10 @@ def _transition(case: Case, spec: ActionSpec, step: Step, actor: User, data: dic
         if reason:
             raise ActionRefused(reason)
     from_state = case.state
+    # Resolved before the effect: the area's hook reads the input as the actor gave it.
+    person = _assignee_of(t, case, data)
+    if t.kind == d.APPOINT:
+        return _appoint(case, t, step, actor, data, person)
     if t.kind == d.DISPATCH:
         units = _resolve_units(data.get("units"), actor, levels=t.target_levels, label=_("Dispatch to"))
         if not units:
@@ -332,6 +449,8 @@ def _transition(case: Case, spec: ActionSpec, step: Step, actor: User, data: dic
         _close_step(step, StepStatus.DONE, actor)
         _enter(case, t.target, from_state)
         new_steps = [_open_step(case, t.target, u, dispatcher=actor.org_unit) for u in units]
+        _set_due(new_steps, t, data)
+        _give(new_steps, person)
         for u in filed:
             _grant(case, u, AccessKind.FILED)
         if t.effect:
@@ -371,13 +490,35 @@ def _transition(case: Case, spec: ActionSpec, step: Step, actor: User, data: dic
         dispatcher = step.dispatcher_unit if t.next_unit == d.TO_SAME else (
             actor.org_unit if t.next_unit in (d.TO_PARENT, d.TO_UPPER_LEVEL) else None)
         new_step = _open_step(case, t.target, unit, dispatcher=dispatcher, n=n)
-        if t.next_unit == d.TO_SAME and step.assignee_id and new_step.unit_id == step.unit_id:
+        _set_due([new_step], t, data)
+        if person is not None:
+            _give([new_step], person)
+        elif t.next_unit == d.TO_SAME and t.keep_assignee and step.assignee_id and new_step.unit_id == step.unit_id:
             # The same unit carries on: the person it was assigned to (e.g. the appointed mediator) keeps it.
             new_step.assignee_id = step.assignee_id
             new_step.save(update_fields=["assignee"])
         deadline = new_step.deadline
     return _event(case, t.code, t.label, actor=actor, step=step, from_state=from_state, to_state=t.target,
                   comment=data.get("comment", ""), data=payload, deadline=deadline)
+
+
+def _appoint(case: Case, t: d.Transition, step: Step, actor: User, data: dict, person: User | None) -> CaseEvent:
+    """APPOINT: the step stays open with its unit and deadline; the person the area named holds it (or, when
+    the person has no login, the unit again: the area's own record names them)."""
+    if person is not None and person.org_unit_id != step.unit_id:
+        raise ActionRefused(_("%(name)s is not a user of the unit that holds the case, so the case cannot be "
+                              "given to them.") % {"name": person})
+    if t.effect:
+        t.effect(case, data, actor)
+    step.assignee = person
+    step.save(update_fields=["assignee"])
+    # _refresh_case keeps an earlier assignee when the step has none: an appointment without a login clears it.
+    case.assignee = person
+    payload = _shown_fields(t.fields, data)
+    if person is not None:
+        payload["assignee"] = person.username
+    return _event(case, t.code, t.label, actor=actor, step=step, from_state=case.state,
+                  comment=data.get("comment", ""), data=payload)
 
 
 def _next_unit(policy: str, case: Case, step: Step, actor: User) -> OrgUnit:

@@ -180,8 +180,10 @@ def take_action(request, number: str, action: str, payload: ActionIn):
     if not any(s.code == action for s in actions_for(case, request.user)):
         raise PermissionDenied
     data = {k: v for k, v in payload.data.items() if k != "files"}
+    # The same call as the case page and the area pages (e.g. legal aid's assignment page), so the same input
+    # gives the same result, assignee and audit row included.
     return actions.perform(case, action, actor=request.user, data=data, version=payload.version,
-                           step_id=payload.step)
+                           step_id=payload.step, request=request)
 
 
 class CountsOut(Schema):

@@ -39,6 +39,9 @@ GENERIC_OPERATIONS = (
 # Kinds of transition.
 MOVE = "move"  # complete my step; the case moves on when no other step of this state is open (join)
 DISPATCH = "dispatch"  # complete my step and open one step per chosen unit in the target state (fork)
+#: The case stays in its state with the same step, unit and deadline; the step is given to one person of the unit
+#: (e.g. a mediator appointed from the area's registry). Declared with `target=""` and an `assignee_from`.
+APPOINT = "appoint"
 
 # Where the step after a MOVE goes.
 TO_DISPATCHER = "dispatcher"  # back to the unit that dispatched the step (feedback goes up)
@@ -187,6 +190,19 @@ class Transition:
     #: effect(case, data, actor) runs inside the action's transaction, e.g. to save process data.
     effect: Callable[[Any, dict, Any], None] | None = None
     style: str = "primary"
+    #: assignee_from(case, data) -> User | None: the login that personally holds the step this transition opens
+    #: (APPOINT: the actor's own step), e.g. a lawyer or mediator the actor picked from the area's registry. The
+    #: engine calls it inside `perform`, before the effect, and writes the step's and the case's assignee itself,
+    #: so every surface (page, API) gets the same result. None: the unit holds the step (a person without a login).
+    #: The engine refuses a user who is inactive or not of the unit that holds the step.
+    assignee_from: Callable[[Any, dict], Any | None] | None = None
+    #: For TO_SAME: the next step keeps this step's assignee (an appointed mediator carries on). False hands it back
+    #: to the unit (after a lawyer reports the case file, the unit's staff collect it).
+    keep_assignee: bool = True
+    #: The name of a `date` field of this transition: when the actor fills it, the steps the transition opens are
+    #: due at the end of that day instead of the state's deadline (a time limit set per case, 派单时限), never
+    #: later than the state's (or `deadline_for`'s) deadline and never in the past.
+    due_field: str = ""
 
 
 @dataclass(frozen=True)
@@ -198,6 +214,9 @@ class Opening:
     fields: tuple[Field, ...] = ()
     #: effect(case, data, actor) runs when the case is opened, e.g. to create the process's own record.
     effect: Callable[[Any, dict, Any], None] | None = None
+    #: An opening field whose value the engine writes as the case's `subject_name` (whom it concerns) when the
+    #: caller gave none.
+    subject_field: str = ""
 
 
 @dataclass(frozen=True)
@@ -249,6 +268,10 @@ class ProcessDefinition:
     #: operation hands the work to other units (a return ruled as re-dispatch, a reassignment), so a process
     #: can bring its own records up to date — e.g. a notice naming the unit that now handles the case.
     on_redispatch: Callable[..., None] | None = None
+    #: Called as ``deadline_for(case, state)`` whenever the engine opens a work step in `state` (a dispatch, a
+    #: re-dispatch after a return, a report up): a per-case Deadline that replaces the state's own, or None to keep
+    #: it — e.g. a sample check's period comes from the policy version its run used.
+    deadline_for: Callable[[Any, str], Deadline | None] | None = None
 
     # --- look-ups ---------------------------------------------------------------------------
 
@@ -297,22 +320,32 @@ class ProcessDefinition:
         if not any(s.final for s in self.states):
             problems.append("no final state: cases could never close")
         for t in self.transitions:
-            for src in (*t.source, t.target):
+            if t.kind == APPOINT:
+                if t.target:
+                    problems.append(f"transition {t.code!r} appoints a person: the case stays, so target must be ''")
+                if t.assignee_from is None:
+                    problems.append(f"transition {t.code!r} appoints a person but has no assignee_from")
+            for src in (*t.source, *((t.target,) if t.kind != APPOINT else ())):
                 if src not in codes:
                     problems.append(f"transition {t.code!r} names the unknown state {src!r}")
             if not t.roles or not t.levels:
                 problems.append(f"transition {t.code!r} has no actor (roles and levels must not be empty)")
             if known_roles is not None and not set(t.roles) <= known_roles:
                 problems.append(f"transition {t.code!r} names unknown roles {sorted(set(t.roles) - known_roles)}")
-            if t.kind not in (MOVE, DISPATCH):
+            if t.kind not in (MOVE, DISPATCH, APPOINT):
                 problems.append(f"transition {t.code!r} has the unknown kind {t.kind!r}")
             if t.next_unit not in (TO_DISPATCHER, TO_SAME, TO_OWNER, TO_PARENT, TO_UPPER_LEVEL):
                 problems.append(f"transition {t.code!r} has the unknown next_unit {t.next_unit!r}")
             if any(codes.count(s) and self.state(s).final for s in t.source if s in codes):
                 problems.append(f"transition {t.code!r} leaves a final state (use reopen)")
+            if t.due_field and not any(f.name == t.due_field and f.kind == "date" for f in t.fields):
+                problems.append(f"transition {t.code!r} sets due dates from {t.due_field!r}, which is not one of "
+                                "its date fields")
             for f in t.fields:
                 if f.kind not in FIELD_KINDS:
                     problems.append(f"field {f.name!r} of {t.code!r} has the unknown kind {f.kind!r}")
+        if self.opening.subject_field and self.opening.subject_field not in {f.name for f in self.opening.fields}:
+            problems.append(f"opening.subject_field names the unknown field {self.opening.subject_field!r}")
         if not self.opening.roles or not self.opening.levels:
             problems.append("nobody may open a case (opening roles and levels must not be empty)")
         for group, name in ((self.returnable, "returnable"), (self.extendable, "extendable"),
@@ -332,7 +365,8 @@ class ProcessDefinition:
             unreachable = set(codes) - self.reachable()
             if unreachable:
                 problems.append(f"states {sorted(unreachable)} cannot be reached from {self.initial!r}")
-            dead = [s.code for s in self.states if not s.final and not self.transitions_from(s.code)]
+            dead = [s.code for s in self.states if not s.final
+                    and not any(t.kind != APPOINT for t in self.transitions_from(s.code))]
             if dead:
                 problems.append(f"states {dead} are not final but no transition leaves them")
         if problems:
@@ -343,7 +377,7 @@ class ProcessDefinition:
         queue = deque([self.initial])
         while queue:
             state = queue.popleft()
-            targets = [t.target for t in self.transitions if state in t.source]
+            targets = [t.target for t in self.transitions if state in t.source and t.kind != APPOINT]
             if self.reopen and state in self.reopen.from_states:
                 targets.append(self.reopen.to_state)
             for target in targets:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .definitions import DISPATCH, ProcessDefinition
+from .definitions import APPOINT, DISPATCH, ProcessDefinition
 
 
 def mermaid(definition: ProcessDefinition) -> str:
@@ -16,6 +16,8 @@ def mermaid(definition: ProcessDefinition) -> str:
             label += "<br/>（暂停计时）"
         lines.append(f'    state "{label}" as {s.code}')
     for t in definition.transitions:
+        if t.kind == APPOINT:
+            continue  # the case stays in its state: listed in the table, not drawn as an arrow
         levels = "/".join(str(x) for x in sorted(t.levels))
         kind = "⇉ " if t.kind == DISPATCH else ""
         for src in t.source:
@@ -36,7 +38,8 @@ def markdown(definition: ProcessDefinition) -> str:
     rows = []
     for t in definition.transitions:
         roles = "、".join(str(Role(r).label) for r in sorted(t.roles))
-        rows.append(f"| {t.label} | {', '.join(t.source)} → {t.target} | {roles} | "
+        target = t.target if t.kind != APPOINT else "（状态不变，指定承办人）"
+        rows.append(f"| {t.label} | {', '.join(t.source)} → {target} | {roles} | "
                     f"{'/'.join(str(x) for x in sorted(t.levels))} |")
     states = [f"| {s.code} | {s.label} | {s.deadline.describe() if s.deadline else '—'} "
               f"{('(' + s.deadline.source + ')') if s.deadline and s.deadline.source else ''} | "

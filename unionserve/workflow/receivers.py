@@ -26,6 +26,13 @@ def recompute_provisional_deadlines(sender, years=(), **kwargs) -> int:
         new_info = {**result.as_dict(), "source": info.get("source", ""), "recomputed": True}
         if info.get("policy"):
             new_info["policy"] = info["policy"]  # the same length, so the same policy version
+        if info.get("chosen_date"):
+            # A due date set per case (Transition.due_field) stays, unless the recomputed limit is earlier.
+            chosen = datetime.date.fromisoformat(info["chosen_date"])
+            if calendar.end_of_day(chosen) < due:
+                due = calendar.end_of_day(chosen)
+                new_info.update({key: info[key] for key in ("chosen_date", "due_date", "explanation")},
+                                deadline=due.isoformat(), limit_date=result.due_date.isoformat())
         if step.extended_days:
             ext = calendar.compute_deadline(info["rule"] if info["rule"] != "same_day" else "working_days",
                                             due, step.extended_days)

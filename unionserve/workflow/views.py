@@ -114,7 +114,8 @@ def act(request, number: str, action: str):
     data = dict(form.cleaned_data)
     version, step_id = data.pop("version"), data.pop("step")
     try:
-        actions.perform(case, action, actor=request.user, data=data, version=version, step_id=step_id)
+        actions.perform(case, action, actor=request.user, data=data, version=version, step_id=step_id,
+                        request=request)
     except StaleCase as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("workflow:case", case.number)
@@ -150,7 +151,7 @@ def open_view(request, process: str):
                     definition.code, actor=request.user, title=data["title"], channel=data["channel"],
                     priority=data["priority"], subject_name=data["subject_name"], employer=employer,
                     comment=data["comment"], files=data["files"],
-                    data={f.name: data.get(f.name) for f in definition.opening.fields},
+                    data={f.name: data.get(f.name) for f in definition.opening.fields}, request=request,
                 )
             except ValidationError as exc:
                 form.add_error(None, exc)

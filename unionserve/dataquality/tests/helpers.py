@@ -7,7 +7,7 @@ import itertools
 
 from stdnum.cn import uscc as stdnum_uscc
 
-from unionserve.members import crypto, masking
+from unionserve import pii
 from unionserve.members.models import Employer, Member, MemberStatus
 
 _serial = itertools.count(1)
@@ -43,9 +43,10 @@ def members(grassroots, n: int, *, status: str = MemberStatus.ACTIVE, employer=N
         k = next(_serial)
         id_number = f"ID{k:016d}"
         rows.append(Member(
-            name=f"会员{k}", id_hash=crypto.lookup_hash(id_number), id_encrypted=crypto.encrypt(id_number),
-            id_masked=masking.mask_id(f"110101{k:012d}"), birth_date=dt.date(1990, 1, 1), gender="M",
-            phone_masked=masking.mask_phone("13800138000"), grassroots=grassroots, employer=employer, status=status,
+            name=f"会员{k}", id_hash=pii.lookup_hash(id_number),
+            id_encrypted=pii.seal_id_number(id_number).ciphertext,
+            id_masked=pii.mask_id(f"110101{k:012d}"), birth_date=dt.date(1990, 1, 1), gender="M",
+            phone_masked=pii.mask_phone("13800138000"), grassroots=grassroots, employer=employer, status=status,
         ))
     return Member.objects.bulk_create(rows)
 

@@ -10,10 +10,10 @@ from django.db import connection
 from django.db.models import Count
 from django.utils import timezone
 
+from unionserve.core.validators import validate_uscc
 from unionserve.dataquality import actions, rates, rules
 from unionserve.dataquality.models import QualitySnapshot, policy_in_force
 from unionserve.members.models import Employer, MemberStatus
-from unionserve.members.validators import validate_uscc
 from unionserve.notifications.models import Notification
 
 from .helpers import change_policy, employer, members, uscc

@@ -76,6 +76,14 @@ def test_the_policy_sets_the_checking_deadline(tree, users, register):
     assert step.deadline["n"] == 3 and check.case.due_at == step.due_at
     assert step.policy_version.version == 2 and step.deadline["policy"]["version"] == 2
     assert run.policy_versions["dataquality.check_days"]["version"] == 2
+    # Returned and dispatched again by the office: the policy's period again, not the state's default.
+    case = engine.perform(check.case, "return", actor=users["station"], step_id=step.pk,
+                          data={"reason": "insufficient", "comment": "名单有误"})
+    review = case.steps.get(is_open=True)
+    case = engine.perform(case, "rule_return", actor=users["city"], step_id=review.pk,
+                          data={"decision": "insist", "comment": "请按名单核查"})
+    again = case.steps.get(is_open=True)
+    assert again.pk != step.pk and again.state == "checking" and again.deadline["n"] == 3
 
 
 def _record_all(check, user, wrong: int = 0, corrected: int = 0):

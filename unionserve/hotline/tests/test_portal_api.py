@@ -7,6 +7,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from unionserve.accounts.actions import issue_token
+from unionserve.hotline import actions as hotline_actions
 from unionserve.hotline import services
 from unionserve.hotline.models import Category, HotlineRequest
 from unionserve.workflow import actions
@@ -131,9 +132,9 @@ def test_cti_api_lookup_create_read_act(client, people, member, tree):
 
 
 def test_cti_api_scope_and_errors(client, people, member):
-    request = services.take_request(services.Intake(
+    request = hotline_actions.take_request(services.Intake(
         kind="affair", category=Category.objects.get(code="LDGX02"), description="拖欠工资", caller_name="王芳",
-        caller_phone="13912345678", units=["110101001"]), actor=people["agent"])
+        caller_phone="13912345678", units=["110101001"]), acting_user=people["agent"])
     other = _token(people["st3"])
     assert client.get(f"/api/hotline/requests/{request.pk}", **other).status_code == 404
     assert client.get("/api/hotline/requests", **other).json()["items"] == []
@@ -184,9 +185,9 @@ def test_cti_create_is_all_or_nothing(client, people):
 def test_cti_list_pages_without_counting(client, people):
     """A million requests are never counted: each page says whether an older one follows."""
     for n in range(3):
-        services.take_request(services.Intake(
+        hotline_actions.take_request(services.Intake(
             kind="consultation", category=Category.objects.get(code="QT"), description=f"问一个问题{n}",
-            caller_name="甲", caller_phone="13900001111", answer="已答复"), actor=people["agent"])
+            caller_name="甲", caller_phone="13900001111", answer="已答复"), acting_user=people["agent"])
     auth = _token(people["agent"])
     first = client.get("/api/hotline/requests", {"page_size": 2}, **auth).json()
     assert (len(first["items"]), first["page"], first["has_next"]) == (2, 1, True) and "count" not in first

@@ -284,15 +284,30 @@ def test_another_district_sees_nothing_of_a_dongcheng_case(client, la):
     assert client.get(f"/api/legalaid/cases/{case.number}", **bearer(la["hd"])).status_code == 404
 
 
-def test_the_applicants_phone_is_revealed_to_those_working_on_it_and_audited(client, la):
+def test_the_applicants_phone_is_revealed_only_with_view_pii_in_scope_and_audited(client, la, tree, make_user):
+    """One policy (unionserve.pii): VIEW_PII, or the lawyer's CONTACT_APPLICANTS on his own case; audited."""
+    from unionserve.core.roles import Role
+
     case = la_actions.assign(accepted_down(la), actor=la["dc"], contract=la["contract_a"].pk, lawyer=la["a1"].pk)
     url = f"/legalaid/cases/{case.number}/reveal/"
-    client.force_login(la["lawyer1"])
+    client.force_login(la["dc"])  # the owner district's center staff keep the register: VIEW_PII, in scope
     assert url in client.get(f"/work/cases/{case.number}/").content.decode()
     response = client.post(url)
     assert response.status_code == 200 and "13800138000" in response.content.decode()
-    assert AuditEvent.objects.filter(action=AuditAction.PERSONAL_DATA_VIEWED).count() == 1
+    event = AuditEvent.objects.get(action=AuditAction.PERSONAL_DATA_VIEWED)
+    assert event.actor == la["dc"] and event.detail["case"] == case.number
+    auditor = make_user(tree["city"], Role.AUDITOR, username="auditor")
+    agent = make_user(tree["city"], Role.HOTLINE_AGENT, username="agent")
+    client.force_login(la["lawyer1"])  # assigned: he calls the worker he represents
+    assert url in client.get(f"/work/cases/{case.number}/").content.decode()
+    assert "13800138000" in client.post(url).content.decode()
+    assert AuditEvent.objects.filter(action=AuditAction.PERSONAL_DATA_VIEWED, actor=la["lawyer1"]).exists()
+    for user in (auditor, agent):  # read the case, may not see personal data in full
+        client.force_login(user)
+        assert url not in client.get(f"/work/cases/{case.number}/").content.decode()
+        assert client.post(url).status_code in (403, 404)
     client.force_login(la["lawyer2"])
     assert client.post(url).status_code == 404  # not their case
     client.force_login(la["st1"])
     assert client.post(url).status_code == 404
+    assert AuditEvent.objects.filter(action=AuditAction.PERSONAL_DATA_VIEWED).count() == 2

@@ -351,7 +351,7 @@ def test_a_document_that_could_not_be_made_is_made_again_from_the_panel(la, clie
         raise RuntimeError("fonts missing")
 
     monkeypatch.setattr("unionserve.legalaid.actions.make_document", REAL_MAKE_DOCUMENT)
-    monkeypatch.setattr("unionserve.documents.generate.generate", broken)
+    monkeypatch.setattr("unionserve.documents.public.generate", broken)
     case = apply(la["city"])
     screen(case, la["city"], result=Result.NOT_MET)
     case = do(case, la["city"], "refuse", refusal_reasons="不属于劳动争议")

@@ -46,7 +46,9 @@ def test_down_path_agreement_is_reported_reviewed_and_archived(client, people, m
     assert appoint(client, case, mediators["m1"]).status_code == 302
     step = Step.objects.get(case=case, is_open=True)
     assert step.assignee == people["med1"] and case.assignee == people["med1"]
-    assert CaseEvent.objects.filter(case=case, action="mediator_appointed").exists()
+    # The engine's own entry: the appointment is a transition of the process (the case stays where it is).
+    event = CaseEvent.objects.get(case=case, action="appoint_mediator")
+    assert event.from_state == event.to_state == "dispatched" and event.data["fields"][0][1] == "吴芳"
     from unionserve.notifications.models import Notification
 
     notice = Notification.objects.get(event="mediation.appointed", recipient_user=people["med1"], channel="in_app")
@@ -176,7 +178,7 @@ def test_bad_intake_is_explained_and_nothing_is_created(client, people, tree):
             "field": gettext("Claims, line %(n)s") % {"n": 1}, "max": MAX_AMOUNT}
     assert response.status_code == 400 and too_precise in response.content.decode()
     outsider = make_member(tree["g3"], "外区会员")  # in another district: not in the station's register
-    from unionserve.members import crypto
+    from unionserve.pii import crypto
 
     assert outsider.id_hash == crypto.lookup_hash(_id_of(outsider))
     response = intake(client, workers=f"外区会员, {_id_of(outsider)}")
@@ -189,7 +191,7 @@ def test_bad_intake_is_explained_and_nothing_is_created(client, people, tree):
 
 
 def _id_of(member):
-    from unionserve.members import crypto
+    from unionserve.pii import crypto
 
     return crypto.decrypt(member.id_encrypted)
 

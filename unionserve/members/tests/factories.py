@@ -5,9 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 
-from unionserve.members import crypto, validators
+from unionserve import pii
 from unionserve.members.demo import make_uscc
-from unionserve.members.masking import mask_id, mask_phone
 from unionserve.members.models import Employer, Member, MembershipHistory
 from unionserve.members.search import initials_of
 
@@ -19,7 +18,7 @@ def id_number(birth: str = "19900307", area: str = "110101", seq: int | None = N
     n = next(_seq) if seq is None else seq
     serial = f"{(n * 2 + (0 if female else 1)) % 1000:03d}"
     body = f"{area}{birth}{serial}"
-    return body + validators.id_check_char(body)
+    return body + pii.id_check_char(body)
 
 
 def make_employer(station, *, name="东华门科技有限公司", grassroots=None, industry_union=None, uscc=None) -> Employer:
@@ -32,12 +31,10 @@ def make_employer(station, *, name="东华门科技有限公司", grassroots=Non
 def make_member(unit, name: str = "张三", *, number: str | None = None, phone: str | None = "13812345678",
                 employer: Employer | None = None, history: bool = True, **fields) -> Member:
     number = number or id_number()
-    info = validators.parse_id_number(number)
+    info = pii.parse_id_number(number)
     member = Member.objects.create(
-        name=name, initials=initials_of(name), id_hash=crypto.lookup_hash(number),
-        id_encrypted=crypto.encrypt(number), id_masked=mask_id(number), birth_date=info.birth_date,
-        gender=info.gender, phone_hash=crypto.lookup_hash(phone) if phone else "",
-        phone_encrypted=crypto.encrypt(phone) if phone else "", phone_masked=mask_phone(phone) if phone else "",
+        name=name, initials=initials_of(name), **pii.seal_id_number(number).columns("id"),
+        birth_date=info.birth_date, gender=info.gender, **pii.seal_phone(phone or "").columns("phone"),
         employer=employer, grassroots=unit, **fields,
     )
     if history:

@@ -1,15 +1,18 @@
 """The demo register: valid data under every grassroots union, joint unions, deterministic and idempotent."""
 
-from unionserve.members import crypto, validators
+from unionserve import pii
+from unionserve.core.validators import validate_uscc
+from unionserve.members import validators
 from unionserve.members.demo import make_card, make_uscc, seed_demo_members
 from unionserve.members.models import Employer, Member, MembershipHistory
 from unionserve.orgs.models import OrgUnit
+from unionserve.pii import crypto
 
 
 def test_codes_are_valid():
     import random
 
-    assert validators.validate_uscc(make_uscc("110101", "x"))
+    assert validate_uscc(make_uscc("110101", "x"))
     assert validators.validate_card(make_card(random.Random(1)))  # noqa: S311
 
 
@@ -24,8 +27,8 @@ def test_seed_is_idempotent_and_valid(tree):
     assert {u.region_parent_id for u in joints} == {tree["st1"].pk, tree["st3"].pk}
     for member in Member.objects.all():
         number = crypto.decrypt(member.id_encrypted)
-        assert validators.parse_id_number(number).birth_date == member.birth_date
+        assert pii.parse_id_number(number).birth_date == member.birth_date
         assert crypto.lookup_hash(number) == member.id_hash
     for employer in Employer.objects.all():
-        validators.validate_uscc(employer.uscc)
+        validate_uscc(employer.uscc)
     assert Employer.objects.filter(has_union=False, members__grassroots__in=joints).exists()

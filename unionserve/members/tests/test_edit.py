@@ -3,8 +3,9 @@
 import pytest
 
 from unionserve.audit.models import AuditEvent
-from unionserve.members import actions, crypto
+from unionserve.members import actions
 from unionserve.members.models import Member, SpecialGroup, SpecialGroupRecord
+from unionserve.pii import crypto
 
 from .factories import id_number, make_member
 

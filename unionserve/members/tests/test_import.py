@@ -11,11 +11,11 @@ from django.core.files.base import ContentFile
 from django.db import connection
 from stdnum.cn import uscc as stdnum_uscc
 
+from unionserve import pii
 from unionserve.core.roles import Role
-from unionserve.members import crypto, validators
 from unionserve.members.importing import create_job, run_job, writer
 from unionserve.members.importing.reader import FileRefused, map_headers
-from unionserve.members.importing.rows import Sealer, luhn_ok
+from unionserve.members.importing.rows import luhn_ok
 from unionserve.members.models import (
     Employer,
     ImportJob,
@@ -24,13 +24,14 @@ from unionserve.members.models import (
     SpecialGroupRecord,
 )
 from unionserve.members.template import MEMBER_COLUMNS, MEMBER_HEADERS, UNIT_HEADERS
+from unionserve.pii import crypto
 
 pytestmark = pytest.mark.django_db
 
 
 def make_id(area: str = "110101", birth: str = "19900307", seq: str = "761") -> str:
     first = area + birth + seq
-    return first + validators.id_check_char(first)
+    return first + pii.id_check_char(first)
 
 
 def make_uscc(n: int) -> str:
@@ -704,9 +705,9 @@ def test_fast_checks_agree_with_the_validators():
     for value in [make_id(), make_id(birth="20301010"), make_id(area="999999"), make_id()[:17] + "X",
                   "11010119900307761", make_id(birth="19000101"), make_id(birth="18991231")]:
         try:
-            expected = validators.parse_id_number(value, dt.date(2026, 1, 1))
-        except validators.InvalidValue as exc:
-            with pytest.raises(validators.InvalidValue, match=str(exc)[:10]):
+            expected = pii.parse_id_number(value, dt.date(2026, 1, 1))
+        except pii.InvalidValue as exc:
+            with pytest.raises(pii.InvalidValue, match=str(exc)[:10]):
                 fast.id_number(value)
         else:
             assert fast.id_number(value) == (expected.number, expected.birth_date.isoformat(), expected.gender)
@@ -715,7 +716,7 @@ def test_fast_checks_agree_with_the_validators():
     for n in range(200):
         number = f"621999{n * 7919:013d}"
         assert luhn_ok(number) == luhn.is_valid(number)
-    sealer = Sealer()
+    sealer = pii.BulkSealer()
     assert crypto.decrypt(sealer.encrypt("13812345678")) == "13812345678"
     assert sealer.hash("13812345678") == crypto.lookup_hash("13812345678")
     for name in ["张三", "曾长江", "单于", "欧阳娜娜", "李"]:

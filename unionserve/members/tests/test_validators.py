@@ -4,14 +4,9 @@ import datetime as dt
 
 import pytest
 
-from unionserve.members.validators import (
-    InvalidValue,
-    id_check_char,
-    parse_id_number,
-    validate_card,
-    validate_mobile,
-    validate_uscc,
-)
+from unionserve.core.validators import InvalidValue, validate_uscc
+from unionserve.members.validators import validate_card
+from unionserve.pii import id_check_char, parse_id_number, validate_mobile
 
 
 def make_id(area: str, birth: str, seq: str = "123") -> str:

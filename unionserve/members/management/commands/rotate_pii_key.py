@@ -5,8 +5,8 @@ import sys
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from unionserve.members import crypto
 from unionserve.members.models import Member
+from unionserve.pii import crypto
 
 
 class Command(BaseCommand):

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand
 
 from unionserve.accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_demo_accounts
 from unionserve.broadcasts.demo import seed_broadcasts
-from unionserve.dataquality.actions import recompute_snapshots
+from unionserve.dataquality.public import recompute_snapshots
 from unionserve.hotline.demo import seed_demo_requests
 from unionserve.knowledge.demo import seed_demo_knowledge
 from unionserve.legalaid.demo import seed_demo_legal_aid

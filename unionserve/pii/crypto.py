@@ -1,5 +1,8 @@
 """Encryption at rest and keyed hashes for personal data (ID numbers, phones), under PIPL.
 
+Low level: apps seal values through ``unionserve.pii`` (``seal_id_number``, ``seal_phone``, ``BulkSealer``)
+and read them back through ``pii.reveal``; only this module holds the keys.
+
 - ``encrypt``/``decrypt``: AES-256-GCM; a token is ``<key id>$<base64(nonce + ciphertext + tag)>``, so keys
   can rotate: new values use the active key, old ones stay readable until ``manage.py rotate_pii_key``
   re-encrypts them.
@@ -13,6 +16,7 @@ Keys come from settings (``UNIONSERVE_PII_KEYS``: {id: base64 32-byte key}, ``UN
 from __future__ import annotations
 
 import base64
+import binascii
 import functools
 import hashlib
 import hmac
@@ -60,6 +64,7 @@ def reset_caches() -> None:
 
 
 def normalize(value: str) -> str:
+    """What the keyed hash is computed over: no white space, upper case (an ID number's x is X)."""
     return "".join(value.split()).upper()
 
 
@@ -85,6 +90,7 @@ def decrypt(token: str) -> str:
 
 
 def key_id_of(token: str) -> str:
+    """The id of the key that made a token (rotation re-encrypts those not under the active key)."""
     return token.partition("$")[0]
 
 
@@ -96,3 +102,45 @@ def lookup_hash(value: str) -> str:
 def generate_key() -> str:
     """A new random key, base64, for settings."""
     return base64.b64encode(os.urandom(32)).decode()
+
+
+class BulkSealer:
+    """`encrypt` and `lookup_hash` for many values in one process (the member import's worker processes).
+
+    Nonces are drawn from os.urandom in blocks and the HMAC is keyed once. Tokens have exactly `encrypt`'s
+    format (``<key id>$<base64(nonce + ciphertext + tag)>``) and hashes are `lookup_hash`'s (HMAC-SHA256 of
+    the normalized value, 32 hex characters); tests check both. Not picklable on purpose: each process
+    makes its own, so keys never travel between processes.
+    """
+
+    def __init__(self) -> None:
+        self.key_id = settings.UNIONSERVE_PII_ACTIVE_KEY
+        self.aead = _keys()[self.key_id]
+        # HMAC keyed once: each value copies the keyed state (the key's two blocks are not hashed again).
+        keyed = hmac.new(_hash_key(), digestmod=hashlib.sha256)
+        # hmac.HMAC wraps OpenSSL's HMAC object; copying that one directly spares a Python object per value
+        # (1.7 µs a value instead of 3.1 µs on the benchmark machine). Same methods, same digests (tested).
+        self._hmac = getattr(keyed, "_hmac", None) or keyed
+        self.prefix = f"{self.key_id}$"
+        self._nonces = b""
+        self._pos = 0
+
+    def __getstate__(self) -> None:
+        raise TypeError("A BulkSealer holds keys: make one in each process instead of pickling it.")
+
+    def encrypt(self, value: str) -> str:
+        """The same as `encrypt(value)` with the active key."""
+        if self._pos >= len(self._nonces):
+            self._nonces = os.urandom(12 * 4096)
+            self._pos = 0
+        nonce = self._nonces[self._pos:self._pos + 12]
+        self._pos += 12
+        # b2a_base64 without the newline is what base64.b64encode does, one call less.
+        return self.prefix + binascii.b2a_base64(nonce + self.aead.encrypt(nonce, value.encode(), None),
+                                                 newline=False).decode()
+
+    def hash(self, normalized: str) -> str:
+        """The same as `lookup_hash` of a value that is already normalized (see `normalize`)."""
+        mac = self._hmac.copy()
+        mac.update(normalized.encode())
+        return mac.hexdigest()[:32]

@@ -25,8 +25,8 @@ from unionserve.core.scope import scope_exempt, scope_of, scoped_view
 from unionserve.members.models import ImportJob, ImportKind, ImportMode, ImportStatus
 from unionserve.members.template import MEMBER_COLUMNS, UNIT_COLUMNS
 
-from .reports import template_csv, template_xlsx
-from .runner import create_job
+from .importing.reports import template_csv, template_xlsx
+from .importing.runner import create_job
 
 MAX_UPLOAD_MB = 1024
 ALLOWED_SUFFIXES = (".csv", ".xlsx", ".xlsm", ".xls")

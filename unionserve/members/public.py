@@ -1,0 +1,75 @@
+"""The register's public module: everything another area may use of the member register, and nothing else.
+
+Hotline, mediation, legal aid, broadcasts, data quality (and every later area) import from here only, never
+from the register's internals. Finding a member follows **one** scoped policy:
+
+- `find_member(id_number=, phone=, user=)`: the member with this ID number, else the only *active* member
+  with this mobile — inside ``scope_of(user)``. A station finds its own members, a district its district's,
+  the city office the whole city; another district's member is not found, whatever is typed.
+- `identify_caller(...)`: the same lookup **city-wide**, only for a holder of HANDLE_HOTLINE (the 12351
+  platform's agents, and the portal's service account, identify any caller in Beijing; what they are then
+  shown of the member is masked). For anybody else it is `find_member`.
+- `get_member(pk, user=)`: a member by id, inside the scope (a member id sent by a form or the API).
+
+The register's transfer page (接收) keeps its own rule — a member anywhere, by full ID number *and* name, for
+the receiving union only — inside the register (``members.actions``); no other area uses it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from unionserve import pii
+from unionserve.core import roles
+from unionserve.core.scope import scope_of
+
+from .models import Employer, Gender, Member, MemberStatus, SpecialGroup
+from .search import MemberFilter, QueryKind, classify, in_group, search_members, unit_scope
+from .sections import register_section, unregister_section
+
+__all__ = [
+    "Employer", "Gender", "Member", "MemberFilter", "MemberStatus", "QueryKind", "SpecialGroup", "classify",
+    "describe_member", "find_member", "get_member", "identify_caller", "in_group", "members_in_scope",
+    "register_section", "search_members", "unit_scope", "unregister_section",
+]
+
+
+def _members() -> QuerySet:
+    return Member.objects.select_related("grassroots", "employer")
+
+
+def members_in_scope(user) -> QuerySet:
+    """Every member `user` may see (the base of any other area's member query)."""
+    return scope_of(user).filter(_members())
+
+
+def find_member(*, id_number: str = "", phone: str = "", user) -> Member | None:
+    """The member with this ID number, else the only active member with this mobile, in `user`'s scope."""
+    return pii.find_person(_members(), user=user, id_number=id_number or "", phone=phone or "",
+                           unique_phone_q=Q(status=MemberStatus.ACTIVE))
+
+
+def identify_caller(*, id_number: str = "", phone: str = "", user) -> Member | None:
+    """`find_member`, city-wide for the 12351 platform (HANDLE_HOTLINE), scoped for everybody else."""
+    everywhere = bool(user is not None and user.has_perm(roles.HANDLE_HOTLINE))
+    return pii.find_person(_members(), user=user, id_number=id_number or "", phone=phone or "",
+                           unique_phone_q=Q(status=MemberStatus.ACTIVE), everywhere=everywhere)
+
+
+def get_member(pk: Any, *, user) -> Member | None:
+    """The member with this id if it is in `user`'s scope; None for a missing or foreign id alike."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        return None
+    return members_in_scope(user).filter(pk=pk).first()
+
+
+def describe_member(member: Member) -> dict[str, Any]:
+    """What another area may show of a member it found: masked identity and where they belong."""
+    return {
+        "id": member.pk, "name": member.name, "id_masked": member.id_masked, "phone_masked": member.phone_masked,
+        "status": member.status, "grassroots_code": member.grassroots.code, "grassroots_name": member.grassroots.name,
+    }
