@@ -27,13 +27,14 @@ def _workorder(people, tree):
 
 def _hotline(kind):
     def run(people, tree):
+        from unionserve.hotline import actions as hotline_actions
         from unionserve.hotline import services
         from unionserve.hotline.models import Category
 
         extra = {"answer": "可向劳动监察投诉。"} if kind == "consultation" else {"units": [tree["st1"].code]}
-        request = services.take_request(services.Intake(
+        request = hotline_actions.take_request(services.Intake(
             kind=kind, category=Category.objects.get(code="LDGX02"), description="单位拖欠工资",
-            caller_name="王芳", caller_phone="13912345678", **extra), actor=people["agent"])
+            caller_name="王芳", caller_phone="13912345678", **extra), acting_user=people["agent"])
         return request.case, "answer" if kind == "consultation" else "dispatch"
     return run
 
