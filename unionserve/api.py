@@ -85,6 +85,7 @@ def http_error(request, exc):
 api.add_router("/orgs/", "unionserve.orgs.api.router")
 api.add_router("/accounts/", "unionserve.accounts.api.router")
 api.add_router("/work/", "unionserve.workflow.api.router")
+api.add_router("/policy/", "unionserve.policy.api.router")
 api.add_router("/members/", "unionserve.members.api.router")
 api.add_router("/mediation/", "unionserve.mediation.api.router")
 api.add_router("/linkage/", "unionserve.linkage.api.router")

@@ -14,6 +14,7 @@ urlpatterns = [
     path("orgs/", include("unionserve.orgs.urls")),
     path("audit/", include("unionserve.audit.urls")),
     path("calendar/", include("unionserve.workcalendar.urls")),
+    path("policy/", include("unionserve.policy.urls")),
     path("work/", include("unionserve.workflow.urls")),
     path("notifications/", include("unionserve.notifications.urls")),
     path("members/", include("unionserve.members.urls")),

@@ -17,16 +17,10 @@ TARGET_MS = 2000.0
 
 
 def _ensure_policy():
-    """``flush`` empties the seeded policy table: put the first version back when it is missing."""
-    import importlib
+    """The thresholds in force (the policy app seeds its defaults again when ``flush`` emptied it)."""
+    from unionserve.dataquality.models import policy_in_force
 
-    from unionserve.dataquality.models import QualityPolicy, policy_in_force
-
-    policy = policy_in_force()
-    if policy is None:
-        seed = importlib.import_module("unionserve.dataquality.migrations.0002_seed_policy")
-        policy = QualityPolicy.objects.create(**seed.FIRST_POLICY)
-    return policy
+    return policy_in_force()
 
 
 @register

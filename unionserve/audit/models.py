@@ -51,6 +51,10 @@ class AuditAction(models.TextChoices):
     ELIGIBILITY_OVERRIDDEN = "eligibility_overridden", _("Eligibility criterion overridden")
     # Every case opened or acted on through the workflow engine, in every process (detail: case, action, states).
     CASE_ACTION = "case_action", _("Case action")
+    POLICY_PROPOSED = "policy_proposed", _("Policy change proposed")
+    POLICY_APPROVED = "policy_approved", _("Policy change approved")
+    POLICY_REJECTED = "policy_rejected", _("Policy change rejected")
+    POLICY_WITHDRAWN = "policy_withdrawn", _("Policy change withdrawn")
 
 
 class AppendOnlyError(RuntimeError):

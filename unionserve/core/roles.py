@@ -64,6 +64,10 @@ MANAGE_MEDIATORS = "mediation.manage_mediators"
 MANAGE_LAW_FIRMS = "legalaid.manage_firms"
 REFER_CASES = "linkage.refer_cases"
 VIEW_LEGAL_STATS = "legalreports.view_statistics"
+# Policy numbers (policy app): every staff role may read them; the city office and the system administrator
+# propose and approve changes (a second person approves).
+VIEW_POLICY = "policy.view_policy"
+CHANGE_POLICY = "policy.change_policy"
 
 LEVEL_1 = {UnitKind.CITY_CENTER, UnitKind.DEPARTMENT}
 LEVEL_2 = {UnitKind.DISTRICT_CENTER, UnitKind.DEV_AREA_CENTER, UnitKind.INDUSTRY_UNION, UnitKind.COMPANY_UNION}
@@ -80,7 +84,8 @@ class RoleSpec:
     privileged: bool = False
 
 
-COMMON = {VIEW_UNITS}
+# Every staff role may read the policy numbers that govern its deadlines and thresholds.
+COMMON = {VIEW_UNITS, VIEW_POLICY}
 # Those who keep the register: see members in full, import, edit, export.
 REGISTER = {VIEW_MEMBERS, VIEW_PII, MANAGE_MEMBERS, EXPORT_MEMBERS}
 
@@ -95,7 +100,8 @@ ROLE_SPECS: dict[str, RoleSpec] = {
                   | {VIEW_QUALITY, MANAGE_SAMPLE_CHECKS}
                   | {HANDLE_HOTLINE, INTAKE_REQUESTS, MANAGE_CATEGORIES, VIEW_HOTLINE_STATS, WRITE_ARTICLES,
                      REVIEW_ARTICLES, SEND_BROADCAST}
-                  | {MANAGE_DOC_TEMPLATES, MANAGE_MEDIATORS, MANAGE_LAW_FIRMS, REFER_CASES, VIEW_LEGAL_STATS}),
+                  | {MANAGE_DOC_TEMPLATES, MANAGE_MEDIATORS, MANAGE_LAW_FIRMS, REFER_CASES, VIEW_LEGAL_STATS}
+                  | {CHANGE_POLICY}),
         frozenset(LEVEL_1),
     ),
     Role.DEPARTMENT_STAFF: RoleSpec(
@@ -121,7 +127,7 @@ ROLE_SPECS: dict[str, RoleSpec] = {
     Role.SYSTEM_ADMIN: RoleSpec(
         frozenset(COMMON | {MANAGE_UNITS, VIEW_USERS, MANAGE_USERS, GRANT_ADMIN_ROLES, VIEW_AUDIT, MANAGE_CALENDAR,
                             VIEW_OUTBOX, MANAGE_OUTBOX, VIEW_QUALITY, MANAGE_SAMPLE_CHECKS} | REGISTER
-                  | {MANAGE_CATEGORIES, MANAGE_DOC_TEMPLATES}),
+                  | {MANAGE_CATEGORIES, MANAGE_DOC_TEMPLATES, CHANGE_POLICY}),
         privileged=True,
     ),
 }

@@ -28,23 +28,22 @@ from unionserve.core.scope import Scope, scope_of
 from unionserve.members.public import Member, MemberStatus
 from unionserve.orgs.models import OrgUnit, UnitKind
 from unionserve.workflow import actions as engine
-from unionserve.workflow.definitions import Deadline
 from unionserve.workflow.models import Case
 from unionserve.workflow.permissions import actions_for
 
 from . import rates, rules
 from .models import (
+    CODE,
     ItemResult,
-    QualityPolicy,
     QualitySnapshot,
     RunStatus,
     SampleCheckCase,
     SampleCheckItem,
     SampleCheckRun,
     SampleUnitKind,
+    Thresholds,
     policy_in_force,
 )
-from .process import CODE
 
 #: Kinds of unit reminded when below a threshold: the level-2 platforms the seed names
 #: (seed 000 §四.2(2): 提醒二级工作平台) and the street stations that collect the data (§四.2(3)).
@@ -70,7 +69,8 @@ class QualityError(ValueError):
 @dataclass(frozen=True)
 class SnapshotSummary:
     date: dt.date
-    policy_id: int
+    #: The policy versions the rates were judged by: key → version number.
+    policy_versions: dict[str, int]
     units: int
     reminded: int
     seconds: float
@@ -90,8 +90,6 @@ def recompute_snapshots(
     started = timezone.now()
     day = day or timezone.localdate()
     policy = policy_in_force(day)
-    if policy is None:
-        raise QualityError(_("No data-quality policy is in force on %(day)s.") % {"day": day})
     totals = rates.compute(day, policy)
     with transaction.atomic():
         units = store_snapshots(day, policy, totals, computed_at=timezone.now())
@@ -99,13 +97,17 @@ def recompute_snapshots(
         record(
             AuditAction.DQ_RECOMPUTED,
             actor=acting_user,
-            detail={"date": day.isoformat(), "policy": policy.pk, "units": units, "reminded": reminded},
+            detail={"date": day.isoformat(), "policy": _versions(policy), "units": units, "reminded": reminded},
         )
-    return SnapshotSummary(day, policy.pk, units, reminded, (timezone.now() - started).total_seconds())
+    return SnapshotSummary(day, _versions(policy), units, reminded, (timezone.now() - started).total_seconds())
+
+
+def _versions(policy: Thresholds) -> dict[str, int]:
+    return {key: number for key, number, _pk, _day in policy.versions}
 
 
 def store_snapshots(
-    day: dt.date, policy: QualityPolicy, totals: dict[int, rates.Vector], *, computed_at: dt.datetime
+    day: dt.date, policy: Thresholds, totals: dict[int, rates.Vector], *, computed_at: dt.datetime
 ) -> int:
     """Replace `day`'s snapshot rows with `totals` (call inside a transaction); returns the number of rows.
 
@@ -115,7 +117,7 @@ def store_snapshots(
     are stored exactly as the ORM stores them.
     """
     meta = QualitySnapshot._meta
-    names = ("unit", "date", "policy", "computed_at", *rates.FIELDS)
+    names = ("unit", "date", "policy_versions", "computed_at", *rates.FIELDS)
     # Concrete fields of this model, each with its column (no reverse relations among the names).
     fields = [cast(Field, meta.get_field(name)) for name in names]
     qn = connection.ops.quote_name
@@ -125,7 +127,7 @@ def store_snapshots(
     )
     fixed = [
         field.get_db_prep_save(value, connection)
-        for field, value in zip(fields[1:4], (day, policy.pk, computed_at), strict=True)
+        for field, value in zip(fields[1:4], (day, policy.as_record(), computed_at), strict=True)
     ]
     rows = [(pk, *fixed, *vector) for pk, vector in totals.items()]
     QualitySnapshot.objects.filter(date=day).delete()
@@ -135,7 +137,7 @@ def store_snapshots(
     return len(rows)
 
 
-def below_thresholds(vector: rates.Vector, policy: QualityPolicy) -> list[str]:
+def below_thresholds(vector: rates.Vector, policy: Thresholds) -> list[str]:
     """Codes of the rates (unit_pass, collection, accuracy) below the policy's minimum."""
     out = []
     if rules.below(vector[rates.PASSED], vector[rates.EMPLOYERS], policy.unit_pass_min):
@@ -147,7 +149,7 @@ def below_thresholds(vector: rates.Vector, policy: QualityPolicy) -> list[str]:
     return out
 
 
-def send_reminders(day: dt.date, policy: QualityPolicy, totals: dict[int, rates.Vector]) -> int:
+def send_reminders(day: dt.date, policy: Thresholds, totals: dict[int, rates.Vector]) -> int:
     """Remind each station and level-2 unit below a threshold, at most once per unit and day (dedupe key)."""
     from unionserve.notifications.api import Message, notify_many
 
@@ -198,53 +200,8 @@ def send_reminders(day: dt.date, policy: QualityPolicy, totals: dict[int, rates.
     return len(messages)
 
 
-# --- policy versions ------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def add_policy(
-    *,
-    acting_user: User,
-    effective_from: dt.date,
-    unit_pass_min,
-    collection_min,
-    accuracy_min,
-    sample_size_per_unit: int,
-    check_deadline_working_days: int,
-    accuracy_window_days: int = 365,
-    source: str = "",
-) -> QualityPolicy:
-    """Add a policy version (versions are never edited: a decision keeps pointing at the one it used)."""
-    if QualityPolicy.objects.filter(effective_from=effective_from).exists():
-        raise QualityError(
-            _("A version effective from %(day)s exists already; choose another date.") % {"day": effective_from}
-        )
-    policy = QualityPolicy.objects.create(
-        effective_from=effective_from,
-        unit_pass_min=unit_pass_min,
-        collection_min=collection_min,
-        accuracy_min=accuracy_min,
-        sample_size_per_unit=sample_size_per_unit,
-        check_deadline_working_days=check_deadline_working_days,
-        accuracy_window_days=accuracy_window_days,
-        source=source,
-        created_by=acting_user,
-    )
-    record(
-        AuditAction.DQ_POLICY_ADDED,
-        actor=acting_user,
-        obj=policy,
-        detail={
-            "effective_from": effective_from.isoformat(),
-            "unit_pass_min": str(unit_pass_min),
-            "collection_min": str(collection_min),
-            "accuracy_min": str(accuracy_min),
-            "sample_size_per_unit": sample_size_per_unit,
-            "check_deadline_working_days": check_deadline_working_days,
-            "accuracy_window_days": accuracy_window_days,
-        },
-    )
-    return policy
+# The thresholds are policy parameters (dataquality/policies.py): changed in the policy pages, where a
+# second person approves each change.
 
 
 # --- sample checks ---------------------------------------------------------------------------------
@@ -302,8 +259,6 @@ def create_run(
     if not scope.contains_unit(root):
         raise QualityError(_("You can only check units in your part of the organization."))
     policy = policy_in_force(timezone.localdate())
-    if policy is None:
-        raise QualityError(_("No data-quality policy is in force today."))
     size = sample_size or policy.sample_size_per_unit
     units = units_to_check(root, unit_kind)
     if len(units) > MAX_UNITS_PER_RUN:
@@ -316,7 +271,8 @@ def create_run(
     if not sample:
         raise QualityError(_("No unit under %(unit)s has active members to check.") % {"unit": root.name})
     run = SampleCheckRun.objects.create(
-        root=root, unit_kind=unit_kind, policy=policy, sample_size=size, seed=seed, created_by=acting_user, note=note
+        root=root, unit_kind=unit_kind, policy_versions=policy.as_record(), sample_size=size, seed=seed,
+        created_by=acting_user, note=note
     )
     day = timezone.localdate()
     items: list[SampleCheckItem] = []
@@ -342,7 +298,7 @@ def create_run(
             "units": len(sample),
             "items": len(items),
             "sample_size": size,
-            "policy": policy.pk,
+            "policy": _versions(policy),
             "unit_kind": unit_kind,
             "seed": seed,
         },
@@ -350,15 +306,8 @@ def create_run(
     return run
 
 
-def policy_deadline(case: Case, state: str) -> Deadline | None:
-    """The checking period of the run's policy version (the process's `deadline_for` hook, which the engine
-    calls whenever it opens a checking step: the dispatch, a recheck, a re-dispatch after a return)."""
-    if state != "checking":
-        return None
-    check = SampleCheckCase.objects.select_related("run__policy").filter(case=case).first()
-    if check is None:
-        return None
-    return Deadline.working_days(check.run.policy.check_deadline_working_days, "抽检核查时限（数据质量政策）")
+# The checking deadline needs no hook: the process's checking state reads ``dataquality.check_days`` itself, in
+# the version in force when each checking step opens (the run records the version in force at its creation).
 
 
 def close_run_when_done(case: Case) -> None:

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import QualityPolicy, SampleUnitKind
+from .models import SampleUnitKind
 
 
 class RunForm(forms.Form):
@@ -18,19 +17,3 @@ class RunForm(forms.Form):
     unit_kind = forms.ChoiceField(label=_("Sample"), choices=SampleUnitKind.choices, initial=SampleUnitKind.STATION)
     sample_size = forms.IntegerField(label=_("Members sampled per unit"), min_value=1, max_value=500)
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
-
-
-class PolicyForm(forms.ModelForm):
-    """A new version of the thresholds (earlier versions stay as they are)."""
-
-    class Meta:
-        model = QualityPolicy
-        fields = ["effective_from", "unit_pass_min", "collection_min", "accuracy_min", "sample_size_per_unit",
-                  "check_deadline_working_days", "accuracy_window_days", "source"]
-        widgets = {"effective_from": forms.DateInput(attrs={"type": "date"})}
-
-    def clean_effective_from(self):
-        day = self.cleaned_data["effective_from"]
-        if day < timezone.localdate():
-            raise forms.ValidationError(_("A new version takes effect today or later; the past stays as it was."))
-        return day

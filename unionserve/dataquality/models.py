@@ -1,9 +1,9 @@
-"""Data quality of the real-name register (seed 000 §四.2): policies, nightly snapshots, sample checks.
+"""Data quality of the real-name register (seed 000 §四.2): thresholds, nightly snapshots, sample checks.
 
-- `QualityPolicy`: the thresholds and sample-check parameters, versioned by `effective_from`; the policy in
-  force on a day is the latest version whose `effective_from` is on or before it (`policy_in_force`).
+- `Thresholds`: the thresholds and sample-check numbers, read from the policy app (keys in policies.py,
+  each versioned with its effective date there); `policy_in_force(day)` gives those in force on a day.
 - `QualitySnapshot`: one row per unit and day with the numerator and denominator of each rate (rolled up
-  over the org tree), and the policy version it was judged by. The rates page reads only snapshots.
+  over the org tree), and the policy versions it was judged by. The rates page reads only snapshots.
 - `SampleCheckRun` / `SampleCheckCase` / `SampleCheckItem`: a sample check (抽检) draws members per unit and
   sends the verification down as one workflow case per unit (process "samplecheck", process.py).
 """
@@ -11,52 +11,89 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-PERCENT = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
+from . import policies
+
+#: The code of the sample-check process (process.py); here so that actions and the process both read it
+#: without importing each other.
+CODE = "samplecheck"
+
+@dataclass(frozen=True)
+class Thresholds:
+    """The data-quality numbers in force on a day, read from the policy app, with the versions they came from.
+
+    A snapshot or a sample-check run stores ``as_record()`` (key → version, id, value, effective date), so it
+    still names the versions it was judged by after the city office changes a number; ``from_record`` reads
+    it back.
+    """
+
+    effective_from: dt.date
+    unit_pass_min: Decimal
+    collection_min: Decimal
+    accuracy_min: Decimal
+    sample_size_per_unit: int
+    check_deadline_working_days: int
+    accuracy_window_days: int
+    #: (key, version number, version id, effective date ISO) of each number.
+    versions: tuple[tuple[str, int, int | None, str], ...] = ()
+    source: str = field(default="", compare=False)
+
+    def as_record(self) -> dict:
+        values = {key: getattr(self, attr) for attr, key in KEYS.items()}
+        return {key: {"version": number, "version_id": pk, "value": str(values[key]), "effective_from": day}
+                for key, number, pk, day in self.versions}
+
+    def version_of(self, attr: str) -> int | None:
+        """The version number of one of the numbers (by attribute name)."""
+        return next((number for key, number, _pk, _day in self.versions if key == KEYS[attr]), None)
+
+    @classmethod
+    def from_record(cls, record: dict) -> Thresholds:
+        """The thresholds a decision recorded (the seed default for a key it lacks)."""
+        from unionserve.policy import parameter
+
+        fields: dict[str, Any] = {}
+        versions = []
+        for attr, key in KEYS.items():
+            entry = record.get(key)
+            fields[attr] = parameter(key).convert(Decimal(str(entry["value"] if entry else parameter(key).default)))
+            if entry:
+                versions.append((key, entry["version"], entry.get("version_id"), entry.get("effective_from") or ""))
+        dates = [dt.date.fromisoformat(day) for *_rest, day in versions if day]
+        return cls(effective_from=max(dates) if dates else dt.date.min, versions=tuple(versions), **fields)
 
 
-class QualityPolicy(models.Model):
-    """One version of the data-quality thresholds; a version is never edited, a new one is added."""
-
-    effective_from = models.DateField(_("effective from"), unique=True)
-    unit_pass_min = models.DecimalField(_("unit-information pass rate, minimum %"), max_digits=5, decimal_places=2,
-                                        validators=PERCENT)
-    collection_min = models.DecimalField(_("member-information collection rate, minimum %"), max_digits=5,
-                                         decimal_places=2, validators=PERCENT)
-    accuracy_min = models.DecimalField(_("member-information accuracy rate, minimum %"), max_digits=5,
-                                       decimal_places=2, validators=PERCENT)
-    sample_size_per_unit = models.PositiveIntegerField(_("members sampled per unit"),
-                                                       validators=[MinValueValidator(1), MaxValueValidator(500)])
-    check_deadline_working_days = models.PositiveSmallIntegerField(
-        _("working days to verify a sample"), validators=[MinValueValidator(1), MaxValueValidator(60)])
-    accuracy_window_days = models.PositiveSmallIntegerField(
-        _("accuracy counts checks closed within (days)"), default=365,
-        validators=[MinValueValidator(1), MaxValueValidator(3660)])
-    source = models.CharField(_("source"), max_length=300, blank=True,
-                              help_text=_("Where the numbers come from (document, meeting, seed)."))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        verbose_name = _("data-quality policy")
-        verbose_name_plural = _("data-quality policies")
-        ordering = ["-effective_from"]
-
-    def __str__(self) -> str:
-        return f"{self.effective_from:%Y-%m-%d}"
+#: Attribute of Thresholds → policy key (registered in dataquality/policies.py).
+KEYS = {
+    "unit_pass_min": policies.UNIT_PASS_MIN,
+    "collection_min": policies.COLLECTION_MIN,
+    "accuracy_min": policies.ACCURACY_MIN,
+    "sample_size_per_unit": policies.SAMPLE_SIZE,
+    "check_deadline_working_days": policies.CHECK_DAYS,
+    "accuracy_window_days": policies.ACCURACY_WINDOW_DAYS,
+}
 
 
-def policy_in_force(day: dt.date | None = None) -> QualityPolicy | None:
-    """The version in force on `day` (default today): the latest `effective_from` on or before it."""
+def policy_in_force(day: dt.date | None = None) -> Thresholds:
+    """The thresholds in force on `day` (default today), each number the policy version in force then."""
+    from unionserve.policy import value
+
     day = day or timezone.localdate()
-    return QualityPolicy.objects.filter(effective_from__lte=day).order_by("-effective_from").first()
+    used = {attr: value(key, day) for attr, key in KEYS.items()}
+    return Thresholds(
+        effective_from=max(v.effective_from for v in used.values()),
+        versions=tuple((v.key, v.version, v.version_id, v.effective_from.isoformat()) for v in used.values()),
+        source="; ".join(sorted({v.source for v in used.values()})),
+        **{attr: v.value for attr, v in used.items()},
+    )
 
 
 class QualitySnapshot(models.Model):
@@ -66,7 +103,9 @@ class QualitySnapshot(models.Model):
 
     unit = models.ForeignKey("orgs.OrgUnit", models.CASCADE, related_name="+", verbose_name=_("unit"))
     date = models.DateField(_("date"))
-    policy = models.ForeignKey(QualityPolicy, models.PROTECT, related_name="snapshots")
+    #: The policy versions the rates were judged by (``Thresholds.as_record``), e.g.
+    #: {"dataquality.collection_min": {"version": 2, "version_id": 41, "value": "98.00", ...}, ...}.
+    policy_versions = models.JSONField(default=dict, blank=True)
     employers = models.PositiveIntegerField(default=0)
     employers_passed = models.PositiveIntegerField(default=0)
     members_reported = models.PositiveBigIntegerField(default=0)
@@ -84,6 +123,11 @@ class QualitySnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id} {self.date}"
+
+    @property
+    def policy(self) -> Thresholds:
+        """The thresholds this snapshot was judged by."""
+        return Thresholds.from_record(self.policy_versions)
 
 
 class RunStatus(models.TextChoices):
@@ -104,7 +148,8 @@ class SampleCheckRun(models.Model):
     root = models.ForeignKey("orgs.OrgUnit", models.PROTECT, related_name="+", verbose_name=_("checked area"))
     unit_kind = models.CharField(_("sample"), max_length=12, choices=SampleUnitKind.choices,
                                  default=SampleUnitKind.STATION)
-    policy = models.ForeignKey(QualityPolicy, models.PROTECT, related_name="runs")
+    #: The policy versions in force when the run was created (sample size, checking deadline, thresholds).
+    policy_versions = models.JSONField(default=dict, blank=True)
     sample_size = models.PositiveIntegerField(_("members sampled per unit"))
     seed = models.BigIntegerField(help_text="Random seed of the draw, kept so the sample can be reproduced.")
     status = models.CharField(_("status"), max_length=8, choices=RunStatus.choices, default=RunStatus.OPEN)
@@ -119,6 +164,11 @@ class SampleCheckRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.root} {self.created_at:%Y-%m-%d}"
+
+    @property
+    def policy(self) -> Thresholds:
+        """The thresholds and sample-check numbers in force when the run was created."""
+        return Thresholds.from_record(self.policy_versions)
 
 
 class SampleCheckCase(models.Model):

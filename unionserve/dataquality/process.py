@@ -2,9 +2,9 @@
 
 A run (actions.create_run) opens one case per checked unit at the run creator's unit and dispatches it to
 the station or grassroots union; the unit verifies each sampled member (the check page) and feeds back; the
-dispatching office reviews and closes, or sends it back for another check. The checking deadline comes
-from the run's policy version (`QualityPolicy.check_deadline_working_days`); the state's own 5 working days
-are the default of the seeded policy.
+dispatching office reviews and closes, or sends it back for another check. The checking deadline is the
+policy parameter ``dataquality.check_days`` (policies.py) in the version in force when each checking step opens
+(the dispatch, a recheck, a re-dispatch after a return); the review deadline is ``dataquality.review_days``.
 """
 
 from __future__ import annotations
@@ -16,19 +16,15 @@ from unionserve.core.roles import Role
 from unionserve.workflow.definitions import DISPATCH, Deadline, Opening, ProcessDefinition, Reopen, State, Transition
 from unionserve.workflow.registry import register
 
-CODE = "samplecheck"
+from . import policies
+from .models import CODE
+
+__all__ = ["CODE", "PROCESS"]
+
 #: Those who hold MANAGE_SAMPLE_CHECKS (core/roles.py) and open and review checks.
 OFFICES = frozenset({Role.CITY_OFFICE, Role.CENTER_STAFF, Role.SYSTEM_ADMIN})
 #: Those who verify the members of a station or grassroots union.
 CHECKERS = frozenset({Role.SOCIAL_WORKER, Role.GRASSROOTS_OFFICER})
-#: The seeded policy's deadline (dataquality migration 0002); a run's policy may set another.
-DEFAULT_CHECK_DAYS = 5
-
-
-def _policy_deadline(case, state):
-    from .actions import policy_deadline
-
-    return policy_deadline(case, state)
 
 
 def _all_items_recorded(case, data) -> str | None:
@@ -55,8 +51,8 @@ PROCESS = register(ProcessDefinition(
     initial="new",
     states=(
         State("new", _("To dispatch"), Deadline.same_day()),
-        State("checking", _("Checking"), Deadline.working_days(DEFAULT_CHECK_DAYS, "抽检核查时限（数据质量政策）")),
-        State("review", _("Review of the check"), Deadline.working_days(2)),
+        State("checking", _("Checking"), Deadline.working_days(policies.CHECK_DAYS, "抽检核查时限（数据质量政策）")),
+        State("review", _("Review of the check"), Deadline.working_days(policies.REVIEW_DAYS)),
         State("closed", pgettext_lazy("case", "Closed"), final=True),
     ),
     transitions=(
@@ -72,6 +68,4 @@ PROCESS = register(ProcessDefinition(
     returnable=frozenset({"checking"}),
     extendable=frozenset({"checking"}),
     reopen=Reopen(("closed",), "review", OFFICES, frozenset({1, 2})),
-    # The checking period of the run's policy version, whenever a checking step is opened.
-    deadline_for=_policy_deadline,
 ))

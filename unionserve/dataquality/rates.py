@@ -33,7 +33,7 @@ from unionserve.orgs.models import OrgUnit
 from unionserve.workflow.models import Case
 
 from . import rules
-from .models import QualityPolicy, SampleCheckItem
+from .models import SampleCheckItem, Thresholds
 
 # Positions in a count vector.
 EMPLOYERS, PASSED, REPORTED, COLLECTED, OVER, CHECKED, CORRECT = range(7)
@@ -72,7 +72,7 @@ def _rows(queryset: QuerySet) -> list[tuple]:
         return cursor.fetchall()
 
 
-def leaf_vectors(day: dt.date, policy: QualityPolicy) -> tuple[dict[int, Vector], dict[tuple[int, int | None], Vector]]:
+def leaf_vectors(day: dt.date, policy: Thresholds) -> tuple[dict[int, Vector], dict[tuple[int, int | None], Vector]]:
     """Counts per grassroots union, and per (station, industry union) for employers without a grassroots union."""
     by_grassroots: dict[int, Vector] = {}
     loose: dict[tuple[int, int | None], Vector] = {}
@@ -144,7 +144,7 @@ def roll_up(
     return rollup.roll_up(leaves())
 
 
-def compute(day: dt.date, policy: QualityPolicy) -> dict[int, Vector]:
+def compute(day: dt.date, policy: Thresholds) -> dict[int, Vector]:
     """Count vectors (see FIELDS) of every unit that has employers, members or checks under it."""
     by_grassroots, loose = leaf_vectors(day, policy)
     # No ORDER BY (the model orders by code): a plain scan of the table.

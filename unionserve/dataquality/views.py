@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Max, Q
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -22,10 +23,9 @@ from unionserve.core.scope import scope_exempt, scope_of, scoped_view
 from unionserve.orgs.models import OrgUnit
 
 from . import actions, rules
-from .forms import PolicyForm, RunForm
+from .forms import RunForm
 from .models import (
     ItemResult,
-    QualityPolicy,
     QualitySnapshot,
     SampleCheckCase,
     SampleCheckRun,
@@ -112,7 +112,7 @@ def rates_view(request):
     shown = [unit, *page.object_list]
     snaps = {}
     if latest is not None:
-        snaps = {s.unit_id: s for s in QualitySnapshot.objects.select_related("policy")
+        snaps = {s.unit_id: s for s in QualitySnapshot.objects
                  .filter(date=latest, unit__in=[u.pk for u in shown])}
     own = _row(unit, snaps.get(unit.pk))
     rows = [_row(u, snaps.get(u.pk)) for u in page.object_list]
@@ -156,29 +156,10 @@ def _rates_url() -> str:
 
 @scope_exempt(reason="policy versions are city-wide reference data, not data of a unit")
 @permission_required(roles.VIEW_QUALITY, raise_exception=True)
-@require_http_methods(["GET", "POST"])
+@require_GET
 def policy_view(request):
-    """The policy versions; the city office adds a new one (it never edits one in place)."""
-    user = request.user
-    may_edit = user.has_perm(roles.MANAGE_SAMPLE_CHECKS) and (
-        user.is_superuser or (user.org_unit is not None and user.org_unit.level == 1))
-    form = PolicyForm(request.POST or None) if may_edit else None
-    if request.method == "POST":
-        if not may_edit:
-            raise PermissionDenied
-        assert form is not None  # made when may_edit
-        if form.is_valid():
-            try:
-                actions.add_policy(acting_user=user, **form.cleaned_data)
-            except actions.QualityError as exc:
-                form.add_error(None, str(exc))
-            else:
-                messages.success(request, _("The new version is saved."))
-                return redirect("dataquality:policy")
-    return render(request, "dataquality/policy.html", {
-        "versions": QualityPolicy.objects.select_related("created_by"), "form": form,
-        "in_force": policy_in_force(),
-    })
+    """The thresholds are policy parameters now: their versions and changes are on the policy pages."""
+    return redirect(reverse("policy:list") + "#area-dataquality")
 
 
 @scoped_view
@@ -187,7 +168,7 @@ def policy_view(request):
 def runs_view(request):
     """Sample checks over areas in the user's scope, and the checks of units in it."""
     scope = scope_of(request.user)
-    runs = scope.filter(SampleCheckRun.objects.select_related("root", "created_by", "policy")).annotate(
+    runs = scope.filter(SampleCheckRun.objects.select_related("root", "created_by")).annotate(
         n_cases=Count("cases", distinct=True))
     checks = (scope.filter(SampleCheckCase.objects.select_related("run", "unit", "case"))
               .annotate(n_items=Count("items"), n_done=Count("items", filter=~Q(items__result="")))
@@ -206,7 +187,7 @@ def run_create_view(request):
     """Start a sample check under a unit of the user's scope."""
     policy = policy_in_force()
     initial = {"root": request.user.org_unit.code if request.user.org_unit_id else "",
-               "sample_size": policy.sample_size_per_unit if policy else 20}
+               "sample_size": policy.sample_size_per_unit}
     form = RunForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -231,7 +212,7 @@ def run_create_view(request):
 def run_detail_view(request, pk: int):
     """One run: its cases, where each stands, and the results so far."""
     scope = scope_of(request.user)
-    run = scope.get_object_or_404(SampleCheckRun.objects.select_related("root", "policy", "created_by"), pk=pk)
+    run = scope.get_object_or_404(SampleCheckRun.objects.select_related("root", "created_by"), pk=pk)
     checks = (scope.filter(run.cases.select_related("unit", "case"))
               .annotate(n_items=Count("items"), n_done=Count("items", filter=~Q(items__result="")),
                         n_correct=Count("items", filter=Q(items__result=ItemResult.CORRECT)))
@@ -245,7 +226,7 @@ def run_detail_view(request, pk: int):
 def check_view(request, number: str):
     """The sampled members of one unit's check; its checkers record each result, then feed back on the case."""
     scope = scope_of(request.user)
-    check = scope.get_object_or_404(SampleCheckCase.objects.select_related("run__policy", "unit", "case"),
+    check = scope.get_object_or_404(SampleCheckCase.objects.select_related("run", "unit", "case"),
                                     case__number=number)
     items = list(check.items.select_related("member", "member__employer", "grassroots", "checked_by"))
     may_record = actions.may_record(check, request.user)

@@ -28,7 +28,7 @@ from unionserve.workflow.definitions import (
 )
 from unionserve.workflow.registry import register
 
-from . import effects
+from . import effects, policies
 from .models import Satisfaction
 
 CONSULTATION = "consultation"
@@ -47,13 +47,8 @@ HANDLERS = frozenset({Role.DEPARTMENT_STAFF, Role.CITY_OFFICE, Role.CENTER_STAFF
 ALL_LEVELS = frozenset({1, 2, 3})
 LEVEL_1 = frozenset({1})
 
-#: The handler's time limit for feedback (seed 000 §四.1(2): 7个工作日内将处理结果反馈).
-FEEDBACK_WORKING_DAYS = 7
-#: Platform choices (no number in the seeds): a specialist answers a referred question within 3 working days;
-#: the agent calls back within 1 working day; the affair callback is made within 3 working days.
-SPECIALIST_WORKING_DAYS = 3
-CALLBACK_WORKING_DAYS = 1
-AFFAIR_CALLBACK_WORKING_DAYS = 3
+# The deadlines' lengths are policy parameters (policies.py, with their seed paragraphs): the handler's
+# feedback limit of seed 000 §四.1(2), and the platform's choices where the seeds give no number.
 
 SATISFACTION_CHOICES = tuple((str(v), str(label)) for v, label in Satisfaction.choices)
 RESOLVED_CHOICES = (("yes", _("Solved")), ("no", _("Not solved (explained to the caller)")))
@@ -70,8 +65,8 @@ CONSULTATION_PROCESS = register(ProcessDefinition(
     states=(
         State("answering", _("To answer"), Deadline.same_day("当天答复")),
         State("specialist", _("Specialist department answering"),
-              Deadline.working_days(SPECIALIST_WORKING_DAYS, "专业部门答复")),
-        State("callback", _("Call the caller back"), Deadline.working_days(CALLBACK_WORKING_DAYS, "回拨职工")),
+              Deadline.working_days(policies.SPECIALIST_DAYS, "专业部门答复")),
+        State("callback", _("Call the caller back"), Deadline.working_days(policies.CALLBACK_DAYS, "回拨职工")),
         State("closed", pgettext_lazy("case", "Closed"), final=True),
     ),
     transitions=(
@@ -109,8 +104,8 @@ AFFAIR_PROCESS = register(ProcessDefinition(
     states=(
         State("intake", _("To dispatch"), Deadline.same_day("当天派单")),
         State("handling", _("Handling"),
-              Deadline.working_days(FEEDBACK_WORKING_DAYS, "7个工作日内将处理结果反馈12351职工服务平台")),
-        State("callback", _("Callback (回访)"), Deadline.working_days(AFFAIR_CALLBACK_WORKING_DAYS, "督办回访")),
+              Deadline.working_days(policies.AFFAIR_HANDLE_DAYS, "在7个工作日内将处理结果反馈12351职工服务平台")),
+        State("callback", _("Callback (回访)"), Deadline.working_days(policies.AFFAIR_CALLBACK_DAYS, "督办回访")),
         State("closed", pgettext_lazy("case", "Closed"), final=True),
     ),
     transitions=(

@@ -34,7 +34,7 @@ from unionserve.workflow.definitions import (
 )
 from unionserve.workflow.registry import register
 
-from . import actions
+from . import actions, policies
 from .models import CaseResult
 
 LEVEL1 = LEVEL_1_STAFF
@@ -68,12 +68,13 @@ ASSIGN_FIELDS = (
     Field("conflict_reason", _("Reason to assign despite the flags"), "textarea", required=False),
 )
 
-REVIEW_L1 = State("review_l1", _("Level-1 eligibility review"), Deadline.days(5, "一级平台接到申请（上报）后5日内审核"))
+REVIEW_L1 = State("review_l1", _("Level-1 eligibility review"),
+                  Deadline.days(policies.REVIEW_L1_DAYS, "一级平台接到申请（上报）后5日内审核"))
 ASSIGN = State("assign_firm", _("Assign a contracted firm"),
-               Deadline.working_days(3, "及时指派签约律所（本平台定3个工作日）"))
+               Deadline.working_days(policies.ASSIGN_FIRM_DAYS, "及时指派签约律所（本平台定3个工作日）"))
 REPRESENTING = State("representing", _("Lawyer acting (clock stopped)"), paused=True)
 ARCHIVE_REVIEW = State("archive_review", _("Level-1 review of the case file"),
-                       Deadline.working_days(10, "一级平台审核案卷（本平台定10个工作日）"))
+                       Deadline.working_days(policies.ARCHIVE_REVIEW_DAYS, "一级平台审核案卷（本平台定10个工作日）"))
 REFUSED = State("refused", _("Aid refused"), final=True)
 ARCHIVED = State("archived", _("Archived"), final=True)
 
@@ -89,7 +90,7 @@ DOWN = register(ProcessDefinition(
     states=(
         REVIEW_L1, ASSIGN, REPRESENTING,
         State("file_summary", _("Level 2 collects the case file"),
-              Deadline.working_days(5, "二级办理机构汇总案卷（本平台定5个工作日）")),
+              Deadline.working_days(policies.FILE_SUMMARY_DAYS, "二级办理机构汇总案卷（本平台定5个工作日）")),
         ARCHIVE_REVIEW, REFUSED, ARCHIVED,
     ),
     transitions=(
@@ -124,8 +125,10 @@ UP = register(ProcessDefinition(
                     subject_field="applicant_name"),
     initial="forward",
     states=(
-        State("forward", _("Station forwards to level 2"), Deadline.days(2, "三级平台自接到申请之日起2日内上报")),
-        State("review_l2", _("Level-2 eligibility review"), Deadline.days(3, "二级平台自接到上报申请之日起3日内审核")),
+        State("forward", _("Station forwards to level 2"),
+              Deadline.days(policies.FORWARD_DAYS, "三级平台自接到申请之日起2日内上报")),
+        State("review_l2", _("Level-2 eligibility review"),
+              Deadline.days(policies.REVIEW_L2_DAYS, "二级平台自接到上报申请之日起3日内审核")),
         REVIEW_L1, ASSIGN, REPRESENTING, ARCHIVE_REVIEW, REFUSED, ARCHIVED,
     ),
     transitions=(

@@ -39,7 +39,7 @@ from unionserve.workflow.definitions import (
 )
 from unionserve.workflow.registry import register
 
-from . import actions, intake, paperwork
+from . import actions, intake, paperwork, policies
 from .models import MediationCase, Outcome
 from .rules import InputError, parse_amount
 
@@ -91,7 +91,7 @@ def _dispatch_note(unit_name: str) -> str:
     # The limits told to the parties are the process's own deadlines, so the notice and the engine never disagree.
     dispatched, mediating = PROCESS.state("dispatched").deadline, PROCESS.state("mediating").deadline
     assert dispatched is not None and mediating is not None  # both states have a deadline (PROCESS below)
-    plan, conclude = dispatched.n, mediating.n
+    plan, conclude = dispatched.length()[0], mediating.length()[0]
     return f"本案已下派{unit_name}进行调解，承办机构将自接收派单之日起{plan}日内提出处理方案，{conclude}日内办结。"
 
 
@@ -185,17 +185,19 @@ PROCESS = register(ProcessDefinition(
         State("received", _("Acceptance decision"), Deadline.same_day("当天做出受理决定／当日上报")),
         # seed 000 §四.5 下派(2): 自接收派单之日起7日内，网上回复处理方案
         State("dispatched", _("Mediator and handling plan"),
-              Deadline.days(7, "自接收派单之日起7日内网上回复处理方案")),
+              Deadline.days(policies.PLAN_DAYS, "自接收派单之日起7日内网上回复处理方案")),
         # seed 000 §四.5 下派(2): 15日内办结案件 (from the same receipt of the dispatch)
         State("mediating", _("Mediation (dispatched case)"),
-              Deadline.days(15, "自接收派单之日起15日内办结", since="dispatched")),
+              Deadline.days(policies.CONCLUDE_DAYS, "自接收派单之日起15日内办结", since="dispatched")),
         State("review", _("Review and archive at level 1"),
-              Deadline.working_days(5, "平台设定：一级平台审核归档（原文未定时限）")),
-        State("station_mediating", _("Mediation at level 3"), Deadline.days(15, LAW_15)),
+              Deadline.working_days(policies.REVIEW_DAYS, "平台设定：一级平台审核归档（原文未定时限）")),
+        State("station_mediating", _("Mediation at level 3"), Deadline.days(policies.LAW_MEDIATION_DAYS, LAW_15)),
         # seed 000 §四.5 上报(2): 二级工作平台办理机构接到上报后3日内，决定是否受理
-        State("reported", _("Acceptance decision at level 2"), Deadline.days(3, "接到上报后3日内决定是否受理")),
-        State("district_mediating", _("Mediation at level 2"), Deadline.days(15, LAW_15)),
-        State("city_mediating", _("Mediation at level 1 (major case)"), Deadline.days(15, LAW_15)),
+        State("reported", _("Acceptance decision at level 2"),
+              Deadline.days(policies.REPORTED_ACCEPT_DAYS, "接到上报后3日内决定是否受理")),
+        State("district_mediating", _("Mediation at level 2"), Deadline.days(policies.LAW_MEDIATION_DAYS, LAW_15)),
+        State("city_mediating", _("Mediation at level 1 (major case)"),
+              Deadline.days(policies.LAW_MEDIATION_DAYS, LAW_15)),
         State("archived", _("Agreement reviewed and archived"), final=True),
         State("agreed", _("Agreement reached"), final=True),
         State("terminated", _("Ended without agreement"), final=True),

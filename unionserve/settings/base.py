@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "unionserve.audit",
     "unionserve.pii",
     "unionserve.workcalendar",
+    "unionserve.policy",
     "unionserve.notifications",
     "unionserve.members",
     "unionserve.dataquality",

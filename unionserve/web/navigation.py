@@ -44,6 +44,7 @@ NAVIGATION: list[NavEntry] = [
     NavEntry(_("Organization"), "orgs:browse", "diagram-3", roles.VIEW_UNITS),
     NavEntry(_("Users"), "accounts:user_list", "people", roles.VIEW_USERS),
     NavEntry(_("Working-day calendar"), "workcalendar:index", "calendar3"),
+    NavEntry(_("Policy parameters"), "policy:list", "sliders", roles.VIEW_POLICY),
     NavEntry(_("Audit log"), "audit:list", "journal-check", roles.VIEW_AUDIT),
     NavEntry(_("Outbox"), "notifications:outbox", "send", roles.VIEW_OUTBOX),
     NavEntry(_("Document templates"), "documents:templates", "file-earmark-text", roles.MANAGE_DOC_TEMPLATES),

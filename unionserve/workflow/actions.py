@@ -131,9 +131,10 @@ def _open_step(case: Case, state_code: str, unit: OrgUnit, *, dispatcher: OrgUni
     definition = case.definition
     state = definition.state(state_code)
     now = timezone.now()
-    due_at, deadline = None, {}
+    due_at, deadline, policy_version_id = None, {}, None
     if keep_deadline is not None:
         due_at, deadline = keep_deadline.due_at, keep_deadline.deadline
+        policy_version_id = keep_deadline.policy_version_id
     else:
         rule = definition.review_deadline if kind != StepKind.WORK else state.deadline
         if kind == StepKind.WORK and definition.deadline_for is not None:
@@ -146,13 +147,16 @@ def _open_step(case: Case, state_code: str, unit: OrgUnit, *, dispatcher: OrgUni
                 anchor = case.steps.filter(state=rule.since, kind=StepKind.WORK, unit=unit).order_by(
                     "-created_at", "-id").first()
                 start = anchor.created_at if anchor is not None else now
-            result = deadlines.compute(rule, start, n)
-            due_at, deadline = result.deadline, {**result.as_dict(), "source": rule.source}
+            # The length is the policy's value in force on the day the clock starts; the step names the version.
+            result, used = deadlines.compute_with_policy(rule, start, n)
+            due_at, deadline = result.deadline, {**result.as_dict(), "source": rule.source, **used}
+            policy_version_id = used["policy"]["version_id"] if used else None
     sign = kind == StepKind.WORK and dispatcher is not None and state_code in definition.sign_required
     step = Step.objects.create(
         case=case, process=case.process, state=state_code, kind=kind, unit=unit, dispatcher_unit=dispatcher,
         reviews=reviews, status=StepStatus.PENDING_SIGN if sign else StepStatus.OPEN, due_at=due_at,
         original_due_at=due_at, deadline=deadline, created_at=now, data=data or {},
+        policy_version_id=policy_version_id,
     )
     _grant(case, unit, AccessKind.HANDLER)
     return step
@@ -484,7 +488,7 @@ def _transition(case: Case, spec: ActionSpec, step: Step, actor: User, data: dic
         n = None
         if old_state.paused and target.deadline and target.code in case.clock:
             # Coming back from a paused state: the clock resumes where it stopped.
-            n = max(1, target.deadline.n - int(case.clock.pop(target.code)))
+            n = max(1, deadlines.length(target.deadline, timezone.now()) - int(case.clock.pop(target.code)))
         if target.paused and old_state.deadline and step.deadline:
             case.clock[from_state] = deadlines.used_days(old_state.deadline.rule, step.created_at)
         dispatcher = step.dispatcher_unit if t.next_unit == d.TO_SAME else (

@@ -13,8 +13,29 @@ from .definitions import Deadline
 
 
 def compute(deadline: Deadline, start: dt.datetime, n: int | None = None) -> calendar.DeadlineResult:
-    """The deadline for a period starting at `start` (the start day itself is not counted)."""
-    return calendar.compute_deadline(deadline.rule, start, deadline.n if n is None else n)
+    """The deadline for a period starting at `start` (the start day itself is not counted).
+
+    The length is `n` if given, else the deadline's own: its policy's value in force on the start day.
+    """
+    return compute_with_policy(deadline, start, n)[0]
+
+
+def compute_with_policy(deadline: Deadline, start: dt.datetime,
+                        n: int | None = None) -> tuple[calendar.DeadlineResult, dict]:
+    """The deadline and what the step records of the policy it used: ``{"policy": {key, version, ...}}``.
+
+    The version is the one in force on the day the clock starts (`start`), so a change approved later does
+    not move a running deadline, and the next case counted from after the change gets the new length. With
+    `n` given (a clock resuming after a pause), the remaining days are `n`; the version is still recorded.
+    """
+    length, used = deadline.length(start)
+    result = calendar.compute_deadline(deadline.rule, start, length if n is None else n)
+    return result, ({"policy": used.as_record()} if used is not None else {})
+
+
+def length(deadline: Deadline, on: dt.date | dt.datetime | None = None) -> int:
+    """The deadline's length in force on `on` (its policy's value, or its literal n)."""
+    return deadline.length(on)[0]
 
 
 def extend(due_at: dt.datetime, rule: str, days: int) -> calendar.DeadlineResult:

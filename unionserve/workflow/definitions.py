@@ -8,13 +8,17 @@ definition at start-up with a message that says what to fix. See docs/workflow.m
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from unionserve import policy
 from unionserve.core.text import StrOrPromise
 from unionserve.workcalendar.service import Rule
+
+from . import policies
 
 # Generic operations the engine offers every process (besides the definition's own transitions).
 OP_SIGN = "sign"  # 签收
@@ -52,9 +56,27 @@ class DefinitionError(Exception):
     """A process definition that cannot run; the message says what to fix."""
 
 
+def _policy_problems(state: str, deadline: Deadline) -> list[str]:
+    """A deadline's policy key must be registered, and be days of the deadline's own kind."""
+    try:
+        param = policy.parameter(deadline.policy)
+    except KeyError:
+        return [f"state {state!r} takes its deadline from the unregistered policy {deadline.policy!r}"]
+    wanted = {Rule.WORKING_DAYS: policy.Kind.WORKING_DAYS, Rule.CALENDAR_DAYS: policy.Kind.DAYS}.get(deadline.rule)
+    if param.kind != wanted:
+        return [f"state {state!r} counts {deadline.rule} but the policy {deadline.policy!r} is {param.kind}"]
+    return []
+
+
 @dataclass(frozen=True)
 class Deadline:
-    """How long a step in a state may take, counted from entering the state (seed wording in `source`)."""
+    """How long a step in a state may take, counted from entering the state (seed wording in `source`).
+
+    The length is a policy parameter (``policy``, a key registered in the area's policies.py) whose value in
+    force on the day the clock starts is used, so the city office can change it in the policy pages; the
+    step records the version it used. Give the key where the plain number would go:
+    ``Deadline.working_days(policies.HANDLE_DAYS, "7个工作日内反馈")``. A literal `n` is for tests and examples.
+    """
 
     rule: Rule
     n: int = 0
@@ -62,25 +84,61 @@ class Deadline:
     #: Count from when the case's latest step in this other state was opened (e.g. "15日内办结" counted from
     #: receiving the dispatch while a handling plan was due first), instead of from entering this state.
     since: str = ""
+    #: The policy key that gives the length (n is then unused).
+    policy: str = ""
 
     @classmethod
-    def working_days(cls, n: int, source: str = "", *, since: str = "") -> Deadline:
-        return cls(Rule.WORKING_DAYS, n, source, since)
+    def _make(cls, rule: Rule, n: int | str, source: str, since: str) -> Deadline:
+        if isinstance(n, str):
+            return cls(rule, 0, source, since, policy=n)
+        return cls(rule, n, source, since)
 
     @classmethod
-    def days(cls, n: int, source: str = "", *, since: str = "") -> Deadline:
-        return cls(Rule.CALENDAR_DAYS, n, source, since)
+    def working_days(cls, n: int | str, source: str = "", *, since: str = "") -> Deadline:
+        """N个工作日; `n` is a policy key (or, in tests, a number)."""
+        return cls._make(Rule.WORKING_DAYS, n, source, since)
+
+    @classmethod
+    def days(cls, n: int | str, source: str = "", *, since: str = "") -> Deadline:
+        """N日 (calendar days, Civil-Code count); `n` is a policy key (or, in tests, a number)."""
+        return cls._make(Rule.CALENDAR_DAYS, n, source, since)
 
     @classmethod
     def same_day(cls, source: str = "", *, since: str = "") -> Deadline:
         return cls(Rule.SAME_DAY, 0, source, since)
 
-    def describe(self) -> str:
+    @property
+    def default_n(self) -> int:
+        """The length without reading the database: the policy's seed default, or `n`."""
+        if self.policy:
+            return int(policy.parameter(self.policy).default)
+        return self.n
+
+    def length(self, on: dt.date | dt.datetime | None = None) -> tuple[int, Any]:
+        """The length in force on `on` and the PolicyValue it came from (None for a literal length)."""
+        if not self.policy:
+            return self.n, None
+        used = policy.value(self.policy, on)
+        return int(used.value), used
+
+    def _text(self, n: int) -> str:
         if self.rule == Rule.WORKING_DAYS:
-            return f"{self.n}个工作日"
+            return f"{n}个工作日"
         if self.rule == Rule.CALENDAR_DAYS:
-            return f"{self.n}日"
+            return f"{n}日"
         return "当天"
+
+    def describe(self) -> str:
+        """The rule with the seed default (stable, for the generated process documents)."""
+        text = self._text(self.default_n)
+        return f"{text}〔{self.policy}〕" if self.policy else text
+
+    def describe_in_force(self) -> str:
+        """The rule with the length in force today (for pages)."""
+        if not self.policy:
+            return self._text(self.n)
+        n, used = self.length()
+        return f"{self._text(n)}〔{self.policy} v{used.version}〕"
 
 
 @dataclass(frozen=True)
@@ -202,7 +260,7 @@ class ProcessDefinition:
     sign_required: frozenset[str] = frozenset()
     return_reasons: tuple[tuple[str, str], ...] = DEFAULT_RETURN_REASONS
     #: How long the dispatcher has to rule on a return or an extension request.
-    review_deadline: Deadline = field(default_factory=lambda: Deadline.working_days(1))
+    review_deadline: Deadline = field(default_factory=lambda: Deadline.working_days(policies.REVIEW_DAYS))
     reopen: Reopen | None = None
     #: On overdue: "notify" (handler and dispatcher) or "escalate" (also opens a supervision record up a level).
     on_overdue: str = "notify"
@@ -255,7 +313,9 @@ class ProcessDefinition:
         for s in self.states:
             if not s.final and not s.paused and s.deadline is None:
                 problems.append(f"state {s.code!r} has no deadline (give one, or mark it final or paused)")
-            if s.deadline and s.deadline.rule != Rule.SAME_DAY and s.deadline.n < 1:
+            if s.deadline and s.deadline.policy:
+                problems.extend(_policy_problems(s.code, s.deadline))
+            elif s.deadline and s.deadline.rule != Rule.SAME_DAY and s.deadline.n < 1:
                 problems.append(f"state {s.code!r} has a deadline of {s.deadline.n} days")
             if s.deadline and s.deadline.since and s.deadline.since not in codes:
                 problems.append(f"state {s.code!r} counts its deadline from the unknown state {s.deadline.since!r}")

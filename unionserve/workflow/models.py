@@ -185,6 +185,9 @@ class Step(models.Model):
     original_due_at = models.DateTimeField(null=True, blank=True)
     #: The rule and dates the deadline came from (workcalendar DeadlineResult.as_dict()).
     deadline = models.JSONField(default=dict, blank=True)
+    #: The policy version that gave the deadline's length (key and number are also in `deadline["policy"]`).
+    policy_version = models.ForeignKey("policy.PolicyVersion", models.PROTECT, null=True, blank=True,
+                                       related_name="+", db_index=False)
     extended_days = models.PositiveSmallIntegerField(default=0)
     extension_pending = models.BooleanField(default=False)
     overdue = models.BooleanField(default=False)

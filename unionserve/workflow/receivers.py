@@ -24,6 +24,8 @@ def recompute_provisional_deadlines(sender, years=(), **kwargs) -> int:
         result = calendar.compute_deadline(info["rule"], datetime.date.fromisoformat(info["start"]), info["n"])
         due = result.deadline
         new_info = {**result.as_dict(), "source": info.get("source", ""), "recomputed": True}
+        if info.get("policy"):
+            new_info["policy"] = info["policy"]  # the same length, so the same policy version
         if info.get("chosen_date"):
             # A due date set per case (Transition.due_field) stays, unless the recomputed limit is earlier.
             chosen = datetime.date.fromisoformat(info["chosen_date"])

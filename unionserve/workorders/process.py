@@ -17,6 +17,7 @@ from unionserve.workflow.definitions import (
 )
 from unionserve.workflow.registry import register
 
+from . import policies
 from .models import Category, WorkOrder
 
 OFFICES = frozenset({Role.CITY_OFFICE, Role.DEPARTMENT_STAFF, Role.CENTER_STAFF, Role.SYSTEM_ADMIN})
@@ -45,9 +46,9 @@ PROCESS = register(ProcessDefinition(
     ), effect=create_order),
     initial="new",
     states=(
-        State("new", _("To dispatch"), Deadline.working_days(1)),
-        State("handling", _("Handling"), Deadline.working_days(5, "派单时限")),
-        State("review", _("Review of feedback"), Deadline.working_days(2)),
+        State("new", _("To dispatch"), Deadline.working_days(policies.DISPATCH_DAYS)),
+        State("handling", _("Handling"), Deadline.working_days(policies.HANDLE_DAYS, "派单时限")),
+        State("review", _("Review of feedback"), Deadline.working_days(policies.REVIEW_DAYS)),
         State("closed", pgettext_lazy("case", "Closed"), final=True),
     ),
     transitions=(

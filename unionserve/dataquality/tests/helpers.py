@@ -49,3 +49,17 @@ def members(grassroots, n: int, *, status: str = MemberStatus.ACTIVE, employer=N
             phone_masked=pii.mask_phone("13800138000"), grassroots=grassroots, employer=employer, status=status,
         ))
     return Member.objects.bulk_create(rows)
+
+
+def change_policy(proposer, approver, effective_from, **values) -> None:
+    """Change data-quality numbers the way the city office does: proposed, approved by a second person.
+
+    `values` are Thresholds attribute names (unit_pass_min=90, check_deadline_working_days=3, …).
+    """
+    from unionserve.dataquality.models import KEYS
+    from unionserve.policy import actions as policy_actions
+
+    for attr, value in values.items():
+        version = policy_actions.propose(KEYS[attr], str(value), effective_from, acting_user=proposer,
+                                         reason="test")
+        policy_actions.approve(version.pk, acting_user=approver)

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from unionserve.dataquality import actions
-from unionserve.dataquality.models import QualityPolicy, QualitySnapshot
+from unionserve.dataquality.models import QualitySnapshot
 
 from .helpers import employer, members
 
@@ -64,15 +64,9 @@ def test_empty_page_before_any_snapshot(users, client_for):
     assert "computed every night" in html or "每晚" in html
 
 
-def test_policy_page_adds_versions_only_for_the_city(users, client_for):
-    day = timezone.localdate().isoformat()
-    data = {"effective_from": day, "unit_pass_min": "96", "collection_min": "98.5", "accuracy_min": "95",
-            "sample_size_per_unit": 10, "check_deadline_working_days": 5, "accuracy_window_days": 365,
-            "source": "2026年三级办会议"}
-    assert client_for(users["district"]).post(reverse("dataquality:policy"), data).status_code == 403
+def test_thresholds_link_to_the_policy_pages(users, client_for):
     city = client_for(users["city"])
-    assert city.get(reverse("dataquality:policy")).status_code == 200
-    assert city.post(reverse("dataquality:policy"), data).status_code == 302
-    assert QualityPolicy.objects.get(effective_from=timezone.localdate()).created_by == users["city"]
-    past = {**data, "effective_from": "2020-01-01"}
-    assert city.post(reverse("dataquality:policy"), past).status_code == 200  # the past is not rewritten
+    response = city.get(reverse("dataquality:policy"))
+    assert response.status_code == 302 and response["Location"] == reverse("policy:list") + "#area-dataquality"
+    html = city.get(reverse("policy:list")).content.decode()
+    assert "dataquality.collection_min" in html and "dataquality.check_days" in html

@@ -12,11 +12,11 @@ from django.utils import timezone
 
 from unionserve.core.validators import validate_uscc
 from unionserve.dataquality import actions, rates, rules
-from unionserve.dataquality.models import QualityPolicy, QualitySnapshot, policy_in_force
+from unionserve.dataquality.models import QualitySnapshot, policy_in_force
 from unionserve.members.models import Employer, MemberStatus
 from unionserve.notifications.models import Notification
 
-from .helpers import employer, members, uscc
+from .helpers import change_policy, employer, members, uscc
 
 pytestmark = pytest.mark.django_db
 
@@ -132,19 +132,13 @@ def test_roll_up_is_pure_and_needs_no_query_per_unit(tree, django_assert_max_num
 
 def test_policy_versions_by_effective_date(tree, users):
     day = timezone.localdate()
-    later = actions.add_policy(
-        acting_user=users["city"],
-        effective_from=day + dt.timedelta(days=10),
-        unit_pass_min=Decimal("90"),
-        collection_min=Decimal("99"),
-        accuracy_min=Decimal("90"),
-        sample_size_per_unit=5,
-        check_deadline_working_days=3,
-    )
-    first = QualityPolicy.objects.get(effective_from=dt.date(2013, 1, 1))
-    assert policy_in_force(day) == first
+    first = policy_in_force(day)
+    change_policy(users["city"], users["admin"], day + dt.timedelta(days=10), unit_pass_min=Decimal("90"),
+                  collection_min=Decimal("99"), accuracy_min=Decimal("90"), sample_size_per_unit=5,
+                  check_deadline_working_days=3)
+    later = policy_in_force(day + dt.timedelta(days=10))
+    assert later != first and later.collection_min == Decimal("99.00") and later.version_of("collection_min") == 2
     assert policy_in_force(day + dt.timedelta(days=9)) == first
-    assert policy_in_force(day + dt.timedelta(days=10)) == later
     assert policy_in_force(day + dt.timedelta(days=400)) == later
     employer(tree["st1"], grassroots=tree["g1"], reported=100)
     members(tree["g1"], 98)  # 98%: passes the first version, fails the later one
@@ -152,16 +146,7 @@ def test_policy_versions_by_effective_date(tree, users):
     actions.recompute_snapshots(day + dt.timedelta(days=10), remind=False)
     assert snap(tree["g1"], day).policy == first
     assert snap(tree["g1"], day + dt.timedelta(days=10)).policy == later
-    with pytest.raises(actions.QualityError):
-        actions.add_policy(
-            acting_user=users["city"],
-            effective_from=later.effective_from,
-            unit_pass_min=1,
-            collection_min=1,
-            accuracy_min=1,
-            sample_size_per_unit=1,
-            check_deadline_working_days=1,
-        )
+    assert snap(tree["g1"], day).policy_versions["dataquality.collection_min"]["version"] == 1
 
 
 def test_reminders_go_once_per_unit_and_day(tree, users):
@@ -405,7 +390,8 @@ def test_stored_snapshots_are_the_computed_totals_and_read_back_through_the_orm(
     employer(tree["st3"], industry=tree["co"], valid=False)
     members(tree["g1"], 5)
     day = timezone.localdate()
-    QualitySnapshot.objects.create(unit=tree["g2"], date=day, policy=policy_in_force(day), employers=99)  # replaced
+    QualitySnapshot.objects.create(unit=tree["g2"], date=day, policy_versions=policy_in_force(day).as_record(),
+                                   employers=99)  # replaced
     summary = actions.recompute_snapshots(day, remind=False)
     totals = rates.compute(day, policy_in_force(day))
     stored = {s.unit_id: [getattr(s, f) for f in rates.FIELDS] for s in QualitySnapshot.objects.filter(date=day)}

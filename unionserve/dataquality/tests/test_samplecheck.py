@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -24,7 +23,7 @@ from unionserve.workflow import actions as engine
 from unionserve.workflow.errors import ActionRefused
 from unionserve.workflow.models import Case
 
-from .helpers import employer, members
+from .helpers import change_policy, employer, members
 
 pytestmark = pytest.mark.django_db
 
@@ -68,14 +67,15 @@ def test_run_outside_scope_is_refused(tree, users, register):
 
 
 def test_the_policy_sets_the_checking_deadline(tree, users, register):
-    actions.add_policy(acting_user=users["city"], effective_from=timezone.localdate(), unit_pass_min=Decimal(95),
-                       collection_min=Decimal(98), accuracy_min=Decimal(95), sample_size_per_unit=4,
-                       check_deadline_working_days=3)
+    change_policy(users["city"], users["admin"], timezone.localdate(), sample_size_per_unit=4,
+                  check_deadline_working_days=3)
     run = actions.create_run(acting_user=users["city"], root=tree["dc"])
     check = run.cases.get()
     assert check.items.count() == 4
     step = check.case.steps.get(is_open=True)
     assert step.deadline["n"] == 3 and check.case.due_at == step.due_at
+    assert step.policy_version.version == 2 and step.deadline["policy"]["version"] == 2
+    assert run.policy_versions["dataquality.check_days"]["version"] == 2
     # Returned and dispatched again by the office: the policy's period again, not the state's default.
     case = engine.perform(check.case, "return", actor=users["station"], step_id=step.pk,
                           data={"reason": "insufficient", "comment": "名单有误"})
