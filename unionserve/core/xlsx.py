@@ -7,10 +7,17 @@ part into rows (:func:`parse_part`) and validate them, so reading and validating
 memory stays flat. Decision 0009 ("Third round") gives the figures.
 
 The cells read the same as calamine reads them (the import's tests compare both on the same workbooks):
-shared and inline strings (rich text runs joined, phonetic runs left out, XML entities and ``_xHHHH_``
-escapes decoded), numbers, booleans, formulas' cached values, error values (empty, as calamine gives them), and
-numbers whose style is a date, time or duration format (1900 and 1904 date systems, the built-in formats of a
-Chinese Excel such as ``yyyy"年"m"月"d"日"`` included).
+shared and inline strings (rich text runs joined, phonetic runs left out, XML entities and Excel's ``_x00HH_``
+escapes decoded, line ends as XML reads them), numbers, booleans, formulas' cached values, error values
+(empty, as calamine gives them), and numbers whose style is a date, time or duration format (1900 and 1904
+date systems, the built-in formats of a Chinese Excel such as ``yyyy"年"m"月"d"日"`` included, to the
+millisecond as calamine computes them).
+
+Since it parses untrusted uploads, property tests (Hypothesis, ``core/tests/test_xlsx_property.py``) hold it
+to calamine on generated workbooks — written by xlsxwriter, by openpyxl and as hand-made XML in forms writers
+do not produce — check that parts of any size read as the whole sheet, and feed it mutated sheets, which it
+must read or refuse with its own errors within a time limit (hence patterns that never scan past the next
+element of their kind). The differences from calamine that are accepted are listed there.
 
 :func:`open_sheet` raises :class:`Unsupported` for any workbook it does not read (XLS, XLSB, ODS, a sheet
 XML with a namespace prefix or another encoding): calamine reads those instead. A part that turns out damaged
