@@ -46,6 +46,7 @@ import os
 import re
 import signal
 import tempfile
+import threading
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -57,8 +58,6 @@ from hypothesis import strategies as st
 
 from unionserve.core import xlsx
 from unionserve.core.xlsx import cell_text
-
-pytest.importorskip("python_calamine")
 
 #: Errors the reader may raise for a file it cannot read; the import turns each into its user-facing message
 #: (members.importing.reader._unreadable). ``Unsupported`` sends the file to calamine instead.
@@ -118,6 +117,9 @@ def time_limit(seconds: float) -> Iterator[None]:
     def expired(_signum, _frame):
         raise TimeoutError(f"the reader took more than {seconds} s on one example")
 
+    if threading.current_thread() is not threading.main_thread():  # signals reach the main thread only
+        yield
+        return
     previous = signal.signal(signal.SIGALRM, expired)
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
