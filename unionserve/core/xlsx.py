@@ -294,7 +294,7 @@ def number_format_kind(code: str) -> str:
 # file) then costs a scan to that element, not to the end of the part (which made a 300 KB row take 30 s).
 # Text never holds "<" (it is written &lt;), so a text body is [^<]*.
 _SI = re.compile(r"<si>([^<]*+(?:<(?!/si>|si\b)[^<]*+)*+)</si>|<si/>")
-_T = re.compile(r"<t\b[^<>]*?(?:/>|>([^<]*+)</t>)")
+_T = re.compile(r"<t\b([^<>]*?)(?:/>|>([^<]*+)</t>)")  # 1: attributes, 2: text
 _PHONETIC = re.compile(r"<rPh\b[^<]*+(?:<(?!/rPh>|rPh\b)[^<]*+)*+</rPh>")
 #: Excel's escapes of characters XML cannot hold (``_x000D_``) and of a literal escape (``_x005F_``). Only
 #: ``_x00HH_`` is one, as calamine reads them: ``_x4E2D_`` or ``_xD83D_`` (half a surrogate pair) stay as written.
@@ -304,12 +304,23 @@ _ESCAPED = re.compile(r"_x00([0-9A-Fa-f]{2})_")
 def _text(xml: str) -> str:
     """The text of a string item (``<si>``, ``<is>``): its ``<t>`` runs joined, phonetic runs left out."""
     if xml.startswith("<t>") and xml.endswith("</t>") and xml.count("<t") == 1:
-        text = xml[3:-4]
-    else:
-        if "<rPh" in xml:
-            xml = _PHONETIC.sub("", xml)
-        text = "".join(t or "" for t in _T.findall(xml))
-    return _unescape(text)
+        return _unescape(xml[3:-4])
+    if "<rPh" in xml:
+        xml = _PHONETIC.sub("", xml)
+    return "".join([_run(attrs, text) for attrs, text in _T.findall(xml)])
+
+
+def _run(attrs: str, text: str) -> str:
+    """One ``<t>``'s text as calamine reads it: entities decoded, then spaces, tabs and line ends at its ends
+    trimmed unless it says ``xml:space="preserve"``, then escapes decoded. Only rich text shows the trim (the
+    runs' inner ends): a cell's text is trimmed anyway."""
+    if "&" in text:
+        text = html.unescape(text)
+    if "preserve" not in attrs:
+        text = text.strip(" \t\r\n")
+    if "_x" in text:
+        text = _ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), text)
+    return text
 
 
 def _unescape(text: str) -> str:
