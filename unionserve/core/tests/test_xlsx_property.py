@@ -20,16 +20,20 @@ Accepted differences from calamine (a workbook that shows one is left out of pro
 named in brackets; none is written by Excel, WPS, xlsxwriter or openpyxl):
 
 - A row without its ``r`` attribute: calamine numbers it after the row before; the reader refuses the file
-  (``SheetDamaged("row_number")``), since a worker reading a part cannot know the rows before it.
-  [``_refused_where_calamine_reads``]
-- A duration too long for Python's ``timedelta`` (±999,999,999 days): python-calamine raises
-  ``OverflowError`` while it converts the value, or panics (``PanicException``, which is not an
-  ``Exception``) on one too long for Rust's; the reader gives the number. [``_duration_overflow``]
+  (``SheetDamaged("row_number")``), since a worker reading a part cannot know the rows before it — except an
+  empty ``<row/>``, which it passes over. [``_refused_where_calamine_reads``]
+- A duration too long for Python's ``timedelta`` (±999,999,999 days), or a date-formatted number whose
+  milliseconds overflow 64 bits (beyond ±10¹¹ days): python-calamine raises ``OverflowError`` while it
+  converts the value, or panics (``PanicException``, which is not an ``Exception``); the reader gives the
+  number. [``_duration_overflow``]
 - Not generated, and so not compared: a boolean cell holding neither 0/1 nor true/false (calamine refuses the
   file, the reader reads "否"), an unknown cell type (calamine refuses, the reader reads a number), a shared
   string index that is not a number (calamine reads string 0, the reader refuses), an entity in a number
   cell's value (calamine leaves the cell out), a number with spaces or ``_`` between digits (calamine reads
-  text, the reader a number).
+  text, the reader a number), an unknown entity such as ``&nbsp;`` (calamine refuses, the reader decodes it
+  as HTML does), CDATA sections (calamine reads their text, the reader does not), attributes in single
+  quotes in the sheet (the reader refuses a row number it cannot find; the workbook's ``date1904`` is read in
+  either quotes).
 
 The normalisation is that of members' ``read_both`` (members/tests/test_import_xlsx.py), rewritten here
 because the core layer imports no app; calamine's sheet is taken without its empty top-left area skipped, so
@@ -559,8 +563,8 @@ def _calamine_fails(path: str) -> BaseException | None:
 
 
 def _duration_overflow(exc: BaseException) -> bool:
-    """python-calamine failing on a duration past ±999,999,999 days: an OverflowError while it makes the
-    timedelta, or a Rust panic ("TimeDelta::milliseconds out of bounds") before."""
+    """python-calamine failing on a duration past ±999,999,999 days (an OverflowError while it makes the
+    timedelta) or on milliseconds past 64 bits (a Rust panic, "TimeDelta::milliseconds out of bounds")."""
     return isinstance(exc, OverflowError) or "TimeDelta" in str(exc)
 
 
