@@ -7,10 +7,17 @@ part into rows (:func:`parse_part`) and validate them, so reading and validating
 memory stays flat. Decision 0009 ("Third round") gives the figures.
 
 The cells read the same as calamine reads them (the import's tests compare both on the same workbooks):
-shared and inline strings (rich text runs joined, phonetic runs left out, XML entities and ``_xHHHH_``
-escapes decoded), numbers, booleans, formulas' cached values, error values (empty, as calamine gives them), and
-numbers whose style is a date, time or duration format (1900 and 1904 date systems, the built-in formats of a
-Chinese Excel such as ``yyyy"年"m"月"d"日"`` included).
+shared and inline strings (rich text runs joined, phonetic runs left out, XML entities and Excel's ``_x00HH_``
+escapes decoded, line ends as XML reads them), numbers, booleans, formulas' cached values, error values
+(empty, as calamine gives them), and numbers whose style is a date, time or duration format (1900 and 1904
+date systems, the built-in formats of a Chinese Excel such as ``yyyy"年"m"月"d"日"`` included, to the
+millisecond as calamine computes them).
+
+Since it parses untrusted uploads, property tests (Hypothesis, ``core/tests/test_xlsx_property.py``) hold it
+to calamine on generated workbooks — written by xlsxwriter, by openpyxl and as hand-made XML in forms writers
+do not produce — check that parts of any size read as the whole sheet, and feed it mutated sheets, which it
+must read or refuse with its own errors within a time limit (hence patterns that never scan past the next
+element of their kind). The differences from calamine that are accepted are listed there.
 
 :func:`open_sheet` raises :class:`Unsupported` for any workbook it does not read (XLS, XLSB, ODS, a sheet
 XML with a namespace prefix or another encoding): calamine reads those instead. A part that turns out damaged
@@ -46,11 +53,15 @@ _STYLES_REL = "/styles"
 _BUILTIN_DATES = frozenset([*range(14, 23), 45, 47, *range(27, 37), *range(50, 59)])
 _BUILTIN_DURATIONS = frozenset([46])
 
-# Excel stores wall-clock values with no time zone, so the epochs and the values read are naive.
-_EPOCH_1900 = dt.datetime(1899, 12, 31)  # noqa: DTZ001
-_EPOCH_1900_AFTER_LEAP = dt.datetime(1899, 12, 30)  # noqa: DTZ001 - from serial 60 on: Excel counts a 29 Feb 1900
-_EPOCH_1904 = dt.datetime(1904, 1, 1)  # noqa: DTZ001
+#: Day 0 as calamine counts: serial 60 is Excel's 29 Feb 1900, so serials below it count one day more, and
+#: the 1904 system's serials 1462 days more. Excel stores wall-clock values with no time zone, so it is naive.
+_EPOCH = dt.datetime(1899, 12, 30)  # noqa: DTZ001
+_DAYS_1904 = 1462
 _MS_PER_DAY = 86_400_000
+#: The days (from _EPOCH) of the first and last dates of calamine's calendar (chrono's: the years -262144 to
+#: 262143), reached through 400-year cycles of 146,097 days; a time of day beyond them is not read as one.
+_FIRST_DAY = (dt.date(256, 1, 1) - _EPOCH.date()).days - 656 * 146_097
+_LAST_DAY = (dt.date(1743, 12, 31) - _EPOCH.date()).days + 651 * 146_097
 
 
 class Unsupported(Exception):
@@ -208,7 +219,8 @@ def open_sheet(path: str) -> Sheet:
         if sheet not in zf.NameToInfo:
             raise Unsupported("sheet not found")
         pr = re.search(r"<workbookPr\b([^>]*)>", book)
-        date1904 = bool(pr and re.search(r'\bdate1904="(1|true)"', pr.group(1)))
+        # Either quote is XML: a date system missed would move every date by four years without an error.
+        date1904 = bool(pr and re.search(r"""\bdate1904=(["'])(1|true)\1""", pr.group(1)))
         strings = next((t for kind, t in rels.values() if kind.endswith(_STRINGS_REL) and t in zf.NameToInfo), None)
         styles = next((t for kind, t in rels.values() if kind.endswith(_STYLES_REL) and t in zf.NameToInfo), None)
         dates, durations = _date_styles(_xml_text(zf, styles)) if styles else (frozenset(), frozenset())
@@ -278,21 +290,37 @@ def number_format_kind(code: str) -> str:
 # ---------------------------------------------------------------------------------------------------------
 # Strings
 
-_SI = re.compile(r"<si>(.*?)</si>|<si/>", re.S)
-_T = re.compile(r"<t\b[^>]*?(?:/>|>(.*?)</t>)", re.S)
-_PHONETIC = re.compile(r"<rPh\b.*?</rPh>", re.S)
-_ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
+# Each body pattern stops at the next element of its own kind: an element opened and never closed (a hostile
+# file) then costs a scan to that element, not to the end of the part (which made a 300 KB row take 30 s).
+# Text never holds "<" (it is written &lt;), so a text body is [^<]*.
+_SI = re.compile(r"<si>([^<]*+(?:<(?!/si>|si\b)[^<]*+)*+)</si>|<si/>")
+_T = re.compile(r"<t\b([^<>]*?)(?:/>|>([^<]*+)</t>)")  # 1: attributes, 2: text
+_PHONETIC = re.compile(r"<rPh\b[^<]*+(?:<(?!/rPh>|rPh\b)[^<]*+)*+</rPh>")
+#: Excel's escapes of characters XML cannot hold (``_x000D_``) and of a literal escape (``_x005F_``). Only
+#: ``_x00HH_`` is one, as calamine reads them: ``_x4E2D_`` or ``_xD83D_`` (half a surrogate pair) stay as written.
+_ESCAPED = re.compile(r"_x00([0-9A-Fa-f]{2})_")
 
 
 def _text(xml: str) -> str:
     """The text of a string item (``<si>``, ``<is>``): its ``<t>`` runs joined, phonetic runs left out."""
     if xml.startswith("<t>") and xml.endswith("</t>") and xml.count("<t") == 1:
-        text = xml[3:-4]
-    else:
-        if "<rPh" in xml:
-            xml = _PHONETIC.sub("", xml)
-        text = "".join(t or "" for t in _T.findall(xml))
-    return _unescape(text)
+        return _unescape(xml[3:-4])
+    if "<rPh" in xml:
+        xml = _PHONETIC.sub("", xml)
+    return "".join([_run(attrs, text) for attrs, text in _T.findall(xml)])
+
+
+def _run(attrs: str, text: str) -> str:
+    """One ``<t>``'s text as calamine reads it: entities decoded, then spaces, tabs and line ends at its ends
+    trimmed unless it says ``xml:space="preserve"``, then escapes decoded. Only rich text shows the trim (the
+    runs' inner ends): a cell's text is trimmed anyway."""
+    if "&" in text:
+        text = html.unescape(text)
+    if "preserve" not in attrs:
+        text = text.strip(" \t\r\n")
+    if "_x" in text:
+        text = _ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), text)
+    return text
 
 
 def _unescape(text: str) -> str:
@@ -328,11 +356,20 @@ _PLAIN_SI = re.compile(r'<si><t(?: xml:space="preserve")?>([^<&]*)</t></si>')
 
 def _string_items(xml: str, end: int) -> list[str]:
     """The string items in ``xml[:end]``, trimmed (cells are): in one pass when every item is one plain run."""
+    if "\r" in xml:
+        xml = _line_ends(xml[:end])
+        end = len(xml)
     if "_x" not in xml:
         plain = _PLAIN_SI.findall(xml, 0, end)
         if len(plain) == xml.count("<si", 0, end):
             return [text.strip() for text in plain]
     return [_text(m.group(1)).strip() if m.group(1) is not None else "" for m in _SI.finditer(xml, 0, end)]
+
+
+def _line_ends(xml: str) -> str:
+    """Line ends as an XML parser reads them (XML 1.0 §2.11): CR LF and a lone CR are LF. A CR written as
+    ``&#13;`` or ``_x000D_`` stays a CR, being decoded only after this."""
+    return xml.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def load_strings(fmt: SheetFormat) -> list[str]:
@@ -362,16 +399,16 @@ class StringTable:
 # Cells
 
 _PIECE = re.compile(
-    r'<row\b([^>]*)>'  # 1: a row's attributes (a self-closing row keeps its "/")
-    r'|<c\b(?: r="([A-Z]{1,3})\d+")?([^>]*?)(?:/>|>(.*?)</c>)',  # 2: column letters, 3: other attributes, 4: body
-    re.S)
+    r'<row\b([^<>]*)>'  # 1: a row's attributes (a self-closing row keeps its "/")
+    r'|<c\b(?: r="([A-Z]{1,3})\d+")?([^<>]*?)'  # 2: column letters, 3: other attributes
+    r'(?:/>|>([^<]*+(?:<(?!/c>|c\b|/?row\b)[^<]*+)*+)</c>)')  # 4: body, which ends before another cell or row
 _ROW_NUMBER = re.compile(r'\br="(\d+)"')
 _CELL_REF = re.compile(r'\br="([A-Z]{1,3})\d+"')
 _TYPE = re.compile(r'\bt="(\w+)"')
 _STYLE = re.compile(r'\bs="(\d+)"')
-_VALUE = re.compile(r"<v>(.*?)</v>", re.S)
-_INLINE = re.compile(r"<is>(.*?)</is>", re.S)
-_FORMULA = re.compile(r"<f\b[^>]*?(?:/>|>.*?</f>)", re.S)
+_VALUE = re.compile(r"<v>([^<]*+)</v>")
+_INLINE = re.compile(r"<is>([^<]*+(?:<(?!/is>|is\b)[^<]*+)*+)</is>")
+_FORMULA = re.compile(r"<f\b[^<>]*?(?:/>|>[^<]*+</f>)")
 
 
 
@@ -401,15 +438,37 @@ def cell_text(value: object) -> str:
 
 
 def serial_value(serial: float, *, date1904: bool, duration: bool) -> object:
-    """An Excel serial number under a date/time format: a date, datetime, time or timedelta."""
-    ms = round(serial * _MS_PER_DAY)
+    """An Excel serial number under a date/time format: a date, datetime, time or timedelta, computed as
+    calamine computes it (to the millisecond, its float arithmetic included), or the number itself where
+    calamine gives the number (a date outside the years 1–9999). ``OverflowError`` for a duration longer than
+    ``timedelta`` holds (calamine fails on those)."""
     if duration:
-        return dt.timedelta(milliseconds=ms)
-    epoch = _EPOCH_1904 if date1904 else _EPOCH_1900 if serial < 60 else _EPOCH_1900_AFTER_LEAP
+        return dt.timedelta(milliseconds=_milliseconds(serial))
+    days = serial + _DAYS_1904 if date1904 else serial
+    if days < 60:
+        days += 1
+    day, ms = divmod(_milliseconds(days), _MS_PER_DAY)
     if serial < 1:  # a time of day (before the epoch too: its time part)
-        return (dt.datetime.min + dt.timedelta(milliseconds=ms % _MS_PER_DAY)).time()  # noqa: DTZ901 - time part only
-    moment = epoch + dt.timedelta(milliseconds=ms)
+        # The time part only: no date, so no time zone.
+        return (dt.datetime.min  # noqa: DTZ901
+                + dt.timedelta(milliseconds=ms)).time() if _FIRST_DAY <= day <= _LAST_DAY else serial
+    try:
+        moment = _EPOCH + dt.timedelta(days=day, milliseconds=ms)
+    except OverflowError:
+        return serial
     return moment.date() if moment.time() == dt.time() else moment
+
+
+def _milliseconds(days: float) -> int:
+    """``days`` in milliseconds as calamine rounds them: half away from zero (Rust's ``f64::round``, where
+    Python's ``round`` goes to the even), the float product as it is, saturated to 64 bits."""
+    ms = days * _MS_PER_DAY
+    if not math.isfinite(ms):
+        return (1 << 63) - 1 if ms > 0 else -(1 << 63)
+    whole = math.trunc(ms)
+    if abs(ms - whole) >= 0.5:  # exact: the difference of two close floats
+        whole += 1 if ms > 0 else -1
+    return max(-(1 << 63), min(whole, (1 << 63) - 1))
 
 
 class _Cells:
@@ -475,10 +534,16 @@ class _Cells:
         raw = raw.strip()
         if not raw:
             return ""
-        number = float(raw)
+        try:
+            number = float(raw)
+        except ValueError:
+            return _unescape(raw)  # not a number (no writer puts text here): the text, as calamine reads it
         if (style in self.fmt.dates or style in self.fmt.durations) and math.isfinite(number):
-            return cell_text(serial_value(number, date1904=self.fmt.date1904,
-                                          duration=style in self.fmt.durations))
+            try:
+                return cell_text(serial_value(number, date1904=self.fmt.date1904,
+                                              duration=style in self.fmt.durations))
+            except OverflowError:
+                pass  # a duration longer than timedelta holds: the number (calamine fails on it)
         return cell_text(number)
 
 
@@ -501,6 +566,8 @@ def parse_part(part: bytes, fmt: SheetFormat, strings: list[str] | StringTable, 
     reader.
     """
     cells = cells or _Cells(fmt, strings)
+    if b"\r" in part:  # line ends as an XML parser reads them (see _line_ends); a part never ends inside one
+        part = part.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
     if b"&" in part or b"_x" in part:
         return _parse_general(part.decode("utf-8"), cells)  # escapes to decode: rare enough to read the slow way
     rows: list[tuple[int, list[str]]] = []
@@ -513,7 +580,11 @@ def parse_part(part: bytes, fmt: SheetFormat, strings: list[str] | StringTable, 
             continue
         head_end = chunk.find(b">", start)
         if chunk.startswith(b'<row r="', start):
-            number = int(chunk[start + 8:chunk.index(b'"', start + 8)])
+            end = chunk.find(b'"', start + 8)
+            digits = chunk[start + 8:end] if end > 0 else b""
+            if not digits.isdigit():  # r="", r="x", no closing quote: as the general reader, a damaged row
+                raise SheetDamaged("row_number")
+            number = int(digits)
         else:
             found = _ROW_NUMBER.search(chunk[start:head_end].decode("utf-8"))
             if found is None:
