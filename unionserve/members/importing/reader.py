@@ -189,16 +189,30 @@ def _xlsx_rows(path: Path) -> tuple[Iterator[list[str]], int]:
         rows = sheet.iter_rows()
     except FileRefused:
         raise
-    except Exception as exc:  # calamine raises several error types for damaged files
-        raise FileRefused(_("The Excel file cannot be read (%(error)s). Save it again as .xlsx and retry.")
-                          % {"error": str(exc)[:200]}) from exc
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    # calamine raises several error types for damaged files, and a Rust panic in it is a BaseException
+    # (pyo3's PanicException): either way the file is refused and the job records why.
+    except BaseException as exc:
+        raise _calamine_refused(exc) from exc
 
     def cells() -> Iterator[list[str]]:
-        for row in rows:
-            # Most cells are text: trimmed here without a call per cell (cell_text does the same for them).
-            yield [v.strip() if type(v) is str else cell_text(v) for v in row]
+        # Reading a row can fail too (e.g. a duration out of range), after the first rows were given.
+        try:
+            for row in rows:
+                # Most cells are text: trimmed here without a call per cell (cell_text does the same for them).
+                yield [v.strip() if type(v) is str else cell_text(v) for v in row]
+        except (KeyboardInterrupt, SystemExit, GeneratorExit):
+            raise
+        except BaseException as exc:  # as above
+            raise _calamine_refused(exc) from exc
 
     return cells(), total
+
+
+def _calamine_refused(exc: BaseException) -> FileRefused:
+    return FileRefused(_("The Excel file cannot be read (%(error)s). Save it again as .xlsx and retry.")
+                       % {"error": str(exc)[:200]})
 
 
 def _unreadable(exc: Exception) -> FileRefused:

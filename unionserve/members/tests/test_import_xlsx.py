@@ -334,3 +334,39 @@ def test_rows_as_excel_and_xlsxwriter_write_them_take_a_fast_path(tmp_path, monk
     strings = xlsx.load_strings(sheet.format)
     rows = [row for part in sheet.parts(part_bytes=500) for row in xlsx.parse_part(part, sheet.format, strings)]
     assert len(rows) == 30 and rows[1][1][0] == "张1" and not slow
+
+
+class _Panic(BaseException):
+    """Stands for pyo3's PanicException: a Rust panic inside calamine is a BaseException, not an Exception."""
+
+
+@pytest.mark.parametrize("when", ["opening", "reading a row"])
+def test_a_calamine_panic_refuses_the_file_instead_of_escaping_the_job(tmp_path, monkeypatch, when):
+    import python_calamine
+
+    def rows():
+        yield ["姓名"]
+        raise _Panic("date out of range")
+
+    class Sheet:
+        total_height = height = 2
+
+        def iter_rows(self):
+            return rows()
+
+    class Workbook:
+        sheet_names = ["Sheet1"]
+
+        @staticmethod
+        def from_path(path):
+            if when == "opening":
+                raise _Panic("index out of bounds")
+            return Workbook()
+
+        def get_sheet_by_index(self, index):
+            return Sheet()
+
+    monkeypatch.setattr(python_calamine, "CalamineWorkbook", Workbook)
+    with pytest.raises(FileRefused, match="date out of range|index out of bounds"):
+        raw, _total = _xlsx_rows(tmp_path / "x.xls")
+        list(raw)
