@@ -17,7 +17,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.module_loading import module_has_submodule
 
-from unionserve.accounts.setup import create_first_admin
+from unionserve.accounts.setup import create_first_admin, new_one_time_password
 from unionserve.orgs.setup import UnitFileError, beijing_units, city_center, load_units, read_units, write_error_report
 
 
@@ -51,6 +51,8 @@ class Command(BaseCommand):
                           help="Load the tree from the units template (XLSX, XLS, ODS or CSV; see import_org_units).")
         parser.add_argument("--admin", default="admin", help="User name of the first administrator (default admin).")
         parser.add_argument("--no-admin", action="store_true", help="Create no administrator (the demo makes its own).")
+        parser.add_argument("--new-password", action="store_true",
+                            help="Give the existing administrator a new one-time password (the first one was lost).")
         parser.add_argument("--errors", metavar="FILE", default="units-errors.xlsx",
                             help="Where to write the error report when the units file has problems.")
 
@@ -79,6 +81,8 @@ class Command(BaseCommand):
             for label, hook in setup_hooks():
                 self.stdout.write(str(hook() or f"{label}: done"))
             first = None if options["no_admin"] else create_first_admin(city_center(), username=options["admin"])
+            if first is not None and first.password is None and options["new_password"]:
+                first = new_one_time_password(first.user.username)
         if first is None:
             return
         if first.password:
@@ -87,7 +91,7 @@ class Command(BaseCommand):
                 f"(shown this once, to be changed at first login): {first.password}"))
         else:
             self.stdout.write(f"Administrator {first.user.username} already exists; its password is not shown again "
-                              f"(set a new one with: manage.py changepassword {first.user.username}).")
+                              f"(a new one-time password: manage.py setup_federation --new-password).")
 
     def _fail(self, exc: UnitFileError, errors_path: str) -> None:
         for e in exc.errors[:20]:
