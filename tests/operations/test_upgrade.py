@@ -31,8 +31,8 @@ from unionserve.members.crypto import decrypt
 from unionserve.members.models import Member
 from unionserve.web.backup import table_counts
 m = Member.objects.get(pk={pk})
-print(json.dumps({{"tables": table_counts(), "member": [m.pk, decrypt(m.id_encrypted)],
-                  "login": authenticate(RequestFactory().post("/"), username="agent", password="Demo-12351") is not None}}))
+agent = authenticate(RequestFactory().post("/"), username="agent", password="Demo-12351")
+print(json.dumps({{"tables": table_counts(), "member": [m.pk, decrypt(m.id_encrypted)], "login": agent is not None}}))
 """
 
 

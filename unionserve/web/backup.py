@@ -33,7 +33,7 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.recorder import MigrationRecorder
 
-import unionserve
+from unionserve.release import VERSION
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -175,7 +175,7 @@ def backup(output: Path, *, alias: str = DEFAULT_DB_ALIAS) -> dict:
         manifest = {
             "format": FORMAT,
             "application": "unionserve",
-            "version": unionserve.__version__,
+            "version": VERSION,
             "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "database": {"vendor": vendor, "part": DB_PARTS[vendor], "migrations": applied_migrations(alias),
                          "tables": counts},
