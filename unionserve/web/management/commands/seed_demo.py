@@ -1,5 +1,6 @@
 """Load the Beijing demo data of every area (org tree, calendar, accounts, register, 12351, mediation, legal aid)."""
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from unionserve.accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_demo_accounts
@@ -12,8 +13,7 @@ from unionserve.linkage.demo import seed_demo_partners, seed_demo_referrals
 from unionserve.mediation.demo import seed_demo_mediation
 from unionserve.members.demo import seed_demo_members
 from unionserve.orgs.models import OrgUnit
-from unionserve.orgs.seed import seed_beijing
-from unionserve.workcalendar.seeding import seed_from_package
+from unionserve.orgs.seed import seed_demo_sample
 from unionserve.workorders.demo import seed_demo_work_orders
 
 
@@ -21,8 +21,10 @@ class Command(BaseCommand):
     help = "Seed the Beijing demo data and accounts (safe to run again: nothing already there is changed)."
 
     def handle(self, *args, **options):
-        seed_beijing()
-        seed_from_package()
+        # The real installation's first run (Beijing's tree, calendar, every app's defaults), then the demo layer;
+        # the demo's own accounts replace the first administrator.
+        call_command("setup_federation", "--beijing", "--no-admin", stdout=self.stdout)
+        self.stdout.write(f"New demo companies and grassroots unions: {seed_demo_sample()}")
         accounts = seed_demo_accounts()
         orders = seed_demo_work_orders()
         mediation = seed_demo_mediation()
