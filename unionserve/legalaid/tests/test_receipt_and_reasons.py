@@ -76,7 +76,9 @@ def test_blank_required_opening_text_is_refused_by_the_api(client, la):
 
 
 def _due(case: Case) -> dt.datetime:
-    return case.steps.get(is_open=True).due_at
+    due = case.steps.get(is_open=True).due_at
+    assert due is not None
+    return due
 
 
 def test_review_counts_from_the_receipt_day_and_the_late_entry_is_audited(client, la):
