@@ -90,3 +90,39 @@ def test_registry_pages_are_accessible(page, live_server, people, login, assert_
     assert_accessible(page)
     page.goto(f"{live_server.url}/legalaid/")
     assert_accessible(page)
+
+
+def test_a_district_registers_at_its_window_and_a_blank_refusal_is_refused(page, live_server, people, login,
+                                                                          assert_accessible):
+    """002 §二(二): a district center registers an application made at its own window, received yesterday (the
+    review counts from then); a refusal whose only reason is a full-width space is refused on the page."""
+    from django.utils import timezone
+
+    from unionserve.workflow.models import Case
+
+    received = timezone.localdate() - dt.timedelta(days=1)
+    login(page, live_server, "dcstaff", PASSWORD)
+    page.goto(f"{live_server.url}/legalaid/new/")
+    assert_accessible(page)
+    page.locator("#id_applicant_name").fill("王五")
+    page.locator("#id_employer_name").fill("北京某某餐饮有限公司")
+    page.locator("#id_dispute_type").select_option("wages")
+    page.locator("#id_matter").fill("追索拖欠工资")
+    page.locator("#id_applied_on").fill(received.isoformat())
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator("h1")).to_contain_text("王五")
+    case = Case.objects.get()
+    assert case.process == "legalaid_up" and case.state == "review_l2"
+    assert case.steps.get(is_open=True).deadline["start"] == received.isoformat()
+    page.locator("input[type=radio][value=not_met]").first.check()
+    page.locator("main form button[type=submit]").click()
+    page.goto(f"{live_server.url}/work/cases/{case.number}/")
+    refuse = page.locator("details", has=page.locator(f"form[action='/work/cases/{case.number}/act/refuse/']"))
+    refuse.locator("summary").click()
+    # A full-width space and a zero-width one: nothing a reader sees (the form keeps the zero-width one, the engine
+    # finds the field empty).
+    page.locator("#id_refuse-refusal_reasons").fill("\u3000\u200b")
+    refuse.locator("button[type=submit]").click()
+    expect(page.locator("main")).to_contain_text("请填写：不予援助理由")
+    assert Case.objects.get().state == "review_l2"
+    assert_accessible(page)

@@ -30,6 +30,8 @@ class AuditAction(models.TextChoices):
     OUTBOX_RETRIED = "outbox_retried", _("Failed notifications retried")
     MEMBERS_IMPORTED = "members_imported", _("Members imported")
     EMPLOYERS_IMPORTED = "employers_imported", _("Employers imported")
+    # The retention of import files (members.importing.retention): what was deleted, when.
+    IMPORT_FILES_DELETED = "import_files_deleted", _("Import files deleted")
     MEMBER_UPDATED = "member_updated", _("Member updated")
     MEMBER_TRANSFERRED = "member_transferred", _("Member transferred")
     MEMBERS_MERGED = "members_merged", _("Members merged")

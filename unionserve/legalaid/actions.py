@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from unionserve.audit.log import record
 from unionserve.audit.models import AuditAction
+from unionserve.core.text import lines_of, strip_text
 from unionserve.core.validators import InvalidValue, validate_uscc
 from unionserve.pii import validate_mobile
 from unionserve.workflow import actions as engine
@@ -30,7 +31,9 @@ from .models import Contract, EligibilityResult, Lawyer, LegalAidCase, Outcome, 
 log = logging.getLogger(__name__)
 
 #: The process for an application received at each platform level (seed 000 §四.6: 下派 / 上报).
-PROCESS_FOR_LEVEL = {1: "legalaid", 3: "legalaid_up"}
+#: An application received at a level-2 center's own window runs the up process from the center's review
+#: (002 §二(二): 市、区两级受理).
+PROCESS_FOR_LEVEL = {1: "legalaid", 2: "legalaid_up", 3: "legalaid_up"}
 
 
 # --- intake ---------------------------------------------------------------------------------------
@@ -40,9 +43,9 @@ def _clean_intake(data: dict) -> dict:
     """Validate what the opening asks for; raise ActionRefused saying what to fix."""
     out = dict(data)
     for key in ("applicant_name", "employer_name", "matter"):
-        out[key] = str(out.get(key) or "").strip()
-    uscc = str(out.get("employer_uscc") or "").strip()
-    phone = str(out.get("applicant_phone") or "").strip()
+        out[key] = strip_text(out.get(key))
+    uscc = strip_text(out.get("employer_uscc"))
+    phone = strip_text(out.get("applicant_phone"))
     try:
         out["employer_uscc"] = validate_uscc(uscc) if uscc else ""
         out["applicant_phone"] = validate_mobile(phone) if phone else ""
@@ -66,7 +69,7 @@ def _create_aid(case: Case, data: dict, actor, path: str) -> LegalAidCase:
     from unionserve.members.public import find_member
 
     data = _clean_intake(data)
-    id_number = str(data.get("id_number") or "").strip()
+    id_number = strip_text(data.get("id_number"))
     member = None
     if id_number:
         try:
@@ -105,8 +108,8 @@ def intake(*, actor, data: dict, channel: str = "window", files=None) -> Case:
     unit = actor.org_unit
     process = PROCESS_FOR_LEVEL.get(unit.level) if unit is not None else None
     if process is None:
-        raise ActionRefused(_("Legal-aid applications are received at the city center (level 1) or at a "
-                              "station (level 3)."))
+        raise ActionRefused(_("Legal-aid applications are received at the city center (level 1), a district or "
+                              "industry center (level 2) or a station (level 3)."))
     cleaned = _clean_intake(data)
     title = _("Legal aid: %(name)s v. %(employer)s") % {"name": cleaned["applicant_name"],
                                                          "employer": cleaned["employer_name"]}
@@ -146,7 +149,7 @@ def save_screen(aid: LegalAidCase, *, actor, results: dict[str, tuple[str, str]]
     if not may_screen(aid.case, actor):
         raise ActionRefused(_("Only the unit that decides on the application may screen it, while it is "
                               "under review."))
-    override_reason = (override_reason or "").strip()
+    override_reason = strip_text(override_reason)
     if override_outcome and override_outcome not in (Outcome.ELIGIBLE, Outcome.NOT_ELIGIBLE):
         raise ActionRefused(_("An override sets the outcome to eligible or not eligible."))
     if override_outcome and not override_reason:
@@ -159,8 +162,8 @@ def save_screen(aid: LegalAidCase, *, actor, results: dict[str, tuple[str, str]]
     existing = {r.criterion: r for r in aid.criteria.all()}
     for code, (result, note) in results.items():
         row = existing.get(code) or EligibilityResult(aid=aid, criterion=code)
-        if row.pk is None or row.result != result or row.note != (note or "").strip():
-            row.result, row.note, row.updated_by, row.updated_at = result, (note or "").strip()[:300], actor, now
+        if row.pk is None or row.result != result or row.note != strip_text(note):
+            row.result, row.note, row.updated_by, row.updated_at = result, strip_text(note)[:300], actor, now
             row.save()
     computed = rules.computed_outcome(rules.results_of(aid))
     changed = (override_outcome or "") != aid.override_outcome or (
@@ -206,7 +209,8 @@ def guard_not_eligible(case: Case, data: dict) -> str | None:
 
 
 def _reasons(text) -> list[str]:
-    return [line.strip(" -·•\t") for line in str(text or "").splitlines() if line.strip(" -·•\t")]
+    # Lines of only spaces (full-width ones included), invisible marks or bullets are no reason.
+    return [r for r in (strip_text(strip_text(line).strip("-·•")) for line in lines_of(text)) if r]
 
 
 # --- documents ----------------------------------------------------------------------------------
@@ -335,7 +339,7 @@ def reveal_phone(aid: LegalAidCase, *, user, request=None) -> str:
 
 def _assignment(case: Case, data: dict, unit) -> tuple[Contract, Lawyer | None, list[rules.Flag]]:
     aid = case.legal_aid
-    raw = str(data.get("contract") or "").strip()
+    raw = strip_text(data.get("contract"))
     contract = rules.contracts_serving(unit).filter(pk=int(raw)).first() if raw.isdigit() else None
     if contract is None:
         raise ActionRefused(_("Choose a firm with a current contract serving your unit (use the assignment "
@@ -345,21 +349,21 @@ def _assignment(case: Case, data: dict, unit) -> tuple[Contract, Lawyer | None, 
         raise ActionRefused(_("%(firm)s is at its contracted capacity (%(n)s concurrent cases). Choose another "
                               "firm.") % {"firm": contract.firm.name, "n": contract.capacity})
     lawyer = None
-    lawyer_id = str(data.get("lawyer") or "").strip()
+    lawyer_id = strip_text(data.get("lawyer"))
     if lawyer_id:
         lawyer = Lawyer.objects.filter(pk=lawyer_id if lawyer_id.isdigit() else 0, firm=contract.firm,
                                        active=True).select_related("user").first()
         if lawyer is None:
             raise ActionRefused(_("The lawyer must be an active lawyer of the chosen firm."))
     flags = rules.conflicts(contract.firm, aid)
-    if flags and not str(data.get("conflict_reason") or "").strip():
+    if flags and not strip_text(data.get("conflict_reason")):
         raise ActionRefused(_("The conflict check flagged this firm: %(flags)s Give the reason to assign it "
                               "anyway, or choose another firm.") % {"flags": " ".join(str(f.message) for f in flags)})
     return contract, lawyer, flags
 
 
 def guard_assignment(case: Case, data: dict) -> str | None:
-    if not str(data.get("contract") or "").strip():
+    if not strip_text(data.get("contract")):
         return _("Assign the firm on the legal-aid assignment page: it shows capacity and conflict flags.")
     return None
 
@@ -368,7 +372,7 @@ def lawyer_login(case: Case, data: dict):
     """The engine's `assignee_from` hook of `assign_firm`: the chosen lawyer's login, when it is of the unit that
     holds the case (so the case is in the lawyer's inbox and only they act on the step); else None and the
     unit's staff record the file for the lawyer. The firm and contract are checked by `on_assign`."""
-    raw = str(data.get("lawyer") or "").strip()
+    raw = strip_text(data.get("lawyer"))
     lawyer = Lawyer.objects.filter(pk=int(raw), active=True).select_related("user").first() if raw.isdigit() else None
     if lawyer is None or lawyer.user is None:
         return None
@@ -385,7 +389,7 @@ def on_assign(case: Case, data: dict, actor) -> None:
     aid.firm, aid.contract, aid.lawyer = contract.firm, contract, lawyer
     aid.assigned_at = timezone.now()
     aid.conflict_flags = [f.as_dict() for f in flags]
-    aid.conflict_reason = str(data.get("conflict_reason") or "").strip() if flags else ""
+    aid.conflict_reason = strip_text(data.get("conflict_reason")) if flags else ""
     aid.save(update_fields=["firm", "contract", "lawyer", "assigned_at", "conflict_flags", "conflict_reason"])
     if lawyer is not None and lawyer_may_log_in_here(lawyer, actor.org_unit):
         _tell_lawyer(case, lawyer.user, actor, contract.firm)
@@ -429,7 +433,7 @@ def lawyer_may_log_in_here(lawyer: Lawyer, unit) -> bool:
 
 
 def guard_report(case: Case, data: dict) -> str | None:
-    amount = str(data.get("amount_recovered") or "").strip()
+    amount = strip_text(data.get("amount_recovered"))
     if amount:
         try:
             if Decimal(amount) < 0:
@@ -441,9 +445,9 @@ def guard_report(case: Case, data: dict) -> str | None:
 
 def on_report(case: Case, data: dict, actor) -> None:
     aid = case.legal_aid
-    amount = str(data.get("amount_recovered") or "").strip()
+    amount = strip_text(data.get("amount_recovered"))
     aid.result = data["result"]
-    aid.result_summary = str(data.get("result_summary") or "").strip()
+    aid.result_summary = strip_text(data.get("result_summary"))
     aid.amount_recovered = Decimal(amount).quantize(Decimal("0.01")) if amount else None
     aid.reported_at = timezone.now()
     aid.save(update_fields=["result", "result_summary", "amount_recovered", "reported_at"])

@@ -165,8 +165,8 @@ def intake(request, payload: IntakeIn):
     from .views import _may_intake
 
     if not _may_intake(request.user):
-        raise PermissionDenied(_("Legal-aid applications are received at the city center (level 1) or at a "
-                                 "station (level 3)."))
+        raise PermissionDenied(_("Legal-aid applications are received at the city center (level 1), a district or "
+                               "industry center (level 2) or a station (level 3)."))
     data = payload.dict()
     channel = data.pop("channel") or "window"
     if channel not in Channel.values:

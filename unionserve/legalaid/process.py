@@ -53,7 +53,11 @@ OPENING_FIELDS = (
     Field("employer_uscc", _("Employer's Unified Social Credit Code"), "text", required=False),
     Field("dispute_type", _("Dispute"), "choice", choices=tuple(DisputeType.choices)),
     Field("matter", _("What aid is asked for"), "textarea"),
+    # The day the application was received: the review periods count from it (自接到申请之日起), not from entry.
+    Field("applied_on", _("Applied on"), "date", required=False),
 )
+#: How far back the receipt day may be when an application is entered late (a bound against typing errors).
+RECEIPT_MAX_DAYS = 30
 REASONS = Field("refusal_reasons", _("Reasons for refusal (one per line)"), "textarea",
                 help=_("Each line becomes one numbered reason in the refusal decision."))
 REPORT_FIELDS = (
@@ -85,7 +89,8 @@ DOWN = register(ProcessDefinition(
     description=_("Seed 000 §4.6, down: level 1 reviews within 5 days, accepts and dispatches to level 2 or "
                   "refuses with reasons; level 2 assigns a contracted firm; the lawyer reports the case file "
                   "to level 2, which reports it to level 1 for review and archive."),
-    opening=Opening(LEVEL1, ONE, fields=OPENING_FIELDS, effect=actions.create_aid_down, subject_field="applicant_name"),
+    opening=Opening(LEVEL1, ONE, fields=OPENING_FIELDS, effect=actions.create_aid_down, subject_field="applicant_name",
+                    clock_from="applied_on", clock_from_max_days=RECEIPT_MAX_DAYS),
     initial="review_l1",
     states=(
         REVIEW_L1, ASSIGN, REPRESENTING,
@@ -121,8 +126,11 @@ UP = register(ProcessDefinition(
     description=_("Seed 000 §4.6, up: the station forwards within 2 days; level 2 reviews within 3 days and "
                   "accepts and assigns a firm, refuses with reasons, or sends a major case to level 1, which "
                   "reviews within 5 days; the firm reports the case file to level 1 for review and archive."),
-    opening=Opening(STATION, THREE, fields=OPENING_FIELDS, effect=actions.create_aid_up,
-                    subject_field="applicant_name"),
+    # 002 §二(二): applications are accepted at two levels, the city and the districts. One received at a level-2
+    # center's own window starts at that center's review; one received at a station is forwarded to it first.
+    opening=Opening(STATION | LEVEL2, frozenset({2, 3}), fields=OPENING_FIELDS, effect=actions.create_aid_up,
+                    subject_field="applicant_name", clock_from="applied_on", clock_from_max_days=RECEIPT_MAX_DAYS,
+                    initial_at=((2, "review_l2"),)),
     initial="forward",
     states=(
         State("forward", _("Station forwards to level 2"),

@@ -96,8 +96,8 @@ def my_cases(request):
 def intake_view(request):
     """Register an application: at level 1 the down process starts, at a station the up one."""
     if not _may_intake(request.user):
-        raise PermissionDenied(_("Legal-aid applications are received at the city center (level 1) or at a "
-                                 "station (level 3)."))
+        raise PermissionDenied(_("Legal-aid applications are received at the city center (level 1), a district or "
+                               "industry center (level 2) or a station (level 3)."))
     form = IntakeForm(request.POST or None, initial={"applied_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)

@@ -1,5 +1,6 @@
-"""The partner bodies of six-party linkage for the demo: the city's and each district's, and the judicial
-office (司法所) of every street station; plus a few referrals on demo cases when there are some."""
+"""The partner bodies of six-party linkage for the demo: the city's and each district's; at every street station
+the partners seed 001 §二(五)2 names (司法所、社保所、信访办、综治办) and, where the register has employers there, the
+largest one (企事业单位); plus a few referrals on demo cases when there are some."""
 
 from __future__ import annotations
 
@@ -29,6 +30,25 @@ DISTRICT_PARTNERS = [
     (PartnerKind.ENTERPRISE_FEDERATION, "{d}企业联合会"),
 ]
 
+# seed 001 §二(五)2: "联合司法所、社保所、信访办、综治办、企事业单位等相关单位" — the street's own offices.
+STREET_PARTNERS = [
+    (PartnerKind.JUDICIAL_OFFICE, "{s}司法所"),
+    (PartnerKind.SOCIAL_SECURITY_OFFICE, "{s}社会保障事务所"),
+    (PartnerKind.LETTERS_VISITS, "{s}信访办"),
+    (PartnerKind.GOVERNANCE_OFFICE, "{s}综治办"),
+]
+
+
+def _largest_employer_per_station() -> dict[int, str]:
+    """The name of the employer with the most reported members at each station (the demo's 企事业单位)."""
+    from unionserve.members.public import Employer
+
+    out: dict[int, str] = {}
+    for station_id, name in Employer.objects.order_by("station_id", "-reported_members", "pk").values_list(
+            "station_id", "name"):
+        out.setdefault(station_id, name)
+    return out
+
 
 def _district_name(center: OrgUnit) -> str:
     return center.name.removesuffix("职工服务中心")
@@ -50,9 +70,12 @@ def seed_demo_partners() -> int:
     for center in centers:
         d = _district_name(center)
         wanted += [PartnerBody(kind=k, name=n.format(d=d), unit=center) for k, n in DISTRICT_PARTNERS]
+    employers = _largest_employer_per_station()
     for station in OrgUnit.objects.filter(kind=UnitKind.STATION).only("pk", "name"):
-        wanted.append(PartnerBody(kind=PartnerKind.JUDICIAL_OFFICE, name=f"{_street_name(station)}司法所",
-                                  unit=station))
+        street = _street_name(station)
+        wanted += [PartnerBody(kind=k, name=n.format(s=street), unit=station) for k, n in STREET_PARTNERS]
+        if station.pk in employers:
+            wanted.append(PartnerBody(kind=PartnerKind.EMPLOYER, name=employers[station.pk][:120], unit=station))
     existing = set(PartnerBody.objects.values_list("unit_id", "name"))
     new = [p for p in wanted if (p.unit_id, p.name) not in existing]
     PartnerBody.objects.bulk_create(new, batch_size=500)

@@ -18,13 +18,16 @@ from unionserve.core.money import money_field
 
 class PartnerKind(models.TextChoices):
     # seed 003 §四: 人力社保局、司法局 (2009, three-party) + 信访办、高级人民法院、企联 (2010–2011, six-party);
-    # seed 001 §三.2 names the street-level partners (司法所、社保所、信访办…).
+    # seed 001 §二(五)2 names the street-level partners: 司法所、社保所、信访办、综治办、企事业单位.
     JUSTICE_BUREAU = "justice_bureau", _("Justice bureau (司法局)")
     HRSS_BUREAU = "hrss_bureau", _("Human resources and social security bureau (人社局)")
     COURT = "court", _("Court (法院)")
     LETTERS_VISITS = "letters_visits", _("Letters-and-visits office (信访办)")
     ENTERPRISE_FEDERATION = "enterprise_fed", _("Enterprise federation / confederation (企联)")
     JUDICIAL_OFFICE = "judicial_office", _("Judicial office (司法所)")
+    SOCIAL_SECURITY_OFFICE = "social_security", _("Social security office (社保所)")
+    GOVERNANCE_OFFICE = "governance", _("Comprehensive governance office (综治办)")
+    EMPLOYER = "employer", _("Employer or institution (企事业单位)")
 
 
 class PartnerBody(models.Model):

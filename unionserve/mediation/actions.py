@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from unionserve.audit.log import record
 from unionserve.audit.models import AuditAction
 from unionserve.core.scope import scope_of
+from unionserve.core.text import strip_text
 from unionserve.workflow import actions as engine
 from unionserve.workflow.errors import ActionRefused
 from unionserve.workflow.models import Case, Step, StepKind
@@ -47,7 +48,7 @@ def appointing_step(case: Case, user) -> Step | None:
 
 
 def _mediator(data: dict) -> Mediator | None:
-    raw = str(data.get("mediator") or "").strip()
+    raw = strip_text(data.get("mediator"))
     return Mediator.objects.select_related("user").filter(pk=int(raw)).first() if raw.isdigit() else None
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from unionserve.core.scope import scope_of
+from unionserve.core.text import strip_text
 from unionserve.core.vocab import DisputeType
 from unionserve.members.public import Employer, Member, find_member, get_member
 from unionserve.workflow import actions
@@ -31,15 +32,15 @@ def _member(actor, line) -> Member | None:
 
 
 def _employer(actor, uscc: str, name: str, members: list[Member]) -> tuple[Employer | None, str]:
-    uscc = (uscc or "").strip().upper()
+    uscc = strip_text(uscc).upper()
     if uscc:
         employer = scope_of(actor).filter(Employer.objects.all()).filter(uscc=uscc).first()
         if employer is None:
             raise ActionRefused(_("No employer with credit code %(code)s in your part of the register.")
                                 % {"code": uscc})
         return employer, employer.name
-    if (name or "").strip():
-        return None, name.strip()[:200]
+    if strip_text(name):
+        return None, strip_text(name)[:200]
     # Where the workers are members, their employer in the register is the other party.
     known = {m.employer_id: m.employer for m in members if m.employer is not None}
     if len(known) == 1:
@@ -66,7 +67,7 @@ def create_mediation(case, data: dict, actor) -> MediationCase:
                                         [m for m in members if m is not None])
     mc = MediationCase.objects.create(
         case=case, path=PATH_BY_LEVEL[actor.org_unit.level], dispute_type=data["dispute_type"],
-        summary=str(data.get("summary", "")).strip(), employer=employer, employer_name=employer_name,
+        summary=strip_text(data.get("summary", "")), employer=employer, employer_name=employer_name,
     )
     Party.objects.bulk_create([Party(mediation=mc, name=w.name, member=m, position=i)
                                for i, (w, m) in enumerate(zip(workers, members, strict=True))])
@@ -89,7 +90,7 @@ def open_mediation(actor, *, data: dict, channel: str = "window", comment: str =
         data["claims"] = [{"item": c.get("item"), "amount": None if c.get("amount") is None else str(c["amount"])}
                           for c in data["claims"]]
     names = "、".join(w.name for w in workers[:3]) + (_(" and others") if len(workers) > 3 else "")
-    employer = (data.get("employer_name") or "").strip()
+    employer = strip_text(data.get("employer_name"))
     title = _("%(workers)s: labor dispute") % {"workers": names}
     if employer:
         title = _("%(workers)s v. %(employer)s") % {"workers": names, "employer": employer}

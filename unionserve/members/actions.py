@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from unionserve.audit.log import record
 from unionserve.audit.models import AuditAction
 from unionserve.core.scope import scope_of
-from unionserve.notifications.api import notify
+from unionserve.notifications.api import nearest_staffed, notify
 from unionserve.orgs.actions import create_unit
 from unionserve.orgs.errors import OrgTreeError
 from unionserve.orgs.models import OrgUnit, UnitKind
@@ -245,7 +245,11 @@ def transfer_member(member: Member, *, to_employer: Employer | None = None, to_g
 def _tell_old_union(member: Member, old_unit: OrgUnit, new_unit: OrgUnit, acting_user, reason: str) -> None:
     context = {"name": member.name, "id": member.id_masked, "from_unit": old_unit.name, "to_unit": new_unit.name,
                "reason": reason or "-"}
-    notify("member.transferred", units=[old_unit], context=context)
+    # A union without accounts of its own (most grassroots unions) is told through the nearest unit up the tree
+    # that has staff: its station, else its district.
+    told = nearest_staffed([old_unit]).get(old_unit.pk)
+    if told is not None:
+        notify("member.transferred", units=[told], context=context)
 
 
 _FILL_FIELDS = ("employment", "education", "skill_certificate", "honour", "ethnicity", "hukou")

@@ -8,6 +8,9 @@ statements, here:
 2. the member's open row is closed now;
 3. a row for the new units opens now, with the reason (cut to the column's width).
 
+A member registered — on the member page or by an import — gets its first row with ``write_openings``: its
+units from now on, with the reason.
+
 ``moves`` is a SELECT of (member_id, old_employer_id, old_grassroots_id, new_employer_id, new_grassroots_id): a
 single row of parameters for the member page, the import's match and stage tables for an import. Dates go in
 as the database backend stores them (``adapt_datetimefield_value``), so a row written here equals one the ORM
@@ -67,3 +70,18 @@ def write_transfers(cursor, moves: str, params: Sequence, *, now: dt.datetime, r
     cursor.execute(f"""{insert}
         SELECT mv.member_id, mv.new_employer_id, mv.new_grassroots_id, %s, NULL, %s FROM ({moves}) mv
     """, [at, (reason or "")[:REASON_MAX], *params])  # noqa: S608
+
+
+OPENING_COLUMNS = ("member_id", "employer_id", "grassroots_id")
+
+
+def write_openings(cursor, members: str, params: Sequence, *, now: dt.datetime, reason: str) -> int:
+    """Open the first history row of each newly registered member of ``members`` (a SELECT of
+    ``OPENING_COLUMNS``): its units from ``now``, with ``reason``. Returns how many rows were written."""
+    table, _members, c = _names()
+    at = connection.ops.adapt_datetimefield_value(now)
+    cursor.execute(f"""INSERT INTO {table} ({c['member']}, {c['employer']}, {c['grassroots']}, {c['since']},
+                                           {c['until']}, {c['reason']})
+        SELECT nm.member_id, nm.employer_id, nm.grassroots_id, %s, NULL, %s FROM ({members}) nm
+    """, [at, (reason or "")[:REASON_MAX], *params])  # noqa: S608
+    return cursor.rowcount

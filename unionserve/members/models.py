@@ -219,6 +219,12 @@ class ImportJob(models.Model):
     error_report = models.FileField(_("error report"), upload_to="imports/%Y/%m/", max_length=200, blank=True)
     rejected_file = models.FileField(_("rejected rows"), upload_to="imports/%Y/%m/", max_length=200, blank=True)
     message = models.TextField(_("message"), blank=True)
+    #: The running job's sign of life: written while it validates and writes (members.importing.stale).
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
+    #: "host:pid" of the process running the job, so the sweep can ask whether it is still alive.
+    worker = models.CharField(max_length=100, blank=True)
+    #: When the uploaded file, the error report and the rejected rows were deleted (retention, settings).
+    files_deleted_at = models.DateTimeField(_("files deleted"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("import")

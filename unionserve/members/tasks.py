@@ -17,7 +17,17 @@ def run_import(job_id: int) -> dict[str, object]:
 
 @shared_task(name="unionserve.members.fail_stale_imports")
 def fail_stale_imports() -> int:
-    """Hourly: jobs left running by a process that died are marked failed (members.importing.stale)."""
+    """Every 2 minutes: jobs whose process died are marked failed and their leftovers removed
+    (members.importing.stale)."""
     from .importing.stale import fail_stale_jobs
 
     return fail_stale_jobs()
+
+
+@shared_task(name="unionserve.members.delete_old_import_files")
+def delete_old_import_files() -> int:
+    """Nightly: the files of imports that ended longer ago than the retention are deleted
+    (members.importing.retention)."""
+    from .importing.retention import delete_old_files
+
+    return delete_old_files()

@@ -46,6 +46,44 @@ class Message:
     dedupe_key: str | None = None
 
 
+def _staff_of(unit_ids) -> set[int]:
+    """The units among `unit_ids` with staff: an active user who is not only a mediator or lawyer."""
+    from django.db.models import Exists, OuterRef
+
+    from unionserve.accounts.models import RoleGrant
+    from unionserve.core.scope import PERSONAL_ROLES
+
+    grants = RoleGrant.objects.filter(user=OuterRef("pk"))
+    personal_only = Exists(grants.filter(role__in=PERSONAL_ROLES)) & ~Exists(grants.exclude(role__in=PERSONAL_ROLES))
+    return set(User.objects.filter(org_unit__in=unit_ids, is_active=True).exclude(personal_only)
+               .values_list("org_unit_id", flat=True).distinct())
+
+
+def nearest_staffed(units: Iterable[OrgUnit]) -> dict[int, OrgUnit]:
+    """For each unit (by id): itself when it has staff, else the nearest unit up its regional line that has —
+    a grassroots union without accounts is reached through its station, then its district. Units with nobody
+    up to the top are left out. A few queries per level of the tree, however many units."""
+    from unionserve.orgs.models import OrgUnit
+
+    wanted = {u.pk: u for u in units}
+    out: dict[int, OrgUnit] = {}
+    current = dict(wanted)  # original id -> the unit tried now
+    for _level in range(6):
+        if not current:
+            break
+        staffed = _staff_of({u.pk for u in current.values() if u.is_active})
+        up: dict[int, OrgUnit] = {}
+        parents = OrgUnit.objects.in_bulk({u.region_parent_id for u in current.values()
+                                           if u.pk not in staffed and u.region_parent_id})
+        for original, unit in current.items():
+            if unit.pk in staffed and unit.is_active:
+                out[original] = unit
+            elif unit.region_parent_id in parents:
+                up[original] = parents[unit.region_parent_id]
+        current = up
+    return out
+
+
 def notify(
     event: str,
     *,

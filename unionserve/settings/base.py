@@ -224,7 +224,10 @@ CELERY_BEAT_SCHEDULE = {
     "remove-orphan-documents": {"task": "unionserve.documents.remove_orphans",
                                 "schedule": crontab(hour=3, minute=30)},
     "refresh-statistics": {"task": "unionserve.web.refresh_statistics", "schedule": crontab(hour=4, minute=0)},
-    "fail-stale-imports": {"task": "unionserve.members.fail_stale_imports", "schedule": crontab(minute=17)},
+    # Every 2 minutes: a dead import is found within minutes of its last sign of life (members.importing.stale).
+    "fail-stale-imports": {"task": "unionserve.members.fail_stale_imports", "schedule": 120.0},
+    "delete-old-import-files": {"task": "unionserve.members.delete_old_import_files",
+                                "schedule": crontab(hour=3, minute=45)},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
@@ -243,6 +246,10 @@ UNIONSERVE: dict[str, Any] = {
     # Steps due by the end of the next N working days are "due soon" and warned once.
     "DUE_SOON_WORKING_DAYS": int(os.environ.get("DUE_SOON_WORKING_DAYS", "1")),
     "API_TOKEN_DAYS": 180,
+    # Import files (the upload, the error report, the rejected rows) hold clear ID numbers and phones: they are
+    # deleted this many days after the import ended (members.importing.retention). An operations setting, not a
+    # policy parameter: no seed gives the number, and it is a data-protection choice of the site that runs it.
+    "IMPORT_FILE_RETENTION_DAYS": int(os.environ.get("IMPORT_FILE_RETENTION_DAYS", "30")),
 }
 
 # Notifications: which backend sends each channel (see docs/decisions/0008-notifications.md).

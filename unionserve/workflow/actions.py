@@ -28,7 +28,7 @@ from unionserve.accounts.models import User
 from unionserve.audit.log import record
 from unionserve.audit.models import AuditAction
 from unionserve.core.scope import scope_of
-from unionserve.core.text import StrOrPromise
+from unionserve.core.text import StrOrPromise, is_blank, strip_text
 from unionserve.orgs.models import OrgUnit
 
 from . import deadlines
@@ -101,7 +101,7 @@ def _event(case: Case, action: str, label: StrOrPromise, *, actor: User | None, 
 
 
 def _audit(case: Case, action: str, *, actor: User, event: CaseEvent | None, request=None,
-           step: Step | None = None) -> None:
+           step: Step | None = None, extra: dict | None = None) -> None:
     """The audit-log row of a case action: who, which case, which action, from and to which state.
 
     The timeline answers "what happened to this case"; the audit log answers "who did what" across all
@@ -114,6 +114,8 @@ def _audit(case: Case, action: str, *, actor: User, event: CaseEvent | None, req
         detail["step"] = step.pk
     if event is not None:
         detail["event"] = event.pk
+    if extra:
+        detail.update(extra)
     record(AuditAction.CASE_ACTION, actor=actor, request=request, obj=case, unit=actor.org_unit, detail=detail)
 
 
@@ -126,8 +128,12 @@ def _grant(case: Case, unit: OrgUnit, kind: str) -> None:
 
 def _open_step(case: Case, state_code: str, unit: OrgUnit, *, dispatcher: OrgUnit | None = None,
                kind: str = StepKind.WORK, reviews: Step | None = None, n: int | None = None,
-               data: dict | None = None, keep_deadline: Step | None = None) -> Step:
-    """Open a step for `unit`, with the deadline of its state (or of reviews) counted from now."""
+               data: dict | None = None, keep_deadline: Step | None = None,
+               clock_start: dt.datetime | None = None) -> Step:
+    """Open a step for `unit`, with the deadline of its state (or of reviews) counted from now.
+
+    `clock_start` (a case opened with its opening's `clock_from` day) counts it from that moment instead.
+    """
     definition = case.definition
     state = definition.state(state_code)
     now = timezone.now()
@@ -141,7 +147,7 @@ def _open_step(case: Case, state_code: str, unit: OrgUnit, *, dispatcher: OrgUni
             # A per-case period declared by the process (e.g. the sample check's policy version).
             rule = definition.deadline_for(case, state_code) or rule
         if rule is not None and not state.paused:
-            start = now
+            start = clock_start or now
             if kind == StepKind.WORK and rule.since:
                 # The period runs from an earlier state's start (e.g. receiving the dispatch), not from now.
                 anchor = case.steps.filter(state=rule.since, kind=StepKind.WORK, unit=unit).order_by(
@@ -235,11 +241,30 @@ def _save_files(case: Case, event: CaseEvent, files, actor: User) -> None:
                                   size=f.size, sha256=digest.hexdigest(), uploaded_by=actor)
 
 
-def _required(data: dict, spec: ActionSpec) -> None:
-    missing = [str(f.label) for f in spec.fields if f.required and f.kind != "file"
-               and data.get(f.name) in (None, "", [], ())]
+def _clean_texts(data: dict, fields: Iterable[d.Field]) -> None:
+    """Strip every text value of `fields` in `data` of Unicode whitespace and invisible marks, in place.
+
+    A text that shows nothing (spaces, the full-width "\u3000", the no-break "\u00a0", zero-width marks) becomes
+    "", so a required field holding only such characters is missing here, for every process and every surface.
+    """
+    for f in fields:
+        value = data.get(f.name)
+        if isinstance(value, str):
+            data[f.name] = strip_text(value)
+        elif isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
+            data[f.name] = [t for t in (strip_text(v) for v in value) if t]
+
+
+def _missing(data: dict, fields: Iterable[d.Field]) -> None:
+    """Refuse when a required field (other than a file) is empty once its text is cleaned."""
+    _clean_texts(data, fields)
+    missing = [str(f.label) for f in fields if f.required and f.kind != "file" and is_blank(data.get(f.name))]
     if missing:
         raise ActionRefused(_("Fill in: %(fields)s.") % {"fields": "、".join(missing)})
+
+
+def _required(data: dict, spec: ActionSpec) -> None:
+    _missing(data, spec.fields)
     for f in spec.fields:
         value = data.get(f.name)
         if f.kind == "choice" and value not in (None, "") and str(value) not in {str(c) for c, _l in f.choices}:
@@ -273,30 +298,69 @@ def open_case(process: str, *, actor: User, title: str, unit: OrgUnit | None = N
     opening = definition.opening
     if unit.level not in opening.levels or not any(r in opening.roles for r in actor.role_names):
         raise NotAllowed(_("Your roles do not include opening %(process)s cases.") % {"process": definition.label})
-    if not title.strip():
+    title = strip_text(title)
+    if not title:
         raise ActionRefused(_("Give the case a title."))
-    missing = [str(f.label) for f in opening.fields if f.required and (data or {}).get(f.name) in (None, "", [])]
-    if missing:
-        raise ActionRefused(_("Fill in: %(fields)s.") % {"fields": "、".join(missing)})
+    data = dict(data or {})
+    _missing(data, opening.fields)
+    clock_start, backdated = _clock_from(opening, data)
     if not subject_name and opening.subject_field:
         subject_name = str((data or {}).get(opening.subject_field) or "").strip()[:100]
     now = timezone.now()
+    initial = opening.initial_for(unit.level, definition.initial)
     case = Case.objects.create(
-        number=next_number(definition.prefix, now), process=definition.code, state=definition.initial,
+        number=next_number(definition.prefix, now), process=definition.code, state=initial,
         title=title.strip()[:200], owner_unit=unit, current_unit=unit, channel=channel, priority=priority,
         subject_name=subject_name, employer=employer, opened_at=now, opened_by=actor,
     )
     _grant(case, unit, AccessKind.OWNER)
     if opening.effect is not None:
         opening.effect(case, dict(data or {}), actor)
-    step = _open_step(case, definition.initial, unit)
-    event = _event(case, "opened", _("Opened"), actor=actor, step=step, to_state=definition.initial,
-                   comment=comment, data={k: v for k, v in (data or {}).items() if _jsonable(v)},
-                   deadline=step.deadline)
+    step = _open_step(case, initial, unit, clock_start=clock_start)
+    shown = {k: v for k, v in (data or {}).items() if _jsonable(v)}
+    if backdated:
+        shown.update(backdated)
+    event = _event(case, "opened", _("Opened"), actor=actor, step=step, to_state=initial,
+                   comment=comment, data=shown, deadline=step.deadline)
     _save_files(case, event, files, actor)
     _refresh_case(case)
-    _audit(case, "opened", actor=actor, event=event, request=request, step=step)
+    _audit(case, "opened", actor=actor, event=event, request=request, step=step, extra=backdated)
     return case
+
+
+def _clock_from(opening: d.Opening, data: dict) -> tuple[dt.datetime | None, dict]:
+    """When the first step's clock starts, from the opening's `clock_from` date field, and what to record of it.
+
+    Empty means today. A day in the future or more than `clock_from_max_days` back is refused. The cleaned day is
+    written back into `data` (as a date) for the opening's effect. An earlier day than today is returned with a
+    record for the timeline and the audit log: ``{"clock_from": "2026-12-06", "entered_days_late": 1}``.
+    """
+    if not opening.clock_from:
+        return None, {}
+    today = timezone.localdate()
+    raw = data.get(opening.clock_from)
+    label = next((f.label for f in opening.fields if f.name == opening.clock_from), opening.clock_from)
+    if raw in (None, ""):
+        day = today
+    elif isinstance(raw, dt.datetime):
+        day = timezone.localdate(raw) if timezone.is_aware(raw) else raw.date()
+    elif isinstance(raw, dt.date):
+        day = raw
+    else:
+        try:
+            day = dt.date.fromisoformat(str(raw).strip())
+        except ValueError:
+            raise ActionRefused(_("%(field)s: give a date as YYYY-MM-DD.") % {"field": label}) from None
+    if day > today:
+        raise ActionRefused(_("%(field)s cannot be in the future.") % {"field": label})
+    if (today - day).days > opening.clock_from_max_days:
+        raise ActionRefused(_("%(field)s can be at most %(days)s days ago.")
+                            % {"field": label, "days": opening.clock_from_max_days})
+    data[opening.clock_from] = day
+    if day == today:
+        return None, {}
+    start = timezone.make_aware(dt.datetime.combine(day, dt.time(12)))
+    return start, {"clock_from": day.isoformat(), "entered_days_late": (today - day).days}
 
 
 def _shown_fields(fields, data: dict) -> dict:

@@ -219,6 +219,21 @@ class Opening:
     #: An opening field whose value the engine writes as the case's `subject_name` (whom it concerns) when the
     #: caller gave none.
     subject_field: str = ""
+    #: The name of a `date` opening field holding the day the matter was received, when it may be earlier than the
+    #: day the case is entered (a paper application registered the next day). The first step's deadline counts from
+    #: that day ("自接到申请之日起"), not from the entry. The engine refuses a day in the future or more than
+    #: `clock_from_max_days` days back, uses today when the field is empty, and records an earlier day in the
+    #: timeline and the audit log.
+    clock_from: str = ""
+    clock_from_max_days: int = 30
+    #: The first state by the level of the opening unit, where it differs from `initial`: ((level, state), ...) —
+    #: e.g. an application received at a district's own window starts at the district's review, not at a
+    #: station's forwarding.
+    initial_at: tuple[tuple[int, str], ...] = ()
+
+    def initial_for(self, level: int, default: str) -> str:
+        """The state a case opened at a unit of `level` starts in."""
+        return dict(self.initial_at).get(level, default)
 
 
 @dataclass(frozen=True)
@@ -348,6 +363,16 @@ class ProcessDefinition:
                     problems.append(f"field {f.name!r} of {t.code!r} has the unknown kind {f.kind!r}")
         if self.opening.subject_field and self.opening.subject_field not in {f.name for f in self.opening.fields}:
             problems.append(f"opening.subject_field names the unknown field {self.opening.subject_field!r}")
+        opening_kinds = {f.name: f.kind for f in self.opening.fields}
+        if self.opening.clock_from and opening_kinds.get(self.opening.clock_from) != "date":
+            problems.append(f"opening.clock_from names {self.opening.clock_from!r}, not one of its date fields")
+        if self.opening.clock_from_max_days < 0:
+            problems.append("opening.clock_from_max_days cannot be negative")
+        for level, state in self.opening.initial_at:
+            if state not in codes:
+                problems.append(f"opening.initial_at names the unknown state {state!r}")
+            if level not in self.opening.levels:
+                problems.append(f"opening.initial_at names level {level}, at which nobody may open a case")
         if not self.opening.roles or not self.opening.levels:
             problems.append("nobody may open a case (opening roles and levels must not be empty)")
         for group, name in ((self.returnable, "returnable"), (self.extendable, "extendable"),
@@ -375,8 +400,9 @@ class ProcessDefinition:
             raise DefinitionError(f"Process {self.code!r} is broken: " + "; ".join(problems) + ".")
 
     def reachable(self) -> set[str]:
-        seen = {self.initial}
-        queue = deque([self.initial])
+        # A case starts in `initial`, or in the state its opening names for the opener's level.
+        seen = {self.initial, *(state for _level, state in self.opening.initial_at)}
+        queue = deque(seen)
         while queue:
             state = queue.popleft()
             targets = [t.target for t in self.transitions if state in t.source and t.kind != APPOINT]

@@ -173,7 +173,9 @@ class Step(models.Model):
     assignee = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
     dispatcher_unit = models.ForeignKey("orgs.OrgUnit", models.PROTECT, null=True, blank=True, related_name="+",
                                         db_index=False)
-    reviews = models.ForeignKey("self", models.CASCADE, null=True, blank=True, related_name="reviewed_by")
+    # Indexed by the partial index `step_reviews` below: only review steps have one.
+    reviews = models.ForeignKey("self", models.CASCADE, null=True, blank=True, related_name="reviewed_by",
+                                db_index=False)
     status = models.CharField(max_length=16, choices=StepStatus.choices, default=StepStatus.OPEN)
     is_open = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -206,6 +208,9 @@ class Step(models.Model):
                          name="step_watching"),
             models.Index(fields=["unit", "-completed_at"], condition=Q(is_open=False), name="step_done"),
             models.Index(fields=["due_at"], condition=Q(is_open=True), name="step_sweep"),
+            # Deleting steps (a case, a load test's clean-up) finds their reviews and timeline entries by these
+            # two keys; without them each deleted step scanned the whole table. Partial: most rows have no key.
+            models.Index(fields=["reviews"], condition=Q(reviews__isnull=False), name="step_reviews"),
         ]
 
     def __str__(self) -> str:
@@ -242,7 +247,9 @@ class CaseEvent(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
-        indexes = [models.Index(fields=["case", "at"], name="event_timeline")]
+        indexes = [models.Index(fields=["case", "at"], name="event_timeline"),
+                   # See `step_reviews`: deleting a step sets its events' step to NULL, found by this index.
+                   models.Index(fields=["step"], condition=Q(step__isnull=False), name="event_step")]
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.action} {self.at:%Y-%m-%d %H:%M}"

@@ -5,7 +5,7 @@ import re
 
 import pytest
 from django.db import IntegrityError, transaction
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from unionserve.accounts.actions import issue_token
@@ -19,11 +19,13 @@ from unionserve.workflow.models import Case, Step
 
 pytestmark = pytest.mark.django_db
 
+# Received yesterday, entered today: inside the bound on how far back the receipt day may be.
+RECEIVED = timezone.localdate() - dt.timedelta(days=1)
 FORM = {
     "applicant_name": "王五", "id_number": "", "applicant_phone": "13800138000",
     "employer_name": "北京某某科技有限公司",
     "employer_uscc": "91110108551385082Q", "dispute_type": "wages", "matter": "追索拖欠工资",
-    "amount_claimed": "24000", "applied_on": "2026-11-20", "channel": "window", "comment": "",
+    "amount_claimed": "24000", "applied_on": RECEIVED.isoformat(), "channel": "window", "comment": "",
 }
 
 
@@ -45,12 +47,17 @@ def test_intake_page_opens_the_right_process(client, la):
     response = client.post("/legalaid/new/", FORM)
     case = Case.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/legalaid/cases/{case.number}/eligibility/"
-    assert case.process == "legalaid" and case.legal_aid.applied_on == dt.date(2026, 11, 20)
+    assert case.process == "legalaid" and case.legal_aid.applied_on == RECEIVED
     client.force_login(la["st1"])
     client.post("/legalaid/new/", FORM)
     assert Case.objects.filter(process="legalaid_up").count() == 1
+    # 002 §二(二): a district center registers an application made at its own window; its review starts there.
     client.force_login(la["dc"])
-    assert client.get("/legalaid/new/").status_code == 403
+    assert client.get("/legalaid/new/").status_code == 200
+    response = client.post("/legalaid/new/", FORM)
+    case = Case.objects.filter(process="legalaid_up", owner_unit=la["dc"].org_unit).get()
+    assert response.status_code == 302 and case.state == "review_l2"
+    assert case.steps.get(is_open=True).unit == la["dc"].org_unit
 
 
 def test_intake_page_says_what_to_fix(client, la):
@@ -222,8 +229,9 @@ def test_api_intake_list_read_and_scope(client, la):
     stranger = bearer(la["st3"])
     assert client.get(f"/api/legalaid/cases/{number}", **stranger).status_code == 404
     assert client.get("/api/legalaid/cases", **stranger).json()["count"] == 0
+    # A lawyer registers nothing; a district center does (002 §二(二), see test_receipt_and_reasons).
     assert client.post("/api/legalaid/cases", payload, content_type="application/json",
-                       **bearer(la["dc"])).status_code == 403
+                       **bearer(la["lawyer1"])).status_code == 403
 
 
 def test_registry_pages_need_the_permission_and_are_versioned(client, la):

@@ -9,7 +9,7 @@ from unionserve.legalaid import actions as la_actions
 from unionserve.legalaid.models import LegalAidCase, Outcome, Result
 from unionserve.legalaid.rules import CRITERIA
 from unionserve.workflow import actions
-from unionserve.workflow.errors import ActionRefused
+from unionserve.workflow.errors import ActionRefused, NotAllowed
 from unionserve.workflow.models import Case, Step
 from unionserve.workflow.sweep import sweep
 
@@ -171,14 +171,16 @@ def test_up_path_level1_may_refuse(la):
     assert case.state == "refused"
 
 
-def test_intake_only_at_level_1_or_a_station_and_validates(la):
-    with pytest.raises(ActionRefused):
-        apply(la["dc"])
+def test_intake_at_the_three_levels_by_staff_only_and_validates(la):
+    # 002 §二(二): the city and the districts accept applications; a district's own starts at its review.
+    assert apply(la["dc"]).state == "review_l2"
+    with pytest.raises(NotAllowed):
+        apply(la["lawyer1"])
     with pytest.raises(ActionRefused, match="统一社会信用代码"):
         apply(la["city"], employer_uscc="91110108551385082X")
     with pytest.raises(ActionRefused):
         apply(la["city"], amount_claimed="很多")
-    assert not LegalAidCase.objects.exists()
+    assert LegalAidCase.objects.count() == 1  # the district's
 
 
 # --- deadlines: at the limit and one day past -------------------------------------------------------

@@ -308,11 +308,23 @@ def test_timeline_helper_refuses_engine_codes(people, case):
 
 def test_demo_partners_are_idempotent(tree):
     first = seed_demo_partners()
-    # city 5 + two district centres × 5 + three stations' judicial offices
-    assert first == 5 + 2 * 5 + 3
+    # city 5 + two district centres × 5 + three stations × the four street offices of seed 001 §二(五)2
+    assert first == 5 + 2 * 5 + 3 * 4
     assert seed_demo_partners() == 0
-    assert PartnerBody.objects.filter(name="东华门站司法所").exists() or PartnerBody.objects.filter(
-        unit=tree["st1"]).count() == 1
+    kinds = set(PartnerBody.objects.filter(unit=tree["st1"]).values_list("kind", flat=True))
+    assert kinds == {"judicial_office", "social_security", "letters_visits", "governance"}
+
+
+def test_demo_partners_include_the_largest_employer_of_each_station(tree):
+    from unionserve.members.public import Employer
+
+    Employer.objects.create(name="北京某某百货有限公司", uscc="91110101MA00000001", station=tree["st1"],
+                            reported_members=300)
+    Employer.objects.create(name="北京某某小店", uscc="91110101MA00000002", station=tree["st1"], reported_members=3)
+    seed_demo_partners()
+    employer = PartnerBody.objects.get(unit=tree["st1"], kind="employer")
+    assert employer.name == "北京某某百货有限公司"
+    assert not PartnerBody.objects.filter(unit=tree["st2"], kind="employer").exists()
 
 
 def test_incoming_referral_opens_a_mediation_case(client, people, partners):

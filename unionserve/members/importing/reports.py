@@ -31,9 +31,10 @@ REJECT_COLUMN = "错误说明"
 class Collector:
     """Streams problems and rejected rows of one import to temporary files."""
 
-    def __init__(self, columns: Sequence[Column]) -> None:
+    def __init__(self, columns: Sequence[Column], *, job_id: int | None = None) -> None:
         self.columns = columns
-        self.dir = Path(tempfile.mkdtemp(prefix="unionserve-import-"))
+        # Named after the job, so that the sweep can remove what a killed job left (importing.stale).
+        self.dir = Path(tempfile.mkdtemp(prefix=f"unionserve-import-{job_id}-" if job_id else "unionserve-import-"))
         self._errors_fh = open(self.dir / "errors.csv", "w", encoding="utf-8", newline="")  # noqa: SIM115
         self._rejects_fh = open(self.dir / "rejected.csv", "w", encoding="utf-8", newline="")  # noqa: SIM115
         self._errors = csv.writer(self._errors_fh)

@@ -35,7 +35,7 @@ from unionserve.members.models import Employer, ImportJob, ImportKind, ImportMod
 from unionserve.members.template import MEMBER_COLUMNS, UNIT_COLUMNS
 from unionserve.orgs.models import OrgUnit
 
-from . import worker, writer
+from . import stale, worker, writer
 from .reader import FileRefused, Table, open_table, rows_numbered
 from .reports import Collector
 from .rows import ChunkResult, MemberContext, UnitContext
@@ -172,7 +172,8 @@ def _local_copy(job: ImportJob) -> Iterator[Path]:
     except NotImplementedError:
         pass
     suffix = Path(job.original_name).suffix
-    with tempfile.NamedTemporaryFile(suffix=suffix) as tmp, job.file.open("rb") as src:
+    with tempfile.NamedTemporaryFile(prefix=f"unionserve-upload-{job.pk}-", suffix=suffix) as tmp, \
+            job.file.open("rb") as src:
         for block in src.chunks():
             tmp.write(block)
         tmp.flush()
@@ -196,7 +197,11 @@ class _Tracker:
             status = ImportJob.objects.filter(pk=self.job.pk).values_list("status", flat=True).first()
             if status == ImportStatus.CANCELLED:
                 raise Cancelled
-        ImportJob.objects.filter(pk=self.job.pk).update(**{f: getattr(self.job, f) for f in fields})
+        # Every save is a sign of life too (the sweep takes a job without one for minutes to be dead).
+        self.job.heartbeat_at = timezone.now()
+        ImportJob.objects.filter(pk=self.job.pk).update(heartbeat_at=self.job.heartbeat_at,
+                                                        **{f: getattr(self.job, f) for f in fields
+                                                           if f != "heartbeat_at"})
         if self.progress:
             self.progress(self.job)
 
@@ -208,13 +213,15 @@ def run_job(job_id: int, *, workers: int | None = None, progress: Progress | Non
     if job.status != ImportStatus.QUEUED:
         return job
     job.status = ImportStatus.VALIDATING
-    job.started_at = timezone.now()
+    job.started_at = job.heartbeat_at = timezone.now()
+    job.worker = stale.this_worker()
     tracker = _Tracker(job, progress)
-    tracker.save("status", "started_at", force=True)
+    tracker.save("status", "started_at", "heartbeat_at", "worker", force=True)
     columns = MEMBER_COLUMNS if job.kind == ImportKind.MEMBERS else UNIT_COLUMNS
-    collector = Collector(columns)
+    collector = Collector(columns, job_id=job.pk)
     try:
-        with translation.override(settings.LANGUAGE_CODE), _local_copy(job) as path:
+        with (translation.override(settings.LANGUAGE_CODE), stale.Heartbeat(job.pk),
+              _local_copy(job) as path):
             _run(job, path, collector, tracker, workers or default_workers(), parallel)
     except Cancelled:
         job.status = ImportStatus.CANCELLED
@@ -325,6 +332,9 @@ def _run_members(job: ImportJob, table: Table, scope: Scope, collector: Collecto
         # ahead without the pass over the stage that looks for repeats, and looks only when the write fails.
         # With invalid rows the look comes first, so that the report lists every problem at once.
         duplicates = _reject_duplicates(table, stage, collector, drop=drop) if invalid else 0
+        # Never a silent take-over: a registered member of another part of the tree under another name.
+        takeovers = _reject_takeovers(table, stage, scope, collector, drop=drop)
+        invalid += takeovers
         _finish_counts(job, rows, invalid + duplicates)
         if _stop_if_invalid(job, collector, table.format):
             return
@@ -339,7 +349,7 @@ def _run_members(job: ImportJob, table: Table, scope: Scope, collector: Collecto
                 rows=staged if known else None, stations=stations if known else None, runs=stage_runs)
 
         try:
-            written = write(not (duplicates and drop))
+            written = write(not ((duplicates or takeovers) and drop))
         except IntegrityError:
             if invalid:
                 raise  # repeats were looked for already: something else
@@ -382,6 +392,30 @@ def _reject_duplicates(table: Table, stage: str, collector: Collector, *, drop: 
     return len(duplicates)
 
 
+def _reject_takeovers(table: Table, stage: str, scope: Scope, collector: Collector, *, drop: bool) -> int:
+    """Report rows that would move a member registered outside the importer's scope *and* rename them.
+
+    Such a row is another station's member under another name: taking them over and overwriting the name
+    silently is refused, as the receiving page refuses a wrong name. The row is an error of the report; the
+    member may be transferred with the registered name (the receiving side knows the ID number and the name).
+    Returns how many rows were refused (taken out of the stage in valid-rows mode).
+    """
+    found = [(n, masked) for n, masked, region, industry in writer.renamed_members(stage)
+             if not scope.contains_paths(region, industry)]
+    if not found:
+        return 0
+    message = _("This ID number belongs to a member of another station registered under another name: a "
+                "transfer keeps the registered name. Check the ID number and the name; to transfer the member, "
+                "use the name in the register.")
+    header = MEMBER_COLUMNS[1].header
+    raw = rows_numbered(table.path, MEMBER_COLUMNS, {n for n, _masked in found}) if table.path else {}
+    collector.add_errors([(n, header, raw[n][1] if n in raw else masked, message) for n, masked in found])
+    collector.add_rejected([(n, raw[n], message) for n, _masked in found if n in raw])
+    if drop:
+        writer.drop_rows(stage, [n for n, _masked in found])
+    return len(found)
+
+
 def _done_message(job: ImportJob) -> str:
     text = _("Imported %(valid)d rows: %(created)d new, %(updated)d updated, %(transferred)d transferred, "
              "%(unchanged)d unchanged.") % {"valid": job.valid, "created": job.created, "updated": job.updated,
@@ -404,19 +438,21 @@ def _after_members_written(job: ImportJob, result: writer.WriteResult) -> None:
 
 def notify_transfers(job: ImportJob, transfers: dict[int, list[tuple[int, str, str, int]]]) -> None:
     """Tell each old grassroots union who left it for which union (会员关系接转), event member.transferred."""
-    from unionserve.notifications.api import Message, notify_many
+    from unionserve.notifications.api import Message, nearest_staffed, notify_many
 
     ids = set(transfers) | {new for items in transfers.values() for *_rest, new in items}
     units = OrgUnit.objects.in_bulk(ids)
+    # An old union without accounts (most grassroots unions) is told through its station, else its district.
+    told = nearest_staffed([units[i] for i in transfers if i in units])
     reason = _("import #%(job)s by %(unit)s") % {"job": job.pk, "unit": job.unit.name}
     messages = []
     for old_id, items in transfers.items():
         old = units.get(old_id)
-        if old is None:
+        if old is None or old_id not in told:
             continue
         for member_id, name, masked, new in items:
             messages.append(Message(
-                units=(old,),
+                units=(told[old_id],),
                 context={"name": name, "id": masked, "from_unit": old.name,
                          "to_unit": units[new].name if new in units else str(new), "reason": reason},
                 link=f"/members/{member_id}/",

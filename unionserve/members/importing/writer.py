@@ -324,6 +324,22 @@ def duplicate_rows(stage: str) -> list[tuple[int, str]]:
         return [(int(n), masked) for n, masked in cursor.fetchall()]
 
 
+def renamed_members(stage: str) -> list[tuple[int, str, str, str]]:
+    """(row number, masked ID, region path, industry path of the member's union) of every row whose ID number
+    the register holds under another name — the caller decides which of them it may not take (a member of
+    another station)."""
+    out: list[tuple[int, str, str, str]] = []
+    with connection.cursor() as cursor:
+        for part in _parts(cursor, stage):
+            cursor.execute(f"""
+                SELECT s.row_no, s.id_masked, g.region_path, g.industry_path
+                FROM {part} s JOIN members_member m ON m.id_hash = s.id_hash
+                JOIN orgs_orgunit g ON g.id = m.grassroots_id
+                WHERE m.name <> s.name""")
+            out += [(int(n), masked, region or "", industry or "") for n, masked, region, industry in cursor.fetchall()]
+    return sorted(out)
+
+
 def drop_rows(stage: str, row_numbers: list[int]) -> None:
     """Take rows out of the stage (duplicates, in valid-rows mode): from each worker file behind a view."""
     with connection.cursor() as cursor:
@@ -430,6 +446,8 @@ def write_members(*, job_id: int, user_id: int | None, joint_union_for: Callable
             offset = _id_offset(cursor, stage, matched)
             result.created = _insert_new(cursor, stage, offset, now, joint=joint, matched=matched, runs=runs)
             clock.lap("insert")
+            _openings(cursor, offset, now, job_id)
+            clock.lap("history")
         if rebuild and sqlite:
             # Let SQLite's sorter use a helper thread for the rebuild (CREATE INDEX over 4M rows: the name index
             # took 9.2 s alone and 7.2 s with help on the benchmark machine).
@@ -577,6 +595,14 @@ def _insert_new(cursor, stage: str, offset: int, now, *, joint: bool, matched: i
     order = "ORDER BY s.row_no" if connection.vendor == "sqlite" else ""
     return _run(cursor, f"""{insert} FROM {stage} s {JOIN_JOINT if joint else ""}
                             {"WHERE " + unmatched if matched else ""} {order}""", [offset, now, now])
+
+
+def _openings(cursor, offset: int, now, job_id: int) -> None:
+    """The first history row of every member this import created (ids above ``offset``, see ``_id_offset``)."""
+    from unionserve.members import history
+
+    history.write_openings(cursor, "SELECT id AS member_id, employer_id, grassroots_id FROM members_member "
+                                   "WHERE id > %s", [offset], now=now, reason=f"registered by import #{job_id}")
 
 
 def _transfers(cursor, stage: str, now, job_id: int, result: WriteResult) -> None:
