@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .display import readable
+
 
 class AuditAction(models.TextChoices):
     LOGIN = "login", _("Login")
@@ -102,6 +104,10 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_username} {self.action} {self.object_repr}"
+
+    def detail_fields(self) -> list[tuple[str, str]]:
+        """The detail as (label, value) pairs for people to read (see audit.display)."""
+        return readable(self.detail)
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

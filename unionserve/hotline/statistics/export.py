@@ -49,7 +49,8 @@ def workbook(*, unit_name: str, period: Period, volumes: Volumes, own: UnitRates
     sheet = book.add_worksheet(_("Rates"))
     headers = [_("Unit"), _("Handling assignments")]
     for d in DEFINITIONS:
-        headers += [f"{d.label} (%)", f"{d.chinese} {_('numerator')}", f"{d.chinese} {_('denominator')}"]
+        headers += [f"{d.label} (%)", _("%(rate)s: numerator") % {"rate": d.label},
+                    _("%(rate)s: denominator") % {"rate": d.label}]
     sheet.write_row(0, 0, [title], bold)
     sheet.write_row(2, 0, headers, bold)
     for i, row in enumerate([own, *rows], start=3):
