@@ -105,10 +105,6 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_username} {self.action} {self.object_repr}"
 
-    def detail_fields(self) -> list[tuple[str, str]]:
-        """The detail as (label, value) pairs for people to read (see audit.display)."""
-        return readable(self.detail)
-
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise AppendOnlyError("The audit log is append-only.")
@@ -116,3 +112,7 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("The audit log is append-only.")
+
+    def detail_fields(self) -> list[tuple[str, str]]:
+        """The detail as (label, value) pairs for people to read (see audit.display)."""
+        return readable(self.detail)

@@ -75,7 +75,8 @@ class ProgressBar:
         rate = done / max(now - self.t0, 1e-6)
         rows, per_second = pgettext("counted unit", "rows"), _("rows/s")
         self.stream.write(f"\r{job.get_status_display():<10} [{'#' * filled}{'.' * (self.WIDTH - filled)}] "
-                          f"{progress.percent:>3}%  {done:,}/{progress.total:,} {rows}  {rate:,.0f} {per_second} ", ending="")
+                          f"{progress.percent:>3}%  {done:,}/{progress.total:,} {rows}  {rate:,.0f} {per_second} ",
+                          ending="")
         self.stream.flush()
 
     def close(self) -> None:
