@@ -41,6 +41,11 @@ INDUSTRY_UNIONS = [
     ("IND08", "北京市农林水利气象工会", ["北京市园林绿化局工会", "北京市水务局工会", "北京市气象局工会"]),
 ]
 
+#: Stations outside the first few of their district that also get demo grassroots unions: 中关村街道, where the
+#: demo account `station2` works (accounts/demo.py), so its members, requests and cases are there to see.
+#: They are made after the rest, so the codes of the other sample unions stay as they were.
+EXTRA_SAMPLE_STATIONS = ("110108011",)
+
 GRASSROOTS_SAMPLE = ["科技有限公司", "商贸有限公司", "物业管理有限公司", "餐饮管理有限公司", "建筑工程有限公司"]
 
 
@@ -113,14 +118,24 @@ def seed_beijing(grassroots_per_station: int = 2, sample_stations_per_district: 
             if n < sample_stations_per_district:
                 for _ in range(grassroots_per_station):
                     seq += 1
-                    company = companies[seq % len(companies)] if seq % 3 == 0 else None
-                    create_unit(
-                        name=f"北京{street['name'].removesuffix('街道').removesuffix('地区')[:4]}"
-                        f"{GRASSROOTS_SAMPLE[seq % len(GRASSROOTS_SAMPLE)]}工会",
-                        kind=UnitKind.GRASSROOTS,
-                        region_parent=station,
-                        industry_parent=company,
-                        code=f"G{seq:06d}",
-                    )
+                    _sample_grassroots(station, street["name"], seq, companies)
+    for code in EXTRA_SAMPLE_STATIONS:
+        station = OrgUnit.objects.get(code=code)
+        for _ in range(grassroots_per_station):
+            seq += 1
+            _sample_grassroots(station, station.name.removesuffix("工会服务站"), seq, companies)
     assert dev_area is not None, "the divisions file lost the Development Area"
     return city
+
+
+def _sample_grassroots(station: OrgUnit, street_name: str, seq: int, companies: list[OrgUnit]) -> OrgUnit:
+    """The seq-th demo grassroots union, under `station` (every third also under a company union)."""
+    company = companies[seq % len(companies)] if seq % 3 == 0 else None
+    return create_unit(
+        name=f"北京{street_name.removesuffix('街道').removesuffix('地区')[:4]}"
+        f"{GRASSROOTS_SAMPLE[seq % len(GRASSROOTS_SAMPLE)]}工会",
+        kind=UnitKind.GRASSROOTS,
+        region_parent=station,
+        industry_parent=company,
+        code=f"G{seq:06d}",
+    )
