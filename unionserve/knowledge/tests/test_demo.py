@@ -31,3 +31,18 @@ def test_demo_seed_is_idempotent_and_searchable(tree, make_user, categories):
 
 def test_demo_seed_needs_the_demo_accounts(db):
     assert seed_demo_knowledge() == 0
+
+
+def test_demo_articles_state_the_seed_rules_as_written(tree, make_user, categories):
+    """Legal aid counts from receipt (seed 000 §四.6: 接到申请之日起); the skills boost is for members (002 §二(一))."""
+    make_user(tree["city"], Role.HOTLINE_AGENT, username="agent")
+    make_user(tree["city"], Role.CITY_OFFICE, username="cityoffice")
+    make_user(tree["dept"], Role.DEPARTMENT_STAFF, username="legaldept")
+    seed_demo_knowledge()
+    texts = " ".join(Article.objects.values_list("answer", flat=True)) + " ".join(
+        AnsweredQuestion.objects.values_list("answer", flat=True))
+    assert "自受理之日起5日" not in texts and "自接到申请之日起5日内审核" in texts
+    legal = Article.objects.get(title="工会法律援助的申请条件").answer
+    assert "2日内上报" in legal and "3日内审核" in legal
+    skills = Article.objects.get(title__startswith="技能助推")
+    assert "技能提升补贴" not in skills.answer and "会员" in skills.answer and "助推资助" in skills.answer
