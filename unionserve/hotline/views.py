@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -190,7 +190,7 @@ def routing(request: HttpRequest) -> HttpResponse:
 
 @scoped_view
 @require_GET
-def request_list(request: HttpRequest) -> HttpResponse:
+def request_list(request: HttpRequest) -> HttpResponse | FileResponse:
     """Requests in the user's scope, newest first; filters: kind, open/closed, case number or tracking code."""
     _require_intake(request)
     qs = services.visible_requests(request.user).select_related("case", "category", "case__current_unit")

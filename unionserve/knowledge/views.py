@@ -16,7 +16,7 @@ from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, Q, QuerySet, When
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -100,7 +100,7 @@ def _validity_q(validity: str, today: dt.date) -> Q:
 @scope_exempt(reason=EXEMPT)
 @any_permission(*READ_PERMS)
 @require_GET
-def article_list(request: HttpRequest) -> HttpResponse:
+def article_list(request: HttpRequest) -> HttpResponse | FileResponse:
     """Articles by relevance to the words typed (else newest first), filtered by category, status, validity."""
     user = request.user
     form = ArticleFilterForm(request.GET or None)

@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -52,7 +52,7 @@ def _cases(user):
 
 @scoped_view
 @require_GET
-def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+def case_list(request: AuthenticatedHttpRequest) -> HttpResponse | FileResponse:
     """Mediation cases the user may read, newest first."""
     form = CaseFilterForm(request.GET or None)
     qs = _cases(request.user)

@@ -4,6 +4,8 @@ attachments, and each process's help page with its diagram."""
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -77,6 +79,7 @@ def _export_inbox(tab: str, qs):
     """The tab's filtered list as Excel, with the columns the page shows."""
     head = [_("Case number"), _("Title"), _("Process"), _("State")]
     limited = qs[:EXPORT_MAX_ROWS + 1]
+    rows: Iterable[Sequence[Any]]
     if tab == "filed":
         headers = [*head, _("Handling unit"), _("Due"), pgettext("case", "Closed at")]
         rows = ((c.number, c.title, c.definition.label, c.state_label(),
