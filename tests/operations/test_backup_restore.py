@@ -18,7 +18,7 @@ import hashlib, json
 from django.db.models import Count
 from unionserve.audit.models import AuditEvent
 from unionserve.documents.public import GeneratedDocument
-from unionserve.members.crypto import decrypt
+from unionserve.pii import decrypt_unchecked as decrypt
 from unionserve.members.models import Member
 from unionserve.web.backup import table_counts
 member = Member.objects.order_by("pk").last()

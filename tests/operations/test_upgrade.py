@@ -27,13 +27,18 @@ import json
 from django.contrib.auth import authenticate
 from django.test import RequestFactory
 from django.db import connection
-from unionserve.members.crypto import decrypt
+from unionserve.pii import decrypt_unchecked as decrypt
 from unionserve.members.models import Member
 from unionserve.web.backup import table_counts
 m = Member.objects.get(pk={pk})
 agent = authenticate(RequestFactory().post("/"), username="agent", password="Demo-12351")
 print(json.dumps({{"tables": table_counts(), "member": [m.pk, decrypt(m.id_encrypted)], "login": agent is not None}}))
 """
+
+
+#: Tables a later release folded into another on purpose, with where their rows went: the data-quality
+#: thresholds became versions of the one policy mechanism (dataquality migration 0003, decision 0016).
+MOVED = {"dataquality_qualitypolicy": "policy_policyversion"}
 
 
 @pytest.mark.parametrize("release", ["0.1.0"])
@@ -56,6 +61,10 @@ def test_upgrade_keeps_the_data(tmp_path, release):
     after = json.loads(manage(env, "shell", "-c", FACTS.format(pk=before["member"][0])).stdout.strip()
                        .splitlines()[-1])
     for table, rows in before["tables"].items():
+        if table in MOVED:
+            moved_to = MOVED[table]
+            assert after["tables"].get(moved_to, 0) >= rows, f"{table}'s {rows} rows did not reach {moved_to}"
+            continue
         assert after["tables"].get(table, -1) >= rows, f"{table} lost rows: {rows} → {after['tables'].get(table)}"
     for table in KEPT_EXACTLY:
         if table in before["tables"]:

@@ -30,7 +30,8 @@ DEMO_ACCOUNTS: list[tuple[str, str, str, list[str], str]] = [
     ("lawyer", "律师 郑伟", "110000", [Role.LAWYER], "a contracted lawyer"),
     ("lawyer2", "律师 冯磊", "110101", [Role.LAWYER], "a contracted lawyer at 东城区: only their legal-aid cases"),
     ("station", "东华门站 社工 杨帆", "110101001", [Role.SOCIAL_WORKER], "a station (东华门街道)"),
-    ("station2", "中关村站 社工 黄磊", "110108012", [Role.SOCIAL_WORKER], "a station in another district (海淀区)"),
+    ("station2", "中关村站 社工 黄磊", "110108011", [Role.SOCIAL_WORKER],
+     "a station in another district (中关村街道, 海淀区)"),
     ("grassroots", "基层工会 何静", "G000001", [Role.GRASSROOTS_OFFICER], "a grassroots union under 东华门街道"),
 ]
 

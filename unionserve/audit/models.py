@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .display import readable
+
 
 class AuditAction(models.TextChoices):
     LOGIN = "login", _("Login")
@@ -112,3 +114,7 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("The audit log is append-only.")
+
+    def detail_fields(self) -> list[tuple[str, str]]:
+        """The detail as (label, value) pairs for people to read (see audit.display)."""
+        return readable(self.detail)

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from . import policies
 
@@ -132,7 +133,7 @@ class QualitySnapshot(models.Model):
 
 class RunStatus(models.TextChoices):
     OPEN = "open", _("Open")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("sample check run", "Closed")
 
 
 class SampleUnitKind(models.TextChoices):

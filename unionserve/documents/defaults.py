@@ -165,7 +165,7 @@ _spec(DocumentSpec(
 _spec(DocumentSpec(
     code=ACCEPTANCE_NOTICE,
     title="受理通知书",
-    description="劳动争议调解或法律援助申请受理后通知申请人（context 的 kind 说明是哪一种）",
+    description="劳动争议调解或法律援助申请受理后通知申请人（同一份通知书用于两种申请，由受理的业务决定写哪一种）",
     variables={
         "kind": "'mediation' or 'legal_aid'",
         "kind_label": "text: 劳动争议调解 / 法律援助 (set by the caller; defaults from kind)",

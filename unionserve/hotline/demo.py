@@ -111,7 +111,7 @@ def seed_demo_requests() -> int:
     cats = {c.code: c for c in Category.objects.all()}
     by_station = [list(Member.objects.filter(grassroots__region_parent__code=code, status="active")
                        .select_related("grassroots__region_parent__region_parent", "grassroots__industry_parent")
-                       .order_by("pk")[:20]) for code in ("110101001", "110101002", "110108001")]
+                       .order_by("pk")[:20]) for code in ("110101001", "110101002", "110108011")]
     # Alternate three stations in two districts, so the demo shows dispatches across the tree.
     members = [m for pair in itertools.zip_longest(*by_station) for m in pair if m is not None]
     if not members:
@@ -150,7 +150,7 @@ def seed_demo_requests() -> int:
             "answer": "可以。在京工作的职工因劳动争议申请法律援助不受户籍限制，可到区职工服务中心法律援助站申请。"})
 
     # Affairs dispatched to the member's station with filing copies to district and industry union.
-    station_users = {"110101001": users.get("station"), "110108012": users.get("station2")}
+    station_users = {"110101001": users.get("station"), "110108011": users.get("station2")}
     affairs = []
     for code, text in AFFAIRS:
         member = next(pool)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -19,6 +19,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from unionserve import pii
 from unionserve.accounts.http import AuthenticatedHttpRequest
 from unionserve.core import roles
+from unionserve.core.export import MAX_ROWS as EXPORT_MAX_ROWS
+from unionserve.core.export import export_link, wants_xlsx, xlsx_response
 from unionserve.core.paging import LookaheadPaginator
 from unionserve.core.queries import prefix_q
 from unionserve.core.scope import scope_exempt, scope_of, scoped_view
@@ -188,7 +190,7 @@ def routing(request: HttpRequest) -> HttpResponse:
 
 @scoped_view
 @require_GET
-def request_list(request: HttpRequest) -> HttpResponse:
+def request_list(request: HttpRequest) -> HttpResponse | FileResponse:
     """Requests in the user's scope, newest first; filters: kind, open/closed, case number or tracking code."""
     _require_intake(request)
     qs = services.visible_requests(request.user).select_related("case", "category", "case__current_unit")
@@ -204,12 +206,22 @@ def request_list(request: HttpRequest) -> HttpResponse:
     if text:
         qs = qs.filter(tracking_code=text) if len(text) == services.CODE_LENGTH and text.isalnum() \
             and not text.startswith(("ZX", "SW")) else qs.filter(prefix_q("case__number", text))
-    page = LookaheadPaginator(qs.order_by("-received_at", "-id"), PAGE).get_page(request.GET.get("page"))
+    qs = qs.order_by("-received_at", "-id")
+    if wants_xlsx(request):
+        return xlsx_response(
+            filename="12351-requests", title=_("12351 requests"),
+            headers=[_("Case"), _("Received"), _("Channel"), _("Kind"), _("Category"), _("Caller"), _("Mobile"),
+                     _("State"), _("Handling unit"), _("Due")],
+            rows=((r.case.number, r.received_at, r.get_channel_display(), r.get_kind_display(), r.category.name,
+                   r.caller_name, r.caller_phone_masked, r.case.state_label(),
+                   r.case.current_unit.name if r.case.current_unit else "", r.case.due_at)
+                  for r in qs[:EXPORT_MAX_ROWS + 1]))
+    page = LookaheadPaginator(qs, PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "hotline/requests.html", {"page": page, "kind": kind, "status": status,
                                                      "q": request.GET.get("q", ""), "kinds": Kind.choices,
-                                                     "query": query.urlencode()})
+                                                     "query": query.urlencode(), "export_url": export_link(request)})
 
 
 @scoped_view

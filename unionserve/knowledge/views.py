@@ -16,7 +16,7 @@ from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, Q, QuerySet, When
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -24,6 +24,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from unionserve.core import roles
+from unionserve.core.export import MAX_ROWS as EXPORT_MAX_ROWS
+from unionserve.core.export import export_link, wants_xlsx, xlsx_response
 from unionserve.core.scope import scope_exempt
 
 from . import actions, search
@@ -98,7 +100,7 @@ def _validity_q(validity: str, today: dt.date) -> Q:
 @scope_exempt(reason=EXEMPT)
 @any_permission(*READ_PERMS)
 @require_GET
-def article_list(request: HttpRequest) -> HttpResponse:
+def article_list(request: HttpRequest) -> HttpResponse | FileResponse:
     """Articles by relevance to the words typed (else newest first), filtered by category, status, validity."""
     user = request.user
     form = ArticleFilterForm(request.GET or None)
@@ -123,6 +125,14 @@ def article_list(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(pk__in=[pk for pk, _s in ranked]).order_by(order) if ranked else qs.none()
     else:
         qs = qs.order_by("-updated_at", "-pk")
+    if wants_xlsx(request):
+        show_status = can_see_drafts(user)
+        return xlsx_response(
+            filename="knowledge", title=_("Knowledge base"),
+            headers=[_("Title"), _("Category"), *([_("Status")] if show_status else []), _("Valid from"),
+                     _("Valid until"), _("Updated"), _("Answer")],
+            rows=((a.title, a.category.name, *([a.get_status_display()] if show_status else []), a.valid_from,
+                   a.valid_to, a.updated_at, a.answer) for a in qs.select_related("category")[:EXPORT_MAX_ROWS + 1]))
     page = Paginator(qs, PAGE).get_page(request.GET.get("page"))
     for article in page:
         article.snippet = search.snippet(article.answer, terms)  # type: ignore[attr-defined]  # for the template
@@ -132,7 +142,7 @@ def article_list(request: HttpRequest) -> HttpResponse:
         "form": form, "page": page, "query": _query(request), "today": today, "terms": terms,
         "can_write": user.has_perm(roles.WRITE_ARTICLES), "can_review": user.has_perm(roles.REVIEW_ARTICLES),
         "can_suggest": any(user.has_perm(p) for p in SUGGEST_PERMS), "in_review": in_review,
-        "show_status": can_see_drafts(user),
+        "show_status": can_see_drafts(user), "export_url": export_link(request),
     })
 
 

@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from unionserve.core.export import MAX_ROWS as EXPORT_MAX_ROWS
+from unionserve.core.export import export_link, wants_xlsx, xlsx_response
 from unionserve.core.queries import prefix_q
 from unionserve.core.roles import MANAGE_LAW_FIRMS
 from unionserve.core.scope import scope_exempt, scope_of, scoped_view
@@ -60,10 +62,20 @@ def case_list(request):
     if q:
         qs = qs.filter(prefix_q("case__number", q.upper()) | Q(applicant_name__contains=q)
                        | Q(employer_name__contains=q))
-    page = Paginator(qs.order_by("-case__opened_at"), PAGE).get_page(request.GET.get("page"))
+    qs = qs.order_by("-case__opened_at")
+    if wants_xlsx(request):
+        return xlsx_response(
+            filename="legal-aid", title=_("Legal aid"),
+            headers=[_("Number"), _("Applicant"), _("Opposing employer"), _("State"), _("Handling unit"),
+                     _("Law firm"), _("Lawyer"), _("Due")],
+            rows=((a.case.number, a.applicant_name, a.employer_name, a.case.state_label(),
+                   a.case.current_unit.name if a.case.current_unit else "", a.firm.name if a.firm else "",
+                   a.lawyer.name if a.lawyer else "", a.case.due_at) for a in qs[:EXPORT_MAX_ROWS + 1]))
+    page = Paginator(qs, PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "legalaid/list.html", {
+        "export_url": export_link(request),
         "page": page, "query": query.urlencode(), "state": state, "path": path, "q": q,
         "may_intake": _may_intake(request.user), "may_manage": request.user.has_perm(MANAGE_LAW_FIRMS),
         "states": _states(),

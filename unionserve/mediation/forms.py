@@ -6,6 +6,7 @@ from typing import cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from unionserve.accounts.models import User
 from unionserve.core.forms import StyledForm
@@ -119,5 +120,5 @@ class AppointForm(StyledForm):
 class CaseFilterForm(StyledForm):
     q = forms.CharField(label=_("Number, worker or employer"), required=False)
     status = forms.ChoiceField(label=_("Status"), required=False, choices=(
-        ("", _("All")), ("open", _("Open")), ("closed", _("Closed"))))
+        ("", _("All")), ("open", _("Open")), ("closed", pgettext_lazy("case", "Closed"))))
     path = forms.ChoiceField(label=_("Path"), required=False, choices=(("", _("All")), *Path.choices))

@@ -9,13 +9,16 @@ from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from unionserve.accounts.http import AuthenticatedHttpRequest
 from unionserve.core import roles
+from unionserve.core.export import MAX_ROWS as EXPORT_MAX_ROWS
+from unionserve.core.export import export_link, wants_xlsx, xlsx_response
 from unionserve.core.scope import scope_of, scoped_view
 from unionserve.documents.public import GeneratedDocument
 from unionserve.workflow.errors import StaleCase
@@ -49,7 +52,7 @@ def _cases(user):
 
 @scoped_view
 @require_GET
-def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+def case_list(request: AuthenticatedHttpRequest) -> HttpResponse | FileResponse:
     """Mediation cases the user may read, newest first."""
     form = CaseFilterForm(request.GET or None)
     qs = _cases(request.user)
@@ -65,8 +68,19 @@ def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             qs = qs.filter(case__closed_at__isnull=False)
         if data["path"]:
             qs = qs.filter(path=data["path"])
+    if wants_xlsx(request):
+        return xlsx_response(
+            filename="mediation", title=_("Labor-dispute mediation"),
+            headers=[_("Number"), _("Case"), _("Kind of dispute"), _("State"), _("Outcome"), _("Handled by"),
+                     _("Mediator"), _("Due"), pgettext("case", "Closed at")],
+            rows=((mc.case.number, mc.case.title, mc.get_dispute_type_display(), mc.case.state_label(),
+                   mc.get_outcome_display() if mc.outcome else "",
+                   mc.case.current_unit.name if mc.case.current_unit else "",
+                   mc.mediator.name if mc.mediator else "", mc.case.due_at, mc.case.closed_at)
+                  for mc in qs[:EXPORT_MAX_ROWS + 1]))
     page = Paginator(qs, PAGE).get_page(request.GET.get("page"))
     return render(request, "mediation/case_list.html", {
+        "export_url": export_link(request),
         "form": form, "page": page, "query": _query(request), "may_open": may_open(request.user),
         "may_manage": request.user.has_perm(roles.MANAGE_MEDIATORS),
         "is_mediator": Mediator.objects.filter(user=request.user).exists()})

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from unionserve.audit.log import record
 from unionserve.audit.models import AuditAction
 from unionserve.core import roles
+from unionserve.core.forms import StyledForm
 from unionserve.core.scope import scope_exempt, scope_of, scoped_view
 from unionserve.members.models import ImportJob, ImportKind, ImportMode, ImportStatus
 from unionserve.members.template import MEMBER_COLUMNS, UNIT_COLUMNS
@@ -32,7 +33,9 @@ MAX_UPLOAD_MB = 1024
 ALLOWED_SUFFIXES = (".csv", ".xlsx", ".xlsm", ".xls")
 
 
-class ImportForm(forms.Form):
+class ImportForm(StyledForm):
+    """The upload; StyledForm points the file field at its help text (the id the page renders)."""
+
     kind = forms.ChoiceField(label=gettext_lazy("What to import"), choices=ImportKind.choices,
                              initial=ImportKind.MEMBERS)
     mode = forms.ChoiceField(label=gettext_lazy("If some rows have errors"), choices=ImportMode.choices,

@@ -39,7 +39,7 @@ INDUSTRY_PARENT_KINDS = {
 
 class UnitStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("org unit", "Closed")
     MERGED = "merged", _("Merged")
 
 

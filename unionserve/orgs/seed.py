@@ -29,6 +29,11 @@ DEMO_COMPANIES = {
     "IND08": ["北京市园林绿化局工会", "北京市水务局工会", "北京市气象局工会"],
 }
 
+#: Stations outside the first few of their district that also get demo grassroots unions: 中关村街道, where the
+#: demo account `station2` works (accounts/demo.py), so its members, requests and cases are there to see.
+#: They are made after the rest, so the codes of the other sample unions stay as they were.
+EXTRA_SAMPLE_STATIONS = ("110108011",)
+
 GRASSROOTS_SAMPLE = ["科技有限公司", "商贸有限公司", "物业管理有限公司", "餐饮管理有限公司", "建筑工程有限公司"]
 
 
@@ -66,6 +71,19 @@ def seed_demo_sample(grassroots_per_station: int = 2, sample_stations_per_distri
                     region_parent=units[station_code],
                     industry_parent=company,
                 )
+    for station_code in EXTRA_SAMPLE_STATIONS:
+        station = units[station_code]
+        for _ in range(grassroots_per_station):
+            seq += 1
+            company = companies[seq % len(companies)] if seq % 3 == 0 else None
+            unit(
+                f"G{seq:06d}",
+                name=f"北京{station.name.removesuffix('工会服务站').removesuffix('街道').removesuffix('地区')[:4]}"
+                f"{GRASSROOTS_SAMPLE[seq % len(GRASSROOTS_SAMPLE)]}工会",
+                kind=UnitKind.GRASSROOTS,
+                region_parent=station,
+                industry_parent=company,
+            )
     return added
 
 

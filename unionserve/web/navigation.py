@@ -56,3 +56,13 @@ NAVIGATION: list[NavEntry] = [
 def entries_for(user) -> list[NavEntry]:
     """Navigation entries this user may open."""
     return [e for e in NAVIGATION if e.permission is None or user.has_perm(e.permission)]
+
+
+def active_url(path: str, urls: list[str]) -> str | None:
+    """The one entry URL to light for `path`: the longest that is a prefix of it ("/" only for the home page).
+
+    Entries nest (/hotline/ holds /hotline/requests/ and /hotline/statistics/; /members/ holds
+    /members/imports/), so a plain prefix test lit two items at once.
+    """
+    matching = [url for url in urls if (path == url if url == "/" else path.startswith(url))]
+    return max(matching, key=len) if matching else None

@@ -11,12 +11,14 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class YearSource(models.TextChoices):
     """Where a year's schedule came from."""
 
-    PACKAGE = "package", _("chinese-calendar package")
+    # The data comes from the chinese-calendar library; users know it as the State Council's published schedule.
+    PACKAGE = "package", pgettext_lazy("calendar source", "chinese-calendar package")
     ADMIN = "admin", _("Entered by administrator")
     PROVISIONAL = "provisional", _("Provisional (statutory rules)")
 

@@ -4,6 +4,8 @@ attachments, and each process's help page with its diagram."""
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,8 +13,11 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from unionserve.core.export import MAX_ROWS as EXPORT_MAX_ROWS
+from unionserve.core.export import export_link, wants_xlsx, xlsx_response
 from unionserve.core.scope import scope_exempt, scope_of, scoped_view
 from unionserve.orgs.models import OrgUnit
 
@@ -52,6 +57,8 @@ def inbox_view(request, tab: str = "todo"):
         qs = qs.order_by("-completed_at") if tab == "done" else qs.order_by("due_at", "id")
     # Every row is already restricted to the user's own unit; scope narrows it again for safety.
     qs = scope_of(request.user).filter(qs) if tab == "filed" else qs
+    if wants_xlsx(request):
+        return _export_inbox(tab, qs)
     paginator = Paginator(qs, PAGE)
     unfiltered = not any(getattr(filters, f.name) for f in dataclasses.fields(filters))
     if tab == "filed" and assignee_id is None and unfiltered:
@@ -64,7 +71,33 @@ def inbox_view(request, tab: str = "todo"):
         "tab": tab, "page": page, "form": form, "query": query.urlencode(),
         "counts": inbox.counts(unit_id, assignee_id=assignee_id), "processes": registry.all(),
         "openable": [p for p in registry.all() if _may_open(request.user, p)],
+        "export_url": export_link(request),
     })
+
+
+def _export_inbox(tab: str, qs):
+    """The tab's filtered list as Excel, with the columns the page shows."""
+    head = [_("Case number"), _("Title"), _("Process"), _("State")]
+    limited = qs[:EXPORT_MAX_ROWS + 1]
+    rows: Iterable[Sequence[Any]]
+    if tab == "filed":
+        headers = [*head, _("Handling unit"), _("Due"), pgettext("case", "Closed at")]
+        rows = ((c.number, c.title, c.definition.label, c.state_label(),
+                 c.current_unit.name if c.current_unit else "", c.due_at, c.closed_at) for c in limited)
+    else:
+        middle = {"watching": _("Handling unit"), "done": _("Done at")}.get(tab, pgettext("sending unit", "From"))
+        headers = [*head, middle, _("Result") if tab == "done" else _("Due")]
+
+        def middle_value(step):
+            if tab == "watching":
+                return step.unit.name
+            if tab == "done":
+                return step.completed_at
+            return step.dispatcher_unit.name if step.dispatcher_unit else ""
+
+        rows = ((s.case.number, s.case.title, s.case.definition.label, s.case.state_label(), middle_value(s),
+                 s.get_status_display() if tab == "done" else s.due_at) for s in limited)
+    return xlsx_response(filename=f"inbox-{tab}", title=_("My work"), headers=headers, rows=rows)
 
 
 def _may_open(user, definition) -> bool:

@@ -49,7 +49,8 @@ def workbook(*, unit_name: str, period: Period, volumes: Volumes, own: UnitRates
     sheet = book.add_worksheet(_("Rates"))
     headers = [_("Unit"), _("Handling assignments")]
     for d in DEFINITIONS:
-        headers += [f"{d.label} (%)", f"{d.chinese} {_('numerator')}", f"{d.chinese} {_('denominator')}"]
+        headers += [f"{d.label} (%)", _("%(rate)s: numerator") % {"rate": d.label},
+                    _("%(rate)s: denominator") % {"rate": d.label}]
     sheet.write_row(0, 0, [title], bold)
     sheet.write_row(2, 0, headers, bold)
     for i, row in enumerate([own, *rows], start=3):
@@ -67,7 +68,8 @@ def workbook(*, unit_name: str, period: Period, volumes: Volumes, own: UnitRates
 
     sheet = book.add_worksheet(_("Definitions"))
     for i, d in enumerate(DEFINITIONS):
-        sheet.write_row(i, 0, [f"{d.label} ({d.chinese})", f"{d.numerator} ÷ {d.denominator}", str(d.note)])
+        name = str(d.label) if str(d.label) == d.chinese else f"{d.label} ({d.chinese})"  # no "响应率 (响应率)"
+        sheet.write_row(i, 0, [name, f"{d.numerator} ÷ {d.denominator}", str(d.note)])
     sheet.set_column(0, 0, 24)
     sheet.set_column(1, 2, 80)
     book.close()

@@ -245,3 +245,12 @@ def test_now_default(tree):
     start, end = MARCH.bounds()
     assert end - start == dt.timedelta(days=31) and start.tzinfo is not None
     assert timezone.localtime(start).hour == 0
+
+
+def test_export_headers_are_in_the_users_language(fixtures, tree, users, client_for):
+    client = client_for(users["city"])
+    response = client.get(reverse("hotline_stats:export"), {"start": "2026-03-01", "end": "2026-03-31"})
+    headers = next(openpyxl.load_workbook(io.BytesIO(response.content)).worksheets[3].iter_rows(
+        min_row=3, max_row=3, values_only=True))
+    assert "响应率（分子）" in headers and "响应率（分母）" in headers
+    assert not any(word in str(h) for h in headers for word in ("numerator", "denominator"))

@@ -11,6 +11,8 @@ from pathlib import Path
 
 from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError, OutputWrapper
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from unionserve.members.importing import create_job, run_job
 from unionserve.members.models import ImportJob, ImportKind, ImportMode, ImportStatus
@@ -71,8 +73,10 @@ class ProgressBar:
         done = min(progress.done, progress.total) if progress.total else progress.done
         filled = self.WIDTH * progress.percent // 100
         rate = done / max(now - self.t0, 1e-6)
+        rows, per_second = pgettext("counted unit", "rows"), _("rows/s")
         self.stream.write(f"\r{job.get_status_display():<10} [{'#' * filled}{'.' * (self.WIDTH - filled)}] "
-                          f"{progress.percent:>3}%  {done:,}/{progress.total:,} rows  {rate:,.0f} rows/s ", ending="")
+                          f"{progress.percent:>3}%  {done:,}/{progress.total:,} {rows}  {rate:,.0f} {per_second} ",
+                          ending="")
         self.stream.flush()
 
     def close(self) -> None:
@@ -82,17 +86,24 @@ class ProgressBar:
 
 
 def summary(job: ImportJob) -> str:
+    """The job's outcome in the language of the installation (zh-hans by default), like the page's summary."""
     lines = [
-        f"import #{job.pk} {job.get_kind_display()} · {job.get_mode_display()} · {job.get_status_display()}",
-        f"rows {job.rows:,}: valid {job.valid:,}, invalid {job.invalid:,}; created {job.created:,}, "
-        f"updated {job.updated:,}, transferred {job.transferred:,}, unchanged {job.unchanged:,}",
+        _("Import #%(number)s %(kind)s · %(mode)s · %(status)s") % {
+            "number": job.pk, "kind": job.get_kind_display(), "mode": job.get_mode_display(),
+            "status": job.get_status_display()},
+        _("%(rows)s rows: %(valid)s valid, %(invalid)s invalid; %(created)s created, %(updated)s updated, "
+          "%(transferred)s transferred, %(unchanged)s unchanged") % {
+            "rows": f"{job.rows:,}", "valid": f"{job.valid:,}", "invalid": f"{job.invalid:,}",
+            "created": f"{job.created:,}", "updated": f"{job.updated:,}", "transferred": f"{job.transferred:,}",
+            "unchanged": f"{job.unchanged:,}"},
     ]
     if job.started_at and job.finished_at:
-        lines.append(f"time {(job.finished_at - job.started_at).total_seconds():,.1f} s")
+        seconds = (job.finished_at - job.started_at).total_seconds()
+        lines.append(_("Time: %(seconds)s s") % {"seconds": f"{seconds:,.1f}"})
     if job.message:
         lines.append(job.message)
     if job.error_report:
-        lines.append(f"error report: {job.error_report.path}")
+        lines.append(_("Error report: %(path)s") % {"path": job.error_report.path})
     if job.rejected_file:
-        lines.append(f"rejected rows: {job.rejected_file.path}")
+        lines.append(_("Rejected rows: %(path)s") % {"path": job.rejected_file.path})
     return "\n".join(lines) + "\n"
