@@ -91,5 +91,5 @@ class UnitCodesField(forms.CharField):
 
     def to_python(self, value):
         text = super().to_python(value)
-        codes = [c.strip() for c in text.replace("，", ",").split(",") if c.strip()]
+        codes = [c.strip() for c in (text or "").replace("，", ",").split(",") if c.strip()]
         return ",".join(dict.fromkeys(codes))

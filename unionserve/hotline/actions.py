@@ -57,7 +57,7 @@ def take_request(intake: Intake, *, acting_user) -> HotlineRequest:
         # guard refuses a list given without them.
         from unionserve.orgs.models import OrgUnit
 
-        from .services import required_filing
+        from .routing import required_filing
 
         units = list(OrgUnit.objects.filter(code__in=intake.units).select_related("region_parent"))
         intake.filed_units = [u.code for u in required_filing(units, intake.member)]

@@ -167,7 +167,7 @@ def _codes(value) -> list[str]:
 def filing_complete(case, data: dict) -> str | None:
     """Guard of the affair's dispatch: the filing copies seed 000 §四.1(1) requires are named — the district of
     every handling unit below a district, the member's industry union when the member is known."""
-    from .services import required_filing
+    from .routing import required_filing
 
     units = list(OrgUnit.objects.filter(code__in=_codes(data.get("units"))).select_related("region_parent"))
     request = HotlineRequest.objects.filter(case=case).select_related("member__grassroots").first()
@@ -182,7 +182,7 @@ def filing_complete(case, data: dict) -> str | None:
 
 def dispatch_initial(case, user) -> dict:
     """What the case page pre-fills in the dispatch form: the suggested units and their filing copies."""
-    from .services import suggest_routing
+    from .routing import suggest_routing
 
     request = HotlineRequest.objects.filter(case=case).select_related("category", "member__grassroots").first()
     if request is None:
