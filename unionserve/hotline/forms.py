@@ -181,8 +181,10 @@ class RateForm(StyledForm):
 
 class CategoryForm(StyledFormMixin, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    default_unit_code = forms.CharField(label=_("Default handling unit (code)"), max_length=20, required=False,
-                                        help_text=_("E.g. the functional department that usually handles it."))
+    default_unit_code = UnitCodesField(label=_("Default handling unit"), max_length=20, required=False,
+                                       multiple=False,
+                                       help_text=_("E.g. the functional department that usually handles it; type "
+                                                   "its name, code or pinyin initials."))
 
     class Meta:
         model = Category

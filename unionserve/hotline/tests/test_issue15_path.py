@@ -203,3 +203,22 @@ def test_the_workbench_refuses_a_phone_that_is_no_phone(client, people, phone):
     assert "id_caller_phone_error" in response.content.decode()
     assert not HotlineRequest.objects.exists()
 
+
+
+def test_home_links_to_the_workbench_and_category_unit_is_a_picker(client, people, make_user, tree):
+    client.force_login(people["agent"])
+    home = client.get("/").content.decode()
+    assert reverse("hotline:workbench") in home and 'data-testid="home-start"' in home
+    client.force_login(people["st1"])
+    assert reverse("hotline:window") in client.get("/").content.decode()
+    client.force_login(people["office"])
+    page = client.get(reverse("hotline:category_new")).content.decode()
+    assert 'data-unit-picker="single"' in page and "(code)" not in page and "（代码）" not in page
+
+
+def test_workbench_explains_the_empty_suggestions_box(client, people):
+    client.force_login(people["agent"])
+    page = client.get(reverse("hotline:workbench")).content.decode()
+    assert 'id="knowledge"' in page and 'id="save-request"' in page
+    knowledge = page.split('id="knowledge"', 1)[1].split("</div>", 1)[0]
+    assert "<p" in knowledge  # a hint, not an empty box, before typing
