@@ -98,7 +98,7 @@ def test_requests_request_page_and_categories_are_accessible(page, live_server, 
     request = actions.take_request(services.Intake(
         kind="affair", category=Category.objects.get(code="LDGX02"), description="公司拖欠三个月工资",
         caller_name="张三丰", caller_phone="13911112222", member=hotline["member"], units=["110101001"],
-        filed_units=["110101"]), acting_user=hotline["agent"])
+        filed_units=["110101", "IND05"]), acting_user=hotline["agent"])
     login(page, live_server, "office", PASSWORD)
     page.goto(f"{live_server.url}/hotline/requests/")
     expect(page.locator("main table")).to_contain_text(request.case.number)

@@ -50,9 +50,15 @@ def test_application_screen_accept_assign_and_the_lawyers_view(page, live_server
     number = page.locator("h1").inner_text().split(" ")[0]
     accept = page.locator("details", has=page.locator(f"form[action='/work/cases/{number}/act/accept/']"))
     accept.locator("summary").click()
-    page.locator("#id_accept-units").fill("110101")
+    # The unit picker: type the name, pick it with the keyboard; the field keeps the code.
+    combo = accept.locator("[role=combobox]").first
+    combo.fill("东城")
+    expect(page.locator(f"#{combo.get_attribute('aria-controls')} [role=option]").first).to_contain_text("东城区中心")
+    combo.press("ArrowDown")
+    combo.press("Enter")
+    expect(page.locator("#id_accept-units")).to_have_value("110101")
     accept.locator("button[type=submit]").click()
-    expect(page.locator("#timeline-h + ol")).to_contain_text("110101")
+    expect(page.locator("#timeline-h + ol")).to_contain_text("东城区中心")  # the timeline names the unit
     assert_cjk_font(page)
 
     page.context.clear_cookies()

@@ -51,6 +51,10 @@ MANAGE_OUTBOX = "notifications.manage_outbox"
 HANDLE_HOTLINE = "hotline.handle_requests"  # agent workbench: take calls, answer, dispatch, call back
 INTAKE_REQUESTS = "hotline.intake_requests"  # a service window: register a worker's request
 MANAGE_CATEGORIES = "hotline.manage_categories"
+#: A unit handling a dispatched 12351 affair calls the caller (seed 000 §四.1(2) 核实办理): the caller's phone in
+#: clear, audited, on the requests of cases its unit takes part in (the request's scope) — declared on the
+#: request model (`pii_reveal_permissions`) so that roles without the register's VIEW_PII (a department) may.
+CONTACT_CALLERS = "hotline.contact_callers"
 VIEW_HOTLINE_STATS = "hotline.view_statistics"
 WRITE_ARTICLES = "knowledge.write_articles"
 REVIEW_ARTICLES = "knowledge.review_articles"
@@ -106,19 +110,21 @@ ROLE_SPECS: dict[str, RoleSpec] = {
     ),
     Role.DEPARTMENT_STAFF: RoleSpec(
         frozenset(COMMON | {SUPERVISE_CASES, VIEW_MEMBERS, VIEW_QUALITY, VIEW_HOTLINE_STATS, WRITE_ARTICLES,
-                            REFER_CASES, VIEW_LEGAL_STATS}),
+                            REFER_CASES, VIEW_LEGAL_STATS, CONTACT_CALLERS}),
         frozenset(LEVEL_1),
     ),
     Role.CENTER_STAFF: RoleSpec(
         frozenset(COMMON | {VIEW_USERS, MANAGE_USERS, SUPERVISE_CASES, VIEW_QUALITY, MANAGE_SAMPLE_CHECKS}
                   | REGISTER | {INTAKE_REQUESTS, VIEW_HOTLINE_STATS, MANAGE_MEDIATORS, REFER_CASES,
-                               VIEW_LEGAL_STATS}),
+                               VIEW_LEGAL_STATS, CONTACT_CALLERS}),
         frozenset(LEVEL_2),
     ),
-    Role.SOCIAL_WORKER: RoleSpec(frozenset(COMMON | {VIEW_USERS, VIEW_QUALITY, INTAKE_REQUESTS, REFER_CASES}
-                                           | REGISTER),
+    Role.SOCIAL_WORKER: RoleSpec(frozenset(COMMON | {VIEW_USERS, VIEW_QUALITY, INTAKE_REQUESTS, REFER_CASES,
+                                                      CONTACT_CALLERS} | REGISTER),
                                  frozenset({UnitKind.STATION})),
-    Role.GRASSROOTS_OFFICER: RoleSpec(frozenset(COMMON | REGISTER), frozenset({UnitKind.GRASSROOTS})),
+    # A worker home receives visitors (接待来访) and handles dispatched requests: seed 000 §一(三)2.
+    Role.GRASSROOTS_OFFICER: RoleSpec(frozenset(COMMON | REGISTER | {INTAKE_REQUESTS, CONTACT_CALLERS}),
+                                      frozenset({UnitKind.GRASSROOTS})),
     Role.MEDIATOR: RoleSpec(frozenset(COMMON)),
     Role.LAWYER: RoleSpec(frozenset(COMMON | {CONTACT_APPLICANTS})),
     Role.MUTUAL_INSURANCE: RoleSpec(frozenset(COMMON | {VIEW_MEMBERS, VIEW_PII}), frozenset(LEVEL_1 | LEVEL_2)),

@@ -52,6 +52,15 @@ def take_request(intake: Intake, *, acting_user) -> HotlineRequest:
     if intake.member is None:
         intake.member = identify_caller(phone=intake.caller_phone, id_number=intake.caller_id_number,
                                         user=acting_user)
+    if intake.units and not intake.filed_units:
+        # Pre-filled as on the page: the filing copies the rule requires (seed 000 §四.1(1)); the dispatch's
+        # guard refuses a list given without them.
+        from unionserve.orgs.models import OrgUnit
+
+        from .routing import required_filing
+
+        units = list(OrgUnit.objects.filter(code__in=intake.units).select_related("region_parent"))
+        intake.filed_units = [u.code for u in required_filing(units, intake.member)]
     now = timezone.now()
     request = HotlineRequest(
         kind=intake.kind, channel=intake.channel, category=intake.category, description=intake.description,
@@ -87,6 +96,9 @@ def take_request(intake: Intake, *, acting_user) -> HotlineRequest:
             case = engine.perform(case, "dispatch", actor=acting_user, data={
                 "units": ",".join(intake.units), "filed_units": ",".join(intake.filed_units),
                 "comment": intake.comment})
+    # The effects of answer/dispatch saved the request through their own instance: reply with the saved state
+    # (answer, answered_at, resolved …), not the one prepared before the case moved on.
+    request.refresh_from_db()
     request.case = case
     return request
 

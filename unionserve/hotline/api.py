@@ -126,7 +126,10 @@ class RequestIn(Schema):
     answer: str = PField("", description="Consultation answered on the spot: closes the case")
     refer_to: list[str] = PField([], description="Consultation: department codes to refer it to")
     units: list[str] = PField([], description="Affair: unit codes to dispatch to at once")
-    filed_units: list[str] = PField([], description="Affair: filing copies (unit codes)")
+    filed_units: list[str] = PField([], description=(
+        "Affair: filing copies (unit codes). Required by seed 000 §四.1(1): the district union of every handling "
+        "unit below a district and the member's industry union when the member is known; left empty, they are "
+        "filled in as the rule requires; given without them, the request is refused (400, naming the missing)."))
     comment: str = ""
 
 

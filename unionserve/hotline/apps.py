@@ -13,3 +13,10 @@ class HotlineConfig(AppConfig):
         from .sections import requests_for_member
 
         register_section(_("12351 requests"), "hotline/_member_section.html", requests_for_member)
+
+        from unionserve.workflow.panels import register_panel
+
+        from .views import case_panel
+
+        # The caller on the case page: a handling station calls them (seed 000 §四.1(2) 核实办理).
+        register_panel("hotline", _("12351 caller"), "hotline/_case_panel.html", case_panel, order=5)

@@ -156,3 +156,43 @@ def sent_back(case, data: dict, actor) -> None:
     request.redo_count += 1
     request.resolved = None
     request.save(update_fields=[*fields, "redo_count", "resolved"])
+
+
+def _codes(value) -> list[str]:
+    if isinstance(value, (list, tuple)):
+        return [str(c).strip() for c in value if str(c).strip()]
+    return [c.strip() for c in str(value or "").replace("，", ",").split(",") if c.strip()]
+
+
+def filing_complete(case, data: dict) -> str | None:
+    """Guard of the affair's dispatch: the filing copies seed 000 §四.1(1) requires are named — the district of
+    every handling unit below a district, the member's industry union when the member is known."""
+    from .routing import required_filing
+
+    units = list(OrgUnit.objects.filter(code__in=_codes(data.get("units"))).select_related("region_parent"))
+    request = HotlineRequest.objects.filter(case=case).select_related("member__grassroots").first()
+    member = request.member if request is not None else None
+    named = set(_codes(data.get("filed_units")))
+    missing = [u for u in required_filing(units, member) if u.code not in named]
+    if missing:
+        return _("Filing copies are required (seed 000 §四.1: filed with the district and industry unions); "
+                 "add: %(units)s.") % {"units": "、".join(f"{u.name} ({u.code})" for u in missing)}
+    return None
+
+
+def dispatch_initial(case, user) -> dict:
+    """What the case page pre-fills in the dispatch form: the suggested units and their filing copies."""
+    from .routing import suggest_routing
+
+    request = HotlineRequest.objects.filter(case=case).select_related("category", "member__grassroots").first()
+    if request is None:
+        return {}
+    routing = suggest_routing(request.category, request.member, user)
+    return {"units": ",".join(u.code for u in routing.units), "filed_units": ",".join(u.code for u in routing.filed)}
+
+
+def redo_initial(case, user) -> dict:
+    """The "handle again" form pre-fills the units that handled it last time."""
+    codes = list(Step.objects.filter(case=case, state="handling").order_by("-created_at", "-id")
+                 .values_list("unit__code", flat=True)[:1])
+    return {"units": ",".join(codes)}

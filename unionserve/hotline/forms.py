@@ -8,7 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from unionserve.core.forms import StyledForm, StyledFormMixin
+from unionserve.core.forms import StyledForm, StyledFormMixin, UnitCodesField
 
 from .models import Category, Kind, Satisfaction
 
@@ -68,9 +68,12 @@ class IntakeForm(StyledForm):
     answer = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 4}), required=False,
                              max_length=8000)
     refer_to = forms.ChoiceField(label=_("Specialist department"), required=False)
-    units = forms.CharField(label=_("Dispatch to (unit codes)"), required=False, max_length=200,
-                            help_text=_("Suggested from the category and the member; comma-separated codes."))
-    filed_units = forms.CharField(label=_("Filing copies to (unit codes)"), required=False, max_length=200)
+    units = UnitCodesField(label=_("Dispatch to"), required=False, max_length=200,
+                           help_text=_("Suggested from the category and the member; type a unit's name, code or "
+                                       "pinyin initials to choose another."))
+    filed_units = UnitCodesField(label=_("Filing copies to"), required=False, max_length=200, upward=True,
+                                 help_text=_("Required: the district of the handling unit and the member's "
+                                             "industry union (seed 000 §四.1)."))
 
     def __init__(self, *args, departments=(), allow_refer: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
@@ -87,6 +90,15 @@ class IntakeForm(StyledForm):
         self.fields["description"].widget.attrs["accesskey"] = "d"
         self.fields["answer"].widget.attrs["accesskey"] = "a"
         self.fields["caller_name"].widget.attrs["autocomplete"] = "off"
+
+    def clean_caller_phone(self) -> str:
+        """Checked like the portal (pii's validators): an 11-digit mobile or a landline with its area code."""
+        from .services import normalize_phone
+
+        try:
+            return normalize_phone(self.cleaned_data["caller_phone"])
+        except ValidationError as exc:
+            raise forms.ValidationError(exc.messages) from None
 
     def clean(self):
         data = super().clean()
@@ -169,8 +181,10 @@ class RateForm(StyledForm):
 
 class CategoryForm(StyledFormMixin, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    default_unit_code = forms.CharField(label=_("Default handling unit (code)"), max_length=20, required=False,
-                                        help_text=_("E.g. the functional department that usually handles it."))
+    default_unit_code = UnitCodesField(label=_("Default handling unit"), max_length=20, required=False,
+                                       multiple=False,
+                                       help_text=_("E.g. the functional department that usually handles it; type "
+                                                   "its name, code or pinyin initials."))
 
     class Meta:
         model = Category

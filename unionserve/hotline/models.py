@@ -148,8 +148,9 @@ class HotlineRequest(models.Model):
     #: Personal fields → their ciphertext column, for `pii.reveal`.
     pii_fields = {"phone": "caller_phone_encrypted", "id_number": "caller_id_encrypted"}
     #: Besides VIEW_PII, the 12351 platform's agents may see a caller's contact in full inside their scope:
-    #: they call the caller back (seed 000 §四.1 回访). No other model declares an exception (pii.access).
-    pii_reveal_permissions = (roles.HANDLE_HOTLINE,)
+    #: they call the caller back (seed 000 §四.1 回访); and a unit handling a dispatched affair, which verifies
+    #: it with the caller (CONTACT_CALLERS; the request's scope is the cases its unit takes part in).
+    pii_reveal_permissions = (roles.HANDLE_HOTLINE, roles.CONTACT_CALLERS)
 
     def __str__(self) -> str:
         return self.tracking_code

@@ -37,13 +37,16 @@ PROCESSES = (CONSULTATION, AFFAIR)
 
 #: The 12351 platform at level 1: agents and the city office.
 AGENTS = frozenset({Role.HOTLINE_AGENT, Role.CITY_OFFICE})
-#: Service windows at levels 2 and 3 (district centers, station social workers) take requests too.
-WINDOWS = frozenset({Role.CENTER_STAFF, Role.SOCIAL_WORKER})
+#: Service windows at levels 2 and 3 (district centers, station social workers) take requests too, and so does
+#: a worker home: seed 000 §一(三)2 gives grassroots unions 接待来访.
+WINDOWS = frozenset({Role.CENTER_STAFF, Role.SOCIAL_WORKER, Role.GRASSROOTS_OFFICER})
 INTAKE = AGENTS | WINDOWS
 #: Who answers a referred consultation: the functional department (and the city office standing in).
 SPECIALISTS = frozenset({Role.DEPARTMENT_STAFF, Role.CITY_OFFICE})
-#: Who handles a dispatched affair: functional departments, district/industry centers, stations.
-HANDLERS = frozenset({Role.DEPARTMENT_STAFF, Role.CITY_OFFICE, Role.CENTER_STAFF, Role.SOCIAL_WORKER})
+#: Who handles a dispatched affair: functional departments, district/industry centers, stations, and worker homes
+#: (grassroots unions), to which seed 000 §一(三)2 gives the handling of dispatched requests.
+HANDLERS = frozenset({Role.DEPARTMENT_STAFF, Role.CITY_OFFICE, Role.CENTER_STAFF, Role.SOCIAL_WORKER,
+                      Role.GRASSROOTS_OFFICER})
 ALL_LEVELS = frozenset({1, 2, 3})
 LEVEL_1 = frozenset({1})
 
@@ -51,6 +54,13 @@ LEVEL_1 = frozenset({1})
 # feedback limit of seed 000 §四.1(2), and the platform's choices where the seeds give no number.
 
 SATISFACTION_CHOICES = tuple((str(v), str(label)) for v, label in Satisfaction.choices)
+# The callback's three inputs, explained where the agent fills them in (seed 000 §四.1(3) 回访).
+CALLBACK_NOTE = Field("callback_note", _("What the caller said"), "textarea", required=False,
+                      help=_("A line on the call: reached or not, what the caller told you about the outcome."))
+SATISFACTION_HELP = _("Ask the caller how satisfied they are with how the request was handled; it counts in the "
+                      "satisfaction rate (满意率).")
+UNSATISFIED_REASON = Field("reason", _("Reason for dissatisfaction"), "textarea", required=False,
+                           help=_("Only when the caller is unsatisfied: what they are unhappy with (required then)."))
 RESOLVED_CHOICES = (("yes", _("Solved")), ("no", _("Not solved (explained to the caller)")))
 
 CONSULTATION_PROCESS = register(ProcessDefinition(
@@ -79,10 +89,10 @@ CONSULTATION_PROCESS = register(ProcessDefinition(
                    SPECIALISTS, LEVEL_1, fields=(Field("answer", _("Answer"), "textarea"),),
                    effect=effects.specialist_answered),
         Transition("call_back", _("Called back: close"), ("callback",), "closed", INTAKE, ALL_LEVELS,
-                   fields=(Field("callback_note", _("What the caller said"), "textarea", required=False),
+                   fields=(CALLBACK_NOTE,
                            Field("satisfaction", _("Satisfaction"), "choice", required=False,
-                                 choices=SATISFACTION_CHOICES),
-                           Field("reason", _("Reason for dissatisfaction"), "textarea", required=False)),
+                                 choices=SATISFACTION_CHOICES, help=SATISFACTION_HELP),
+                           UNSATISFIED_REASON),
                    guard=effects.reason_when_unsatisfied, effect=effects.consultation_called_back),
     ),
     returnable=frozenset({"specialist"}),
@@ -109,21 +119,24 @@ AFFAIR_PROCESS = register(ProcessDefinition(
         State("closed", pgettext_lazy("case", "Closed"), final=True),
     ),
     transitions=(
+        # Filing copies are required (seed 000 §四.1(1) 同时要向产业和区县总工会备案): the guard names the missing.
         Transition("dispatch", _("Dispatch"), ("intake",), "handling", INTAKE, ALL_LEVELS, kind=DISPATCH,
-                   target_levels=ALL_LEVELS, filing=True),
+                   target_levels=ALL_LEVELS, filing=True, guard=effects.filing_complete,
+                   initial=effects.dispatch_initial),
         Transition("feedback", _("Feed back (回单)"), ("handling",), "callback", HANDLERS, ALL_LEVELS,
                    fields=(Field("result", _("What was verified and done"), "textarea"),
                            Field("resolved", _("Outcome"), "choice", choices=RESOLVED_CHOICES)),
                    effect=effects.fed_back),
         Transition("close", _("Called back: close and archive"), ("callback",), "closed", INTAKE, ALL_LEVELS,
-                   fields=(Field("satisfaction", _("Satisfaction"), "choice", choices=SATISFACTION_CHOICES),
-                           Field("reason", _("Reason for dissatisfaction"), "textarea", required=False),
-                           Field("callback_note", _("What the caller said"), "textarea", required=False)),
+                   fields=(Field("satisfaction", _("Satisfaction"), "choice", choices=SATISFACTION_CHOICES,
+                                 help=SATISFACTION_HELP),
+                           UNSATISFIED_REASON, CALLBACK_NOTE),
                    guard=effects.reason_when_unsatisfied, effect=effects.affair_closed),
         Transition("redo", _("Unsatisfied: handle again"), ("callback",), "handling", INTAKE, ALL_LEVELS,
                    kind=DISPATCH, target_levels=ALL_LEVELS,
-                   fields=(Field("reason", _("Reason for dissatisfaction"), "textarea"),),
-                   effect=effects.sent_back, style="outline-danger"),
+                   fields=(Field("reason", _("Reason for dissatisfaction"), "textarea",
+                                 help=_("What the caller is unhappy with: the handling unit reads it.")),),
+                   effect=effects.sent_back, style="outline-danger", initial=effects.redo_initial),
     ),
     returnable=frozenset({"handling"}),
     extendable=frozenset({"handling"}),

@@ -21,6 +21,7 @@ from unionserve.workflow.models import Case
 
 from .models import Category, Channel, HotlineRequest, Kind
 from .process import AFFAIR, CONSULTATION
+from .routing import Routing, required_filing, suggest_routing  # noqa: F401 - re-exported: the pages, the demo
 
 _LANDLINE_RE = re.compile(r"^(0\d{9,11}|\d{7,8})$")
 #: No 0/O, 1/I/L: a caller reads the code over the phone.
@@ -173,60 +174,7 @@ def follow(tracking_code: str, phone: str) -> HotlineRequest | None:
     return request
 
 
-# --- routing suggestion ------------------------------------------------------------------------------------
-
-
-@dataclass
-class Routing:
-    """Suggested dispatch units, filing copies, and why each unit was suggested."""
-
-    units: list[OrgUnit]
-    filed: list[OrgUnit]
-    why: list[str]
-
-
-def _ancestor(unit: OrgUnit | None, kinds: set[str], attr: str) -> OrgUnit | None:
-    seen = 0
-    while unit is not None and seen < 6:
-        if unit.kind in kinds:
-            return unit
-        unit = getattr(unit, attr)
-        seen += 1
-    return None
-
-
-def suggest_routing(category: Category | None, member: Member | None, user=None) -> Routing:
-    """Where to dispatch an affair: the category's default department or level, and the member's station /
-    district; filing copies to the member's district and industry union. Restricted to the user's scope."""
-    units: list[OrgUnit] = []
-    why: list[str] = []
-    station = district = industry = None
-    if member is not None:
-        grassroots = member.grassroots
-        station = _ancestor(grassroots, {UnitKind.STATION}, "region_parent")
-        district = _ancestor(grassroots, {UnitKind.DISTRICT_CENTER, UnitKind.DEV_AREA_CENTER}, "region_parent")
-        industry = _ancestor(grassroots, {UnitKind.INDUSTRY_UNION}, "industry_parent")
-    rule = category
-    while rule is not None and rule.default_unit_id is None and rule.default_level is None:
-        rule = rule.parent
-    if rule is not None and (rule.default_level in (None, 1) or member is None) and rule.default_unit is not None:
-        units.append(rule.default_unit)
-        why.append(_("the category's handling department"))
-    elif rule is not None and rule.default_level == 3 and station is not None:
-        units.append(station)
-        why.append(_("the member's station"))
-    elif rule is not None and rule.default_level == 2 and district is not None:
-        units.append(district)
-        why.append(_("the member's district"))
-    elif station is not None:
-        units.append(station)
-        why.append(_("the member's station"))
-    filed = [u for u in (district, industry) if u is not None and u not in units]
-    if user is not None:
-        scope = scope_of(user)
-        units = [u for u in units if scope.contains_unit(u)]
-        filed = [u for u in filed if scope.contains_unit(u)]
-    return Routing(units, filed, why)
+# --- routing suggestion: routing.py (the dispatch's guard and form use it too), re-exported here ---------
 
 
 def departments() -> QuerySet:

@@ -15,6 +15,7 @@ urlpatterns = [
     path("requests/", views.request_list, name="requests"),
     path("requests/<int:pk>/", views.request_detail, name="request"),
     path("requests/<int:pk>/reveal/", views.request_reveal, name="request_reveal"),
+    path("requests/<int:pk>/callback/", views.callback, name="callback"),
     path("categories/", views.categories, name="categories"),
     path("categories/new/", views.category_edit, name="category_new"),
     path("categories/<int:pk>/", views.category_edit, name="category_edit"),

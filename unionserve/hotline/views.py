@@ -180,9 +180,9 @@ def routing(request: HttpRequest) -> HttpResponse:
             "default_unit", "parent__default_unit").first()
     member = get_member(request.GET.get("member", ""), user=request.user)
     suggestion = services.suggest_routing(category, member, request.user)
-    return render(request, "hotline/_routing.html", {
-        "units": ",".join(u.code for u in suggestion.units), "filed": ",".join(u.code for u in suggestion.filed),
-        "suggestion": suggestion})
+    form = IntakeForm(initial={"units": ",".join(u.code for u in suggestion.units),
+                               "filed_units": ",".join(u.code for u in suggestion.filed)}, allow_refer=False)
+    return render(request, "hotline/_routing.html", {"form": form, "suggestion": suggestion})
 
 
 # --- requests ---------------------------------------------------------------------------------------
@@ -241,17 +241,86 @@ def _render_request(request: HttpRequest, item: HotlineRequest, revealed: dict |
         "can_view_member": request.user.has_perm(roles.VIEW_MEMBERS)})
 
 
+def case_panel(case, user) -> dict | None:
+    """The 12351 panel of the engine's case page: the caller (phone masked, revealed on request and audited),
+    links to the request and to the member (None for other processes)."""
+    if case.process not in PROCESSES:
+        return None
+    item = HotlineRequest.objects.select_related("category", "member").filter(case=case).first()
+    if item is None:
+        return None
+    member = get_member(item.member_id, user=user) if item.member_id and user.has_perm(roles.VIEW_MEMBERS) else None
+    return {"item": item, "can_reveal": pii.may_reveal(user, item), "member_link": member}
+
+
 @scoped_view
 @require_POST
 def request_reveal(request: HttpRequest, pk: int) -> HttpResponse:
-    """Show the caller's phone (and ID number) in full to call them back; audited."""
+    """Show the caller's phone (and ID number) in full to call them back; audited. From the case page (htmx):
+    only the phone, as a fragment."""
     _require_intake_or_handler(request)
     item = scope_of(request.user).get_object_or_404(
         HotlineRequest.objects.select_related("case", "category", "member", "received_unit", "answered_unit",
                                               "case__current_unit"), pk=pk)
+    if getattr(request, "htmx", False):
+        revealed = pii.reveal(item, ["phone"], user=request.user, request=request, unit=item.received_unit,
+                              detail={"case": item.case.number})
+        return render(request, "hotline/_caller_phone.html", {"item": item, "revealed": revealed})
     revealed = pii.reveal(item, ["phone", "id_number"], user=request.user, request=request, unit=item.received_unit,
                           detail={"case": item.case.number})
     return _render_request(request, item, revealed)
+
+
+CALLBACK_ACTIONS = ("close", "call_back", "redo")
+
+
+@scoped_view
+@require_http_methods(["GET", "POST"])
+def callback(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The callback on one screen from the queue: what was asked and done, the caller's number (revealed on
+    request, audited), and the callback's forms — saved through the engine's action, as the API does."""
+    from unionserve.workflow.errors import StaleCase
+    from unionserve.workflow.forms import ActionForm
+    from unionserve.workflow.permissions import actions_for
+
+    _require_intake(request)
+    item = scope_of(request.user).get_object_or_404(
+        HotlineRequest.objects.select_related("case", "category", "member", "received_unit", "answered_unit",
+                                              "case__current_unit"), pk=pk)
+    specs = [s for s in actions_for(item.case, request.user) if s.code in CALLBACK_ACTIONS]
+    if not specs:
+        messages.info(request, _("This request is not waiting for a callback by your unit."))
+        return redirect("hotline:request", item.pk)
+    chosen = request.POST.get("action", "") if request.method == "POST" else ""
+    forms_ = []
+    for spec in specs:
+        initial = {"version": item.case.version, "step": spec.step.pk if spec.step else None}
+        if spec.transition is not None and spec.transition.initial is not None:
+            initial = {**spec.transition.initial(item.case, request.user), **initial}
+        bound = spec.code == chosen
+        form = ActionForm(request.POST if bound else None, request.FILES if bound else None, spec=spec,
+                          initial=initial)
+        forms_.append((spec, form))
+        if bound and form.is_valid():
+            data = dict(form.cleaned_data)
+            version, step_id = data.pop("version"), data.pop("step")
+            try:
+                actions.act_on_request(item, spec.code, acting_user=request.user, data=data, version=version,
+                                       step_id=step_id)
+            except StaleCase as exc:
+                messages.error(request, " ".join(exc.messages))
+                return redirect("hotline:callback", item.pk)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("Callback of %(number)s saved: %(action)s.")
+                                 % {"number": item.case.number, "action": spec.label})
+                return redirect("hotline:workbench" if request.user.has_perm(roles.HANDLE_HOTLINE)
+                                else "hotline:window")
+    failed = any(form.errors for _spec, form in forms_)
+    return render(request, "hotline/callback.html", {
+        "item": item, "forms": forms_, "chosen": chosen or specs[0].code,
+        "can_reveal": pii.may_reveal(request.user, item)}, status=400 if failed else 200)
 
 
 # --- categories --------------------------------------------------------------------------------------
@@ -393,5 +462,5 @@ def portal_rate(request: HttpRequest, code: str) -> HttpResponse:
 
 
 __all__ = ["workbench", "window", "lookup", "caller_history", "routing", "request_list", "request_detail",
-           "request_reveal",
+           "request_reveal", "callback", "case_panel",
            "categories", "category_edit", "portal", "portal_follow", "portal_status", "portal_rate"]

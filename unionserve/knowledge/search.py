@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import math
 import re
 import threading
 import time
@@ -34,7 +35,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from . import fulltext
 from .models import AnsweredQuestion, Article, ArticleStatus
-from .segment import query_terms
+from .segment import SYNONYMS, query_terms
 
 #: Articles and past requests shown.
 LIMIT = 5
@@ -365,6 +366,54 @@ def related_categories(category_id: int | None) -> set[int]:
 
 
 # ---------------------------------------------------------------------------------------------------------------
+# Re-ranking the best few by how much of the question they cover.
+
+#: The best this many articles (by the index's score) are re-ranked by coverage.
+RERANK_POOL = 15
+#: score × (COVERAGE_FLOOR + coverage) ** COVERAGE_POWER (chosen on the fifty questions, docs/knowledge.md).
+COVERAGE_FLOOR = 0.5
+COVERAGE_POWER = 1.0
+
+
+def rerank_by_coverage(ranks: list[tuple[int, float]], terms: list[str]) -> list[tuple[int, float]]:
+    """Re-rank the index's best articles by the share of the question's terms each contains.
+
+    bm25 scores each shared word on its own; an article whose title repeats one common word of the question
+    (京卡, 工伤, 标准) outranks the one that shares most of the question's words. The coverage — the typed terms
+    an article contains, each weighted by its length (a compound like 高温津贴 counts more than 标准) and by how
+    rare it is among the pool, over all
+    — multiplies the score: ``score × (0.5 + coverage)``. Only the `RERANK_POOL` best are read, from the
+    index columns already stored, so the cost stays bounded. Measured on fifty callers' questions
+    (tests/questions.py, docs/knowledge.md).
+    """
+    if len(ranks) < 2 or not terms:
+        return ranks
+    pool = ranks[:RERANK_POOL]
+    rows = {pk: (title, body) for pk, title, body in Article.objects.filter(pk__in=[pk for pk, _s in pool])
+            .values_list("pk", "search_title", "search_body")}
+    # A synonym added to the query (segment.SYNONYMS) covers the word it stands for; it is not a word of its own.
+    added = {s for t in terms for s in SYNONYMS.get(t, ())}
+    words_of = {pk: set(f"{title} {body}".split()) for pk, (title, body) in rows.items()}
+
+    def has(words: set[str], term: str) -> bool:
+        return term in words or any(s in words for s in SYNONYMS.get(term, ()))
+
+    # A term counts by its length and by how few of the pool contain it (工资 is in most, 拖欠 in one or two).
+    size = len(words_of) or 1
+    weights = {t: len(t) * math.log(1 + size / (1 + sum(has(w, t) for w in words_of.values())))
+               for t in terms if t not in added}
+    total = float(sum(weights.values())) or 1.0
+
+    def covered(pk: int) -> float:
+        words = words_of.get(pk, set())
+        return sum(w for t, w in weights.items() if has(words, t)) / total
+
+    rescored = [(pk, score * (COVERAGE_FLOOR + covered(pk)) ** COVERAGE_POWER) for pk, score in pool]
+    rescored.sort(key=lambda r: (-r[1], -r[0]))
+    return rescored + ranks[RERANK_POOL:]
+
+
+# ---------------------------------------------------------------------------------------------------------------
 # Snippets with the matched terms highlighted.
 
 
@@ -405,7 +454,8 @@ def suggest(text: str, *, category_id: int | None = None, today: dt.date | None 
     today = today or timezone.localdate()
     boost = related_categories(category_id)
     article_ranks = rank_articles(terms, valid_on=today, statuses=[ArticleStatus.PUBLISHED],
-                                  boost_category_ids=boost, limit=limit)
+                                  boost_category_ids=boost, limit=max(limit, RERANK_POOL))
+    article_ranks = rerank_by_coverage(article_ranks, terms)[:limit]
     answer_ranks = rank_answers(terms, boost_category_ids=boost, limit=limit)
     # The index columns are not shown: leave them (the longest columns of both tables) in the database.
     articles = (Article.objects.select_related("category").defer("search_title", "search_body")

@@ -105,6 +105,27 @@ def index_text(*parts: str) -> str:
     return " ".join(t for part in parts if part for t in tokens(part))
 
 
+#: Callers' words → the words the articles use (queries only; the index keeps the text as written). Measured
+#: on fifty callers' questions (tests/questions.py, docs/knowledge.md).
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "车祸": ("交通事故",), "出车祸": ("交通事故",), "撞了": ("交通事故",),
+    "跳槽": ("调动", "工作"), "新公司": ("单位",),
+    "高温费": ("高温津贴",), "高温补贴": ("高温津贴",),
+    "欠薪": ("拖欠工资",), "没发工资": ("拖欠工资",),
+    "开除": ("解除",), "辞退": ("解除",), "裁员": ("解除",),
+    "失业金": ("失业保险",), "年假": ("年休假",), "社保": ("社会保险",),
+    "失火": ("火灾",), "着火": ("火灾",), "学费": ("助学",),
+}
+
+
+def expand(terms: list[str]) -> list[str]:
+    """`terms` followed by the article words their synonyms name (`SYNONYMS`), without repeats."""
+    out = list(terms)
+    for term in terms:
+        out.extend(s for s in SYNONYMS.get(term, ()) if s not in out)
+    return out
+
+
 def query_terms(text: str, limit: int = 12) -> list[str]:
-    """The distinct terms of a typed query, in order of appearance, at most ``limit``."""
-    return list(dict.fromkeys(tokens(text)))[:limit]
+    """The distinct terms of a typed query, in order of appearance, at most ``limit``, then their synonyms."""
+    return expand(list(dict.fromkeys(tokens(text)))[:limit])

@@ -6,6 +6,7 @@ app_name = "orgs"
 urlpatterns = [
     path("", views.browse, name="browse"),
     path("search/", views.search, name="search"),
+    path("pick/", views.pick, name="pick"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/children/", views.children, name="children"),
     path("<int:pk>/add/<str:line>/", views.create_child, name="create_child"),

@@ -169,3 +169,22 @@ def close(request, pk: int):
     )
 
 
+
+
+@scoped_view
+@permission_required(roles.VIEW_UNITS, raise_exception=True)
+@require_GET
+def pick(request):
+    """JSON for the unit picker (core.forms.UnitPicker): ``?q=`` searches by name, code or pinyin in the user's
+    scope (``&up=1`` adds the user's own ancestors, for filing copies); ``?codes=a,b`` names chosen codes."""
+    from django.http import JsonResponse
+
+    from . import picker
+
+    upward = request.GET.get("up") == "1"
+    if "codes" in request.GET:
+        codes = request.GET.get("codes", "")[:400].replace("，", ",").split(",")
+        units = picker.by_codes(request.user, codes, upward=upward)
+    else:
+        units = picker.search(request.user, request.GET.get("q", ""), upward=upward)
+    return JsonResponse({"results": [picker.describe(u) for u in units]})

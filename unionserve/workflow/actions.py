@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from unionserve.accounts.models import User
 from unionserve.audit.log import record
 from unionserve.audit.models import AuditAction
+from unionserve.core import tree
 from unionserve.core.scope import scope_of
 from unionserve.core.text import StrOrPromise, is_blank, strip_text
 from unionserve.orgs.models import OrgUnit
@@ -199,8 +200,10 @@ def _lock(case: Case, version: int | None) -> Case:
     return case
 
 
-def _resolve_units(codes, actor: User, *, levels: frozenset[int] | None = None, label: str) -> list[OrgUnit]:
-    """Units named by codes (list or comma-separated text), all active and inside the actor's scope."""
+def _resolve_units(codes, actor: User, *, levels: frozenset[int] | None = None, label: str,
+                   upward: bool = False) -> list[OrgUnit]:
+    """Units named by codes (list or comma-separated text), all active and inside the actor's scope — or, with
+    `upward` (filing copies, which go up the tree: a station files with its district), the actor's ancestors."""
     if isinstance(codes, str):
         codes = [c.strip() for c in codes.replace("，", ",").split(",")]
     codes = [c.strip() for c in (codes or []) if c and str(c).strip()]
@@ -208,6 +211,9 @@ def _resolve_units(codes, actor: User, *, levels: frozenset[int] | None = None, 
     codes = list(dict.fromkeys(codes))
     found = {u.code: u for u in scope_of(actor).filter(OrgUnit.objects.active()).filter(code__in=codes)} \
         if codes else {}
+    if upward and codes and actor.org_unit is not None and len(found) < len(codes):
+        ancestors = [pk for path in actor.org_unit.paths for pk in tree.ancestor_ids(path)[:-1]]
+        found.update({u.code: u for u in OrgUnit.objects.active().filter(pk__in=ancestors, code__in=codes)})
     for code in codes:
         unit = found.get(code)
         if unit is None:
@@ -513,7 +519,8 @@ def _transition(case: Case, spec: ActionSpec, step: Step, actor: User, data: dic
         units = _resolve_units(data.get("units"), actor, levels=t.target_levels, label=_("Dispatch to"))
         if not units:
             raise ActionRefused(_("Choose at least one unit to dispatch to."))
-        filed = _resolve_units(data.get("filed_units"), actor, label=_("Filing copies")) if t.filing else []
+        filed = _resolve_units(data.get("filed_units"), actor, label=_("Filing copies"), upward=True) \
+            if t.filing else []
         _close_step(step, StepStatus.DONE, actor)
         _enter(case, t.target, from_state)
         new_steps = [_open_step(case, t.target, u, dispatcher=actor.org_unit) for u in units]

@@ -186,6 +186,8 @@ class Transition:
     target_levels: frozenset[int] = frozenset({1, 2, 3})
     #: For DISPATCH: offer filing copies (备案) to other units.
     filing: bool = False
+    #: initial(case, user) -> dict: what the case page pre-fills in this action's form, e.g. the suggested units.
+    initial: Callable[[Any, Any], dict] | None = None
     #: guard(case, data) -> None when allowed, else the reason it is refused (shown to the user).
     guard: Callable[[Any, dict], str | None] | None = None
     #: effect(case, data, actor) runs inside the action's transaction, e.g. to save process data.

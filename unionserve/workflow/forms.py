@@ -7,7 +7,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from unionserve.core.forms import StyledFormMixin
+from unionserve.core.forms import StyledFormMixin, UnitCodesField
 
 from .definitions import Field
 from .models import Channel, Priority
@@ -41,6 +41,9 @@ def _form_field(f: Field) -> forms.Field:
         return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **common)
     if f.kind == "file":
         return MultipleFileField(**common)
+    if f.kind in ("units", "unit"):
+        # Searchable by name, code or pinyin; filing copies may go up the tree, to the user's own ancestors.
+        return UnitCodesField(multiple=f.kind == "units", upward=f.name == "filed_units", **common)
     return forms.CharField(max_length=500, **common)
 
 

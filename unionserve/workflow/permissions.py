@@ -68,8 +68,8 @@ def actions_for(case: Case, user) -> list[ActionSpec]:
                 d.Field("decision", _("Decision"), "choice",
                         choices=(("redispatch", _("Dispatch to other units")),
                                  ("insist", _("Insist: send it back to the same unit")))),
-                d.Field("units", _("Units (codes)"), "units", required=False,
-                        help=_("For a new dispatch: one or more unit codes, separated by commas.")),
+                d.Field("units", _("Units"), "units", required=False,
+                        help=_("For a new dispatch: type a unit's name, code or pinyin initials and pick it.")),
                 REASON, FILES), "primary", step))
             continue
         if step.kind == StepKind.REVIEW_EXTENSION:
@@ -86,11 +86,14 @@ def actions_for(case: Case, user) -> list[ActionSpec]:
                 if _levels_ok(user, t.roles, t.levels):
                     fields = list(t.fields)
                     if t.kind == d.DISPATCH:
-                        fields.insert(0, d.Field("units", _("Dispatch to (unit codes)"), "units",
-                                                 help=_("One or more unit codes, separated by commas.")))
+                        fields.insert(0, d.Field("units", _("Dispatch to"), "units",
+                                                 help=_("Type a unit's name, code or pinyin initials and pick it; "
+                                                        "one or more.")))
                         if t.filing:
-                            fields.insert(1, d.Field("filed_units", _("Filing copies to (unit codes)"), "units",
-                                                     required=False))
+                            fields.insert(1, d.Field("filed_units", _("Filing copies to"), "units",
+                                                     required=False,
+                                                     help=_("Units that receive a copy to follow the case "
+                                                            "(备案).")))
                     specs.append(ActionSpec(t.code, t.label, (*fields, COMMENT, FILES), t.style, step, t))
         if step.state in definition.returnable and step.dispatcher_unit_id:
             specs.append(ActionSpec(d.OP_RETURN, _("Return it"), (
@@ -115,7 +118,7 @@ def actions_for(case: Case, user) -> list[ActionSpec]:
         specs.append(ActionSpec(d.OP_REASSIGN, _("Reassign to another unit"), (
             d.Field("step", _("Which dispatch"), "choice",
                     choices=tuple((str(s.pk), f"{s.unit.name}") for s in dispatched)),
-            d.Field("unit", _("New unit (code)"), "unit"), REASON), "outline-secondary",
+            d.Field("unit", _("New unit"), "unit"), REASON), "outline-secondary",
             extra={"steps": dispatched}))
     urgeable = urgeable_steps(case, user, steps)
     if urgeable:

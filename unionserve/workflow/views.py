@@ -120,9 +120,14 @@ def _render_case(request, case: Case, failed: str | None = None, failed_form=Non
         if spec.code == failed and failed_form is not None:
             form = failed_form
         else:
-            form = ActionForm(spec=spec, initial={"version": case.version, "step": spec.step.pk if spec.step else None})
+            initial = {"version": case.version, "step": spec.step.pk if spec.step else None}
+            if spec.transition is not None and spec.transition.initial is not None:
+                initial = {**spec.transition.initial(case, request.user), **initial}
+            form = ActionForm(spec=spec, initial=initial)
         forms.append((spec, form))
-    events = CaseEvent.objects.filter(case=case).select_related("actor", "actor_unit").prefetch_related("attachments")
+    events = list(CaseEvent.objects.filter(case=case).select_related("actor", "actor_unit")
+                  .prefetch_related("attachments"))
+    _name_units(events)
     steps = case.steps.select_related("unit", "dispatcher_unit", "assignee").order_by("created_at", "id")
     definition = case.definition
     return render(request, "workflow/case.html", {
@@ -130,6 +135,15 @@ def _render_case(request, case: Case, failed: str | None = None, failed_form=Non
         "failed": failed, "access": case.access.select_related("unit").order_by("kind", "unit__code"),
         "read_only": not specs,
     }, status=status)
+
+
+def _name_units(events: list[CaseEvent]) -> None:
+    """Give the timeline's dispatch entries their units' names (the events keep the codes): one query."""
+    codes = {c for e in events for key in ("units", "filed") for c in (e.data or {}).get(key) or ()}
+    names = dict(OrgUnit.objects.filter(code__in=codes).values_list("code", "name")) if codes else {}
+    for e in events:
+        for key in ("units", "filed"):
+            setattr(e, f"{key}_named", [names.get(c, c) for c in (e.data or {}).get(key) or ()])
 
 
 @scoped_view

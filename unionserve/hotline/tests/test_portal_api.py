@@ -98,7 +98,7 @@ def test_cti_api_lookup_create_read_act(client, people, member, tree):
     auth = _token(people["agent"])
     response = client.post("/api/hotline/requests", {
         "kind": "affair", "category": "LDGX02", "description": "拖欠工资", "caller_name": "王芳",
-        "caller_phone": "13912345678", "units": ["110101001"], "filed_units": ["110101"]},
+        "caller_phone": "13912345678", "units": ["110101001"], "filed_units": ["110101", "IND05"]},
         content_type="application/json", **auth)
     assert response.status_code == 201, response.content
     body = response.json()

@@ -14,12 +14,13 @@ pytestmark = pytest.mark.django_db
 def test_suggest_endpoint_permissions(client, kb_users, publish):
     publish("京卡补办", "先挂失，再到银行网点补办。", "HYK01")
     url = reverse("knowledge:suggest") + "?q=京卡丢了怎么补办"
-    for name in ("agent", "office", "dept", "social"):  # hotline, city office, writers, service windows
+    # Hotline, city office, writers, service windows — a worker home's included (seed 000 §一(三)2 接待来访).
+    for name in ("agent", "office", "dept", "social", "grassroots"):
         client.force_login(kb_users[name])
         response = client.get(url)
         assert response.status_code == 200, name
         assert "data-copy-to=\"id_answer\"" in response.content.decode()
-    for name in ("grassroots", "mediator"):
+    for name in ("mediator",):
         client.force_login(kb_users[name])
         assert client.get(url).status_code == 403, name
     client.logout()
@@ -60,7 +61,7 @@ def test_readers_see_only_published_articles(client, kb_users, categories, publi
     client.force_login(kb_users["agent"])
     assert client.get(reverse("knowledge:detail", args=[draft.pk])).status_code == 200
     assert client.post(reverse("knowledge:retire", args=[published.pk]), {"version": 1}).status_code == 403
-    client.force_login(kb_users["grassroots"])
+    client.force_login(kb_users["mediator"])
     assert client.get(reverse("knowledge:list")).status_code == 403
 
 
@@ -83,6 +84,6 @@ def test_api(client, kb_users, categories, publish):
     assert [a["id"] for a in client.get("/api/knowledge/articles", {"q": "京卡"}).json()] == [article.pk]
     assert client.get(f"/api/knowledge/articles/{draft.pk}").status_code == 404
     assert client.get(f"/api/knowledge/articles/{article.pk}").json()["category_name"] == "办卡与补卡"
-    client.force_login(kb_users["grassroots"])
+    client.force_login(kb_users["mediator"])
     assert client.get("/api/knowledge/suggest", {"q": "京卡"}).status_code == 403
     assert client.get("/api/knowledge/articles").status_code == 403
