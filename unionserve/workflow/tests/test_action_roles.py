@@ -20,7 +20,7 @@ from unionserve.workflow.registry import registry
 PROCESSES = [p.code for p in registry.all()]
 
 
-def _case(definition, state: str, unit, other, *, assignee=None, n=[0]) -> Case:  # noqa: B006 (a counter)
+def _case(definition, state: str, unit, other, *, assignee=None, n=[0]) -> Case:
     """A case of `definition` in `state` whose every kind of open step is at `unit` (and one it sent to `other`)."""
     n[0] += 1
     case = Case.objects.create(number=f"{definition.prefix}T{n[0]:06d}", process=definition.code, state=state,
@@ -111,7 +111,8 @@ def test_a_mediator_or_lawyer_acts_only_on_their_own_cases(process, role, tree, 
         actions.perform(case, "comment", actor=other, data={"comment": "别人的案件"})
     client.force_login(other)
     response = client.post(f"/api/work/cases/{case.number}/actions/comment",
-                           {"version": case.version, "data": {"comment": "别人的案件"}}, content_type="application/json")
+                           {"version": case.version, "data": {"comment": "别人的案件"}},
+                           content_type="application/json")
     assert response.status_code in (403, 404)
     client.force_login(mine)
     response = client.post(f"/api/work/cases/{case.number}/actions/comment",
