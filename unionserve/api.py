@@ -16,6 +16,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, SessionAuth
 
+from unionserve.accounts import twofactor
 from unionserve.accounts.access import api_refusal
 from unionserve.accounts.models import ApiToken
 
@@ -50,6 +51,8 @@ class ActiveSessionAuth(SessionAuth):
         if user is None or not user.is_active:
             return None
         reason = api_refusal(user)
+        if reason is None and twofactor.pending(request):
+            reason = _("Complete the two-factor login on the web page before using the API.")
         if reason is not None:
             raise AccessRefused(reason)
         return user
