@@ -16,7 +16,17 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, SessionAuth
 
+from unionserve.accounts import twofactor
+from unionserve.accounts.access import api_refusal
 from unionserve.accounts.models import ApiToken
+
+
+class AccessRefused(AuthenticationError):
+    """A known user who may not use the API now (password to change, account locked out): 401 with the reason."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(401, reason)
+        self.reason = reason
 
 
 class TokenAuth(HttpBearer):
@@ -24,8 +34,12 @@ class TokenAuth(HttpBearer):
 
     def authenticate(self, request, token: str):
         user = ApiToken.authenticate(token)
-        if user is not None:
-            request.user = user
+        if user is None:
+            return None
+        reason = api_refusal(user)
+        if reason is not None:
+            raise AccessRefused(reason)
+        request.user = user
         return user
 
 
@@ -34,7 +48,14 @@ class ActiveSessionAuth(SessionAuth):
 
     def authenticate(self, request, key):
         user = super().authenticate(request, key)
-        return user if user is not None and user.is_active else None
+        if user is None or not user.is_active:
+            return None
+        reason = api_refusal(user)
+        if reason is None and twofactor.pending(request):
+            reason = _("Complete the two-factor login on the web page before using the API.")
+        if reason is not None:
+            raise AccessRefused(reason)
+        return user
 
 
 api = NinjaAPI(
@@ -62,6 +83,8 @@ def forbidden(request, exc):
 
 @api.exception_handler(AuthenticationError)
 def unauthenticated(request, exc):
+    if isinstance(exc, AccessRefused):
+        return _error(request, 401, exc.reason)
     return _error(request, 401, _("Log in, or send a valid API token as 'Authorization: Bearer <token>'."))
 
 

@@ -106,3 +106,25 @@ def test_audit_and_users_pages_are_accessible(page, live_server, people, login, 
                  "/calendar/"]:
         page.goto(f"{live_server.url}{path}")
         assert_accessible(page)
+
+
+def test_two_factor_enrolment_and_verification(page, live_server, people, login, assert_accessible, settings):
+    """Where the settings require it, the administrator sets up an authenticator app after the password."""
+    import time
+
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    settings.UNIONSERVE_REQUIRE_2FA = True
+    login(page, live_server, "admin", PASSWORD, expect_path=None)
+    page.wait_for_url(lambda url: "/accounts/2fa/enrol/" in url)
+    expect(page.get_by_role("heading", level=1)).to_have_text("设置双因素登录")
+    expect(page.get_by_role("img", name="身份验证器应用的二维码")).to_be_visible()
+    assert_accessible(page)
+    device = TOTPDevice.objects.get(user=people["admin"], confirmed=False)
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time()
+    page.get_by_label("验证码").fill(f"{totp.token():06d}")
+    page.get_by_role("button", name="确认").click()
+    page.wait_for_url(lambda url: "/accounts/2fa/" not in url)
+    expect(page.get_by_role("status").first).to_contain_text("双因素登录已设置")

@@ -63,3 +63,31 @@ class PasswordChangeRequiredMiddleware:
         ):
             return redirect("accounts:password_change")
         return self.get_response(request)
+
+
+class TwoFactorRequiredMiddleware:
+    """Send a user who owes the second factor (accounts.twofactor) to enrol or to give a code before anything else.
+
+    After the forced password change, so a new account first sets its password, then its second factor.
+    The API answers 401 itself (unionserve.api).
+    """
+
+    ALLOWED_URL_NAMES = ("accounts:two_factor_enrol", "accounts:two_factor_verify", "accounts:logout",
+                         "accounts:password_change", "set_language")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from . import twofactor
+
+        if (
+            not request.path_info.startswith(("/static/", "/api/"))
+            and request.path_info not in {reverse(name) for name in self.ALLOWED_URL_NAMES}
+            and twofactor.pending(request)
+            and not request.user.must_change_password
+        ):
+            target = "accounts:two_factor_verify" if twofactor.confirmed_device(request.user) \
+                else "accounts:two_factor_enrol"
+            return redirect(f"{reverse(target)}?next={request.get_full_path()}")
+        return self.get_response(request)

@@ -8,6 +8,8 @@ urlpatterns = [
     path("logout/", views.logout_view, name="logout"),
     path("password/", views.password_change, name="password_change"),
     path("me/", views.profile, name="profile"),
+    path("2fa/enrol/", views.two_factor_enrol, name="two_factor_enrol"),
+    path("2fa/verify/", views.two_factor_verify, name="two_factor_verify"),
     path("me/tokens/<int:pk>/revoke/", views.revoke_token, name="revoke_token"),
     path("users/", views.user_list, name="user_list"),
     path("users/new/", views.user_create, name="user_create"),
@@ -15,4 +17,5 @@ urlpatterns = [
     path("users/<int:pk>/edit/", views.user_edit, name="user_edit"),
     path("users/<int:pk>/active/", views.user_set_active, name="user_set_active"),
     path("users/<int:pk>/password/", views.user_reset_password, name="user_reset_password"),
+    path("users/<int:pk>/2fa/reset/", views.user_reset_two_factor, name="user_reset_two_factor"),
 ]

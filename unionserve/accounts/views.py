@@ -10,14 +10,16 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from unionserve.core import roles
 from unionserve.core.scope import scope_exempt, scope_of, scoped_view
 
-from . import actions
+from . import actions, twofactor
 from .forms import ChangePasswordForm, LoginForm, ResetPasswordForm, TokenForm, UserFilterForm, UserForm
 from .models import User
 
@@ -58,6 +60,48 @@ def profile(request):
         form = TokenForm()
     tokens = request.user.api_tokens.all()[:20]
     return render(request, "accounts/profile.html", {"form": form, "tokens": tokens, "new_key": new_key})
+
+
+def _next(request) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                       require_https=request.is_secure()):
+        return target
+    return "/"
+
+
+@scope_exempt(reason="the user's own second factor")
+@require_http_methods(["GET", "POST"])
+def two_factor_enrol(request):
+    """Set up the authenticator app: a QR code and the key to type, confirmed by one code from the app."""
+    if twofactor.confirmed_device(request.user) and twofactor.pending(request):
+        # A device exists: this session proves it with a code; replacing it is the administrator's reset.
+        return redirect(f"{reverse('accounts:two_factor_verify')}?next={_next(request)}")
+    device = twofactor.enrolment_device(request.user)
+    error = ""
+    if request.method == "POST":
+        if twofactor.confirm_enrolment(request, request.POST.get("token", "")):
+            messages.success(request, _("Two-factor login is set up."))
+            return redirect(_next(request))
+        error = _("That code is not right. Check the time on your phone and type the current 6-digit code.")
+    return render(request, "accounts/two_factor_enrol.html", {
+        "qr": twofactor.qr_svg(device), "key": twofactor.manual_key(device), "error": error, "next": _next(request),
+    }, status=400 if error else 200)
+
+
+@scope_exempt(reason="the user's own second factor")
+@require_http_methods(["GET", "POST"])
+def two_factor_verify(request):
+    """The second step after the password: the current code of the user's authenticator app."""
+    if twofactor.confirmed_device(request.user) is None:
+        return redirect(f"{reverse('accounts:two_factor_enrol')}?next={_next(request)}")
+    error = ""
+    if request.method == "POST":
+        if twofactor.verify(request, request.POST.get("token", "")):
+            return redirect(_next(request))
+        error = _("That code is not right, or too many tries: wait a moment and type the current 6-digit code.")
+    return render(request, "accounts/two_factor_verify.html", {"error": error, "next": _next(request)},
+                  status=400 if error else 200)
 
 
 @scope_exempt(reason="the user's own tokens only")
@@ -193,3 +237,14 @@ def user_reset_password(request, pk: int):
         messages.success(request, _("A temporary password has been set; the user must change it at next login."))
         return redirect("accounts:user_detail", target.pk)
     return render(request, "accounts/user_form.html", {"form": form, "title": _("Reset password"), "target": target})
+
+
+@scoped_view
+@permission_required(roles.MANAGE_USERS, raise_exception=True)
+@require_POST
+def user_reset_two_factor(request, pk: int):
+    """Recovery of a lost authenticator: the user's devices go; they set up a new one at the next login."""
+    target = _user(request, pk)
+    twofactor.reset(target, acting_user=request.user, request=request)
+    messages.success(request, _("Two-factor login reset: the user sets it up again at the next login."))
+    return redirect("accounts:user_detail", target.pk)

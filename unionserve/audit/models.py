@@ -16,6 +16,8 @@ class AuditAction(models.TextChoices):
     LOCKED_OUT = "locked_out", _("Account locked out")
     PASSWORD_CHANGED = "password_changed", _("Password changed")
     PASSWORD_RESET = "password_reset", _("Password reset by administrator")
+    TWO_FACTOR_ENROLLED = "two_factor_enrolled", _("Two-factor login set up")
+    TWO_FACTOR_RESET = "two_factor_reset", _("Two-factor login reset by administrator")
     USER_CREATED = "user_created", _("User created")
     USER_UPDATED = "user_updated", _("User updated")
     USER_DEACTIVATED = "user_deactivated", _("User deactivated")

@@ -73,6 +73,13 @@ VIEW_LEGAL_STATS = "legalreports.view_statistics"
 VIEW_POLICY = "policy.view_policy"
 CHANGE_POLICY = "policy.change_policy"
 
+#: The permissions whose holders log in with a second factor (TOTP) where the settings require it: those who see
+#: personal data in clear (VIEW_PII and the permissions models declare for their own reveal,
+#: ``pii_reveal_permissions``: the 12351 platform's callers, a lawyer's applicants), manage users, hand out
+#: administrative roles, or change policy.
+TWO_FACTOR_PERMISSIONS = frozenset({VIEW_PII, HANDLE_HOTLINE, CONTACT_APPLICANTS, MANAGE_USERS, GRANT_ADMIN_ROLES,
+                                    CHANGE_POLICY})
+
 LEVEL_1 = {UnitKind.CITY_CENTER, UnitKind.DEPARTMENT}
 LEVEL_2 = {UnitKind.DISTRICT_CENTER, UnitKind.DEV_AREA_CENTER, UnitKind.INDUSTRY_UNION, UnitKind.COMPANY_UNION}
 ANY_KIND = set(UnitKind)
@@ -161,3 +168,8 @@ def role_allowed_at(role: str, unit_kind: str) -> bool:
     """Whether `role` may be held by a user of a unit of `unit_kind`."""
     spec = ROLE_SPECS.get(role)
     return spec is not None and unit_kind in spec.unit_kinds
+
+
+def requires_two_factor(roles: set[str] | list[str]) -> bool:
+    """Whether holding these roles calls for a second factor at login (see TWO_FACTOR_PERMISSIONS)."""
+    return bool(permissions_for(roles) & TWO_FACTOR_PERMISSIONS)

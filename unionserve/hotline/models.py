@@ -157,9 +157,12 @@ class HotlineRequest(models.Model):
 
     @classmethod
     def scope_filter(cls, scope) -> models.Q:
-        """A request is visible where its case is: any unit taking part in the case lies in the scope."""
+        """A request is visible where its case is: any unit taking part in the case lies in the scope, and for a
+        personal scope (a mediator or lawyer) only when the case is theirs (`Case.scope_filter`'s own rule)."""
         from django.db.models import Exists, OuterRef
 
-        from unionserve.workflow.models import CaseAccess
+        from unionserve.workflow.models import Case, CaseAccess
 
+        if getattr(scope, "personal_user_id", None) is not None:
+            return models.Q(Exists(scope.filter(Case.objects.filter(pk=OuterRef("case_id")))))
         return models.Q(Exists(scope.filter(CaseAccess.objects.filter(case=OuterRef("case_id")))))

@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django_htmx",
     "unionserve.web",
     "unionserve.orgs",
@@ -79,12 +81,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "unionserve.accounts.middleware.IdleTimeoutMiddleware",
     "unionserve.accounts.middleware.LoginRequiredMiddleware",
     "unionserve.accounts.middleware.PasswordChangeRequiredMiddleware",
+    "unionserve.accounts.middleware.TwoFactorRequiredMiddleware",
     # Axes must be last: it turns locked-out authentication attempts into responses.
     "axes.middleware.AxesMiddleware",
 ]
@@ -168,6 +172,12 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+
+# Two-factor login (TOTP) for the roles that see personal data in clear, manage users or change policy
+# (core.roles.TWO_FACTOR_PERMISSIONS). Off here, so the demo's accounts log in with the README's password alone;
+# the production settings turn it on.
+UNIONSERVE_REQUIRE_2FA = env_bool("UNIONSERVE_REQUIRE_2FA", False)
+OTP_TOTP_ISSUER = "UnionServe"
 
 # --- I18N -----------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

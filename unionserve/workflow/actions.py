@@ -416,6 +416,11 @@ def _perform(case: Case, action: str, *, actor: User, data: dict | None, version
     if version is not None and case.version != version:
         # Cheap early answer; the locked update below is what guarantees it.
         raise StaleCase()
+    if not case.definition.may_take(actor, action):
+        # Checked here as well as in actions_for, so no surface can reach an action the process gives no role of
+        # the actor's.
+        raise NotAllowed(_("Your roles do not include this action on %(process)s cases.")
+                         % {"process": case.definition.label})
     specs = [s for s in actions_for(case, actor) if s.code == action]
     if step_id is not None:
         specs = [s for s in specs if s.step is None or s.step.pk == step_id] or []

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -291,6 +291,45 @@ class ProcessDefinition:
     #: re-dispatch after a return, a report up): a per-case Deadline that replaces the state's own, or None to keep
     #: it — e.g. a sample check's period comes from the policy version its run used.
     deadline_for: Callable[[Any, str], Deadline | None] | None = None
+    #: Who may take the engine's generic operations (sign, return, extension, escalate, assign, reassign, the
+    #: rulings on returns and extensions, a note) on this process's cases, by operation, on top of the engine's own
+    #: conditions (an open step of the user's unit, the dispatcher's unit...). An operation not named here is open
+    #: to the process's acting roles (`acting_roles`: every role its opening, transitions and reopen name), so a
+    #: role that takes no part in the process (the read-only auditor) acts on nothing. Urging (督办) is governed by
+    #: the supervise permission and `supervisor_roles`, reopening by `reopen.roles`.
+    operation_roles: Mapping[str, frozenset[str]] = field(default_factory=dict)
+
+    # --- who may act ----------------------------------------------------------------------------
+
+    @property
+    def acting_roles(self) -> frozenset[str]:
+        """Every role that takes part in this process: its opening's, its transitions' and its reopen's roles."""
+        roles = set(self.opening.roles)
+        for t in self.transitions:
+            roles |= t.roles
+        if self.reopen:
+            roles |= self.reopen.roles
+        return frozenset(roles)
+
+    def roles_for(self, action: str) -> frozenset[str] | None:
+        """The roles that may take `action` (a transition or a generic operation) on this process's cases; None for
+        urging, which the supervise permission or `supervisor_roles` governs, and for an unknown action."""
+        if action == OP_URGE:
+            return None
+        if action == OP_REOPEN:
+            return self.reopen.roles if self.reopen else frozenset()
+        if action in GENERIC_OPERATIONS:
+            return self.operation_roles.get(action, self.acting_roles)
+        try:
+            return self.transition(action).roles
+        except KeyError:
+            return None
+
+    def may_take(self, user, action: str) -> bool:
+        """Whether one of `user`'s roles may take `action` on this process at all (the engine's own conditions, the
+        step, the unit and the scope, come on top: see `workflow.permissions.actions_for`)."""
+        roles = self.roles_for(action)
+        return roles is None or any(r in roles for r in user.role_names)
 
     # --- look-ups ---------------------------------------------------------------------------
 
@@ -388,6 +427,11 @@ class ProcessDefinition:
                     problems.append(f"reopen names the unknown state {code!r}")
             if not self.reopen.roles or not self.reopen.levels:
                 problems.append("reopen has no actor")
+        for op, roles in self.operation_roles.items():
+            if op not in GENERIC_OPERATIONS or op in (OP_URGE, OP_REOPEN):
+                problems.append(f"operation_roles names {op!r}, which is not a generic operation it governs")
+            if known_roles is not None and not set(roles) <= known_roles:
+                problems.append(f"operation_roles[{op!r}] names unknown roles {sorted(set(roles) - known_roles)}")
         if self.on_overdue not in ("notify", "escalate"):
             problems.append(f"on_overdue must be 'notify' or 'escalate', not {self.on_overdue!r}")
         if self.initial in codes:

@@ -51,10 +51,18 @@ def my_open_steps(case: Case, user) -> list[Step]:
 
 
 def actions_for(case: Case, user) -> list[ActionSpec]:
-    """The actions `user` may take on `case` right now (empty for read-only readers)."""
+    """The actions `user` may take on `case` right now (empty for read-only readers).
+
+    Every action needs a role the process declares for it (`ProcessDefinition.roles_for`): a role that takes no
+    part in the process, like the read-only auditor, is offered nothing even where its unit holds a step.
+    """
     if not user.is_authenticated or not user.is_active or not user.org_unit_id:
         return []
     definition = case.definition
+    return [s for s in _actions_for(case, user, definition) if definition.may_take(user, s.code)]
+
+
+def _actions_for(case: Case, user, definition) -> list[ActionSpec]:
     specs: list[ActionSpec] = []
     steps = list(case.steps.all())
     mine = [s for s in steps if s.is_open and s.unit_id == user.org_unit_id]

@@ -1,5 +1,7 @@
 """Personal restriction: a user who is only a mediator and/or lawyer sees only the cases they work on."""
 
+from dataclasses import replace
+
 import pytest
 
 from unionserve.accounts.actions import issue_token
@@ -15,8 +17,12 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def example():
-    registry.register(EXAMPLE, replace=True)
-    yield EXAMPLE
+    # Lawyers and mediators take part in this process here: they may add notes (every action needs a role the
+    # process declares), and as personal users only on their own cases.
+    definition = replace(EXAMPLE, operation_roles={
+        "comment": EXAMPLE.acting_roles | {Role.LAWYER, Role.MEDIATOR}})
+    registry.register(definition, replace=True)
+    yield definition
     registry.unregister(EXAMPLE.code)
 
 

@@ -73,3 +73,49 @@ def test_the_list_pages_newer_to_older_without_counting(client_for, users, monke
     assert len([q for q in queries if "orgs_orgunit" in q["sql"] and "audit_auditevent" not in q["sql"]]) <= 1
     last = client.get(reverse("audit:list"), {"action": "pii_viewed", "page": 3}).content.decode()
     assert "viewer-0" in last and "page=4" not in last and "page=2" in last
+
+
+@pytest.mark.parametrize("statement", [
+    "UPDATE audit_auditevent SET action = 'login' WHERE id = %s",
+    "UPDATE audit_auditevent SET actor_id = NULL, actor_username = 'nobody' WHERE id = %s",
+    "DELETE FROM audit_auditevent WHERE id = %s",
+])
+def test_the_database_itself_refuses_raw_updates_and_deletes(users, statement):
+    """The guard is in the database (a trigger on SQLite and PostgreSQL alike), not only in Django's manager."""
+    from django.db import DatabaseError, connection, transaction
+
+    event = record(AuditAction.PERSONAL_DATA_VIEWED, actor=users["station"], detail={"field": "id_number"})
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(statement, [event.pk])
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        # Django's base manager skips the model's own refusal; the database still says no.
+        AuditEvent._base_manager.filter(pk=event.pk).update(action="login")
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        models_delete = AuditEvent._base_manager.filter(pk=event.pk)
+        models_delete._raw_delete(models_delete.db)
+    event.refresh_from_db()
+    assert event.action == AuditAction.PERSONAL_DATA_VIEWED and event.actor_username == "station"
+
+
+def test_inserts_stay_allowed_through_raw_sql_for_a_restore(users):
+    from django.db import connection
+
+    before = AuditEvent.objects.count()
+    with connection.cursor() as cursor:
+        cursor.execute("INSERT INTO audit_auditevent (at, action, actor_username, object_type, object_id, "
+                       "object_repr, user_agent, detail) VALUES (%s, 'login', 'restored', '', '', '', '', '{}')",
+                       ["2026-01-01 00:00:00+00:00"])
+    assert AuditEvent.objects.count() == before + 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_flush_between_transactional_tests_lifts_the_guard_only_for_itself(django_user_model):
+    from django.core.management import call_command
+    from django.db import DatabaseError, connection
+
+    record(AuditAction.LOGIN_FAILED, actor=None, detail={})
+    call_command("flush", verbosity=0, interactive=False)
+    assert AuditEvent.objects.count() == 0
+    event = record(AuditAction.LOGIN_FAILED, actor=None, detail={})
+    with pytest.raises(DatabaseError, match="append-only"), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_auditevent WHERE id = %s", [event.pk])
