@@ -18,6 +18,8 @@ from hypothesis import HealthCheck, Phase, settings
 #: Examples per operation and role; the whole run (stateless and stateful) takes a few minutes on 2 cores.
 MAX_EXAMPLES = 10
 ROLES = ("cityoffice", "station")
+#: Sequences per role in the stateful run, each of up to 4 linked calls.
+STATEFUL_EXAMPLES = 15
 
 #: What the API promises: no server error, only documented status codes, content types and bodies. Left out:
 #: positive_data_acceptance (a schema-valid body may still be refused by a process rule, 400, e.g. an empty
@@ -84,3 +86,27 @@ def test_api_answers_what_it_documents(case, demo, db):
     """Every operation, with generated valid and invalid input, each example sent as each role."""
     for role in ROLES:
         case.call_and_validate(headers={"Authorization": f"Bearer {demo[role]}"}, checks=CHECKS)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_linked_operations_answer_what_they_document(demo, db, role):
+    """Sequences of calls following the document's links (list or create → read by its key), as each role."""
+    from schemathesis.generation.stateful import run_state_machine_as_test
+
+    token = demo[role]
+    followed = []
+
+    class Machine(schema.as_state_machine()):  # type: ignore[misc]
+        def get_call_kwargs(self, case):
+            return {"headers": {"Authorization": f"Bearer {token}"}}
+
+        def after_call(self, response, case):
+            followed.append(f"{case.method} {case.path}")
+
+        def validate_response(self, response, case, additional_checks=None, **kwargs):
+            case.validate_response(response, checks=CHECKS, transport_kwargs=kwargs)
+
+    run_state_machine_as_test(Machine, settings=settings(
+        SETTINGS, max_examples=STATEFUL_EXAMPLES, stateful_step_count=4))
+    # The links were followed: reads by key came after the lists and creates that gave the key.
+    assert any("{" in call for call in followed), followed

@@ -107,4 +107,54 @@ class DocumentedErrorsAPI(NinjaAPI):
                 for code, description in sorted(codes.items()):
                     responses.setdefault(code, {
                         "description": description, "content": {"application/json": {"schema": ref}}})
+        _add_links(schema)
         return schema
+
+
+def _add_links(schema: dict) -> None:
+    """OpenAPI links from what an operation answers to the operation reading it by its key.
+
+    django-ninja writes no links; with them a client (and a stateful fuzzer) knows that the ``id`` or ``number``
+    a create answers, or a list's first item has, is the path parameter of ``GET <path>/{key}``. Only keys the
+    answer always holds (required, not nullable) are linked, so a link never puts a null into a path.
+    """
+    components = schema.get("components", {}).get("schemas", {})
+
+    def body_fields(response: dict) -> tuple[str, dict]:
+        content = response.get("content", {}).get("application/json", {}).get("schema", {})
+        name = content.get("$ref", "").rsplit("/", 1)[-1]
+        body = components.get(name, {})
+        if "items" in body.get("properties", {}):  # a page: link from its first item
+            item = body["properties"]["items"].get("items", {}).get("$ref", "").rsplit("/", 1)[-1]
+            return "/items/0", components.get(item, {})
+        return "", body
+
+    paths = schema.get("paths", {})
+    for path, operations in paths.items():
+        for method, operation in operations.items():
+            if method not in ("get", "post"):
+                continue
+            code = 201 if method == "post" else 200
+            response = operation.get("responses", {}).get(code)
+            if not response:
+                continue
+            prefix, body = body_fields(response)
+            required = set(body.get("required", []))
+            for target, target_operations in paths.items():
+                getter = target_operations.get("get")
+                if getter is None or not target.startswith(path.rstrip("/") + "/{") or target.count("{") != (
+                        path.count("{") + 1):
+                    continue
+                parameter = target[len(path.rstrip("/")) + 2:].split("}", 1)[0]
+                if "/" in target[len(path.rstrip("/")) + 1:].split("}", 1)[1]:
+                    continue  # only the object itself, not its sub-resources
+                field = next((f for f in (parameter, "id", "number") if f in required
+                              and body["properties"][f].get("type") in ("integer", "string")), None)
+                if field is None:
+                    continue
+                link_parameters = {parameter: f"$response.body#{prefix}/{field}"}
+                for other in getter.get("parameters", []):
+                    if other["in"] == "path" and other["name"] != parameter:
+                        link_parameters[other["name"]] = f"$request.path.{other['name']}"
+                response.setdefault("links", {})[f"get_{parameter}"] = {
+                    "operationId": getter["operationId"], "parameters": link_parameters}

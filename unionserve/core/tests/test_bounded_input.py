@@ -113,3 +113,51 @@ def test_id_path_parameters_are_bounded():
             for parameter in operation.get("parameters", []):
                 if parameter["in"] == "path" and parameter["schema"].get("type") == "integer":
                     assert parameter["schema"]["maximum"] == MAX_ID, (path, parameter["name"])
+
+
+@pytest.mark.django_db
+def test_a_number_too_large_for_the_database_on_a_page_is_a_400_in_the_users_language(client, users, settings):
+    # Django already answers most out-of-range lookups with nothing; the net is for the rest (an OFFSET, raw SQL).
+    from django.urls import path
+
+    from unionserve import urls
+
+    def overflowing(request):
+        raise OverflowError("Python int too large to convert to SQLite INTEGER")
+
+    settings.ROOT_URLCONF = type("Urls", (), {"urlpatterns": [path("overflow/", overflowing), *urls.urlpatterns]})
+    client.force_login(users["city"])
+    response = client.get("/overflow/", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    assert "A number in the request is too large." in response.content.decode()
+
+
+def test_page_numbers_past_the_bound_show_the_first_page():
+    from unionserve.core.paging import MAX_PAGE, LookaheadPaginator
+
+    paginator = LookaheadPaginator(list(range(30)), 10)
+    assert paginator.get_page(HUGE).number == 1
+    assert paginator.get_page(str(MAX_PAGE + 1)).number == 1
+    assert paginator.get_page("3").number == 3
+
+
+def test_links_never_put_a_null_into_a_path():
+    document = _document()
+    components = document["components"]["schemas"]
+    links = 0
+    for operations in document["paths"].values():
+        for operation in operations.values():
+            for response in operation["responses"].values():
+                for link in response.get("links", {}).values():
+                    for expression in link["parameters"].values():
+                        if not expression.startswith("$response.body#"):
+                            continue
+                        links += 1
+                        field = expression.rsplit("/", 1)[-1]
+                        name = response["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+                        body = components[name]
+                        if "/items/0/" in expression:
+                            body = components[body["properties"]["items"]["items"]["$ref"].rsplit("/", 1)[-1]]
+                        assert field in body["required"]
+                        assert body["properties"][field]["type"] in ("integer", "string")
+    assert links >= 10
