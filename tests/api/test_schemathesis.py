@@ -8,6 +8,8 @@ derandomized so the run is the same every time and fits the normal suite (see do
 
 from __future__ import annotations
 
+import io
+
 import pytest
 import schemathesis
 from django.core import signals
@@ -51,7 +53,7 @@ def demo(django_db_setup, django_db_blocker):
         outer = transaction.atomic()
         outer.__enter__()
         try:
-            call_command("seed_demo", verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
+            call_command("seed_demo", verbosity=0, stdout=io.StringIO())
             tokens = {}
             for username in ROLES:
                 user = User.objects.get(username=username)
