@@ -11,7 +11,6 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, SessionAuth
@@ -19,6 +18,7 @@ from ninja.security import HttpBearer, SessionAuth
 from unionserve.accounts import twofactor
 from unionserve.accounts.access import api_refusal
 from unionserve.accounts.models import ApiToken
+from unionserve.core.api import DocumentedErrorsAPI
 
 
 class AccessRefused(AuthenticationError):
@@ -58,7 +58,7 @@ class ActiveSessionAuth(SessionAuth):
         return user
 
 
-api = NinjaAPI(
+api = DocumentedErrorsAPI(
     title="UnionServe API",
     version="1.0.0",
     description="The JSON API of UnionServe. Every list is scoped to the caller's part of the organization.",
@@ -98,6 +98,12 @@ def rejected(request, exc):
     from unionserve.workflow.errors import StaleCase
 
     return _error(request, 409 if isinstance(exc, StaleCase) else 400, " ".join(exc.messages))
+
+
+@api.exception_handler(OverflowError)
+def out_of_range(request, exc):
+    # The net under core.api.Id and the bounded pagination: a number the database's integer cannot hold.
+    return _error(request, 422, _("A number in the request is too large."))
 
 
 @api.exception_handler(HttpError)

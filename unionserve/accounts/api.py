@@ -7,7 +7,7 @@ from ninja.pagination import paginate
 from pydantic import Field
 
 from unionserve.core import roles
-from unionserve.core.api import Pagination, require_perm
+from unionserve.core.api import Id, Pagination, require_perm
 from unionserve.core.roles import Role
 from unionserve.core.scope import scope_exempt, scope_of, scoped_view
 
@@ -50,7 +50,7 @@ class MeOut(UserOut):
 class UserFilter(FilterSchema):
     q: str | None = Field(None, description="Part of the user name or name")
     role: Role | None = None
-    org_unit: int | None = Field(None, description="Users of exactly this unit")
+    org_unit: Id | None = Field(None, description="Users of exactly this unit")
     is_active: bool | None = True
 
     def filter_q(self, value):
@@ -80,7 +80,7 @@ def list_users(request, filters: Query[UserFilter]):
 
 @router.get("/users/{user_id}", response=UserOut, summary="One user")
 @scoped_view
-def get_user(request, user_id: int):
+def get_user(request, user_id: Id):
     require_perm(request, roles.VIEW_USERS)
     return scope_of(request.user).get_object_or_404(
         User.objects.select_related("org_unit").prefetch_related("role_grants"), pk=user_id

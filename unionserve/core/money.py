@@ -14,16 +14,22 @@ from typing import Annotated
 from django import forms
 from django.core.validators import MinValueValidator
 from django.db import models
-from pydantic import Field
+from pydantic import Field, WithJsonSchema
 
 MAX_DIGITS = 14
 DECIMAL_PLACES = 2
 #: The one ceiling: the largest amount MAX_DIGITS digits with DECIMAL_PLACES places hold.
 MAX_AMOUNT = Decimal(10 ** (MAX_DIGITS - DECIMAL_PLACES)) - Decimal(1).scaleb(-DECIMAL_PLACES)
 
+#: The amounts the API accepts and answers, as its OpenAPI document states them: a decimal string of yuan.
+MONEY_PATTERN = rf"^[0-9]{{1,{MAX_DIGITS - DECIMAL_PLACES}}}(\.[0-9]{{1,{DECIMAL_PLACES}}})?$"
+
 #: An amount in the API: a decimal (a JSON string or number in, a string out), 0 to MAX_AMOUNT, at most 2 places.
-Money = Annotated[Decimal, Field(ge=0, le=MAX_AMOUNT, max_digits=MAX_DIGITS, decimal_places=DECIMAL_PLACES,
-                                 description="Yuan with fen, 0 to 999999999999.99")]
+#: The document types it as a string with MONEY_PATTERN (pydantic would say "any string", and a client sending
+#: "abc" would be refused with 422 for a value the document allowed).
+Money = Annotated[Decimal, Field(ge=0, le=MAX_AMOUNT, max_digits=MAX_DIGITS, decimal_places=DECIMAL_PLACES),
+                  WithJsonSchema({"type": "string", "pattern": MONEY_PATTERN, "examples": ["1234.50"],
+                                  "description": "Yuan with fen, 0 to 999999999999.99"})]
 
 
 def money_field(verbose_name, **kwargs) -> models.DecimalField:

@@ -11,6 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+#: The last page number anyone may ask for: past it the offset (page × size) could overflow the database's
+#: integer. Nobody pages this far; they filter.
+MAX_PAGE = 1_000_000
+
 
 @dataclass
 class LookaheadPage:
@@ -60,10 +64,13 @@ class LookaheadPaginator:
         return LookaheadPage(rows[:self.per_page], number, self, more=len(rows) > self.per_page)
 
     def get_page(self, number) -> LookaheadPage:
-        """Page `number` for a page link: 1 when missing or not a number, the first page when past the end."""
+        """Page `number` for a page link: 1 when missing or not a number, the first page when past the end
+        (or past MAX_PAGE)."""
         try:
             number = max(1, int(number))
         except (TypeError, ValueError):
+            number = 1
+        if number > MAX_PAGE:
             number = 1
         page = self.page(number)
         return page if page.object_list or number == 1 else self.page(1)

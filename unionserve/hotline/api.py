@@ -14,7 +14,7 @@ from ninja.pagination import paginate
 from pydantic import Field as PField
 
 from unionserve.core import roles
-from unionserve.core.api import LookaheadPagination, require_perm
+from unionserve.core.api import Id, LookaheadPagination, require_perm
 from unionserve.core.scope import scope_exempt, scope_of, scoped_view
 from unionserve.members.public import Member, identify_caller
 from unionserve.workflow.api import ActionIn, CaseDetailOut
@@ -121,7 +121,7 @@ class RequestIn(Schema):
     caller_name: str
     caller_phone: str
     caller_id_number: str = ""
-    member_id: int | None = None
+    member_id: Id | None = None
     channel: str = PField(Channel.PHONE, description="phone, window or web")
     answer: str = PField("", description="Consultation answered on the spot: closes the case")
     refer_to: list[str] = PField([], description="Consultation: department codes to refer it to")
@@ -232,7 +232,7 @@ def list_requests(request, filters: Query[RequestFilter]):
 
 @router.get("/requests/{pk}", response=RequestDetailOut, summary="One request, its case and my possible actions")
 @scoped_view
-def get_request(request, pk: int):
+def get_request(request, pk: Id):
     _may_intake(request)
     return _request(request, pk)
 
@@ -241,7 +241,7 @@ def get_request(request, pk: int):
              summary="Act on a request's case (the engine's actions: answer, refer, dispatch, feedback, sign, "
                      "return, request_extension, urge, close, redo, …)")
 @scoped_view
-def act(request, pk: int, action: str, payload: ActionIn):
+def act(request, pk: Id, action: str, payload: ActionIn):
     item = _request(request, pk)
     data = {k: v for k, v in payload.data.items() if k != "files"}
     actions.act_on_request(item, action, acting_user=request.user, data=data, version=payload.version,

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from pydantic import Field
 
+from unionserve.core.api import MAX_ID, Id
 from unionserve.core.scope import scope_exempt
 
 from . import search
@@ -79,7 +80,7 @@ class SuggestionsOut(Schema):
 
 class SuggestQuery(Schema):
     q: str = Field("", max_length=500, description="The request as typed")
-    category: int | None = Field(None, description="Id of the request's hotline category (boosts its rows)")
+    category: Id | None = Field(None, description="Id of the request's hotline category (boosts its rows)")
 
 
 @router.get("/suggest", response=SuggestionsOut, summary="Suggestions for a typed request")
@@ -101,11 +102,11 @@ def suggest(request, query: Query[SuggestQuery]):
 
 class ArticleQuery(Schema):
     q: str | None = Field(None, max_length=200, description="Words to search for (ranked by relevance)")
-    category: int | None = None
+    category: Id | None = None
     status: ArticleStatus | None = Field(None, description="Writers and reviewers only; others see published")
     current: bool = Field(False, description="Only articles valid today")
     limit: int = Field(20, ge=1, le=100)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=MAX_ID)
 
 
 @router.get("/articles", response=list[ArticleOut], summary="Search or list articles")
@@ -136,7 +137,7 @@ def list_articles(request, query: Query[ArticleQuery]):
 
 @router.get("/articles/{article_id}", response=ArticleOut, summary="One article")
 @scope_exempt(reason=EXEMPT)
-def get_article(request, article_id: int):
+def get_article(request, article_id: Id):
     if not can_read(request.user):
         raise PermissionDenied(_("Your roles do not include this work."))
     article = visible_articles(request.user).filter(pk=article_id).first()

@@ -11,7 +11,7 @@ from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
 from unionserve.core import roles
-from unionserve.core.api import Pagination, require_perm
+from unionserve.core.api import Id, Pagination, Version, require_perm
 from unionserve.core.money import Money
 from unionserve.core.scope import scope_of, scoped_view
 from unionserve.workflow.models import Case
@@ -72,7 +72,7 @@ class ReferralOut(Schema):
 
 
 class ReferIn(Schema):
-    partner_id: int
+    partner_id: Id
     referred_on: dt.date
     reason: str
     contact: str = ""
@@ -88,7 +88,7 @@ class IncomingIn(ReferIn):
 
 
 class OutcomeIn(Schema):
-    version: int
+    version: Version
     status: str
     outcome: str = ""
     outcome_on: dt.date | None = None
@@ -136,7 +136,7 @@ def list_referrals(request, status: str | None = None, direction: str | None = N
 
 @router.get("/referrals/{pk}", response=ReferralOut, summary="One referral")
 @scoped_view
-def get_referral(request, pk: int):
+def get_referral(request, pk: Id):
     require_perm(request, roles.REFER_CASES)
     return scope_of(request.user).get_object_or_404(_referrals(request), pk=pk)
 
@@ -180,7 +180,7 @@ def _openable(user):
 @router.post("/referrals/{pk}/outcome", response=ReferralOut,
              summary="Record the outcome (409 when someone changed the referral since `version`)")
 @scoped_view
-def outcome(request, pk: int, payload: OutcomeIn):
+def outcome(request, pk: Id, payload: OutcomeIn):
     require_perm(request, roles.REFER_CASES)
     referral = scope_of(request.user).get_object_or_404(_referrals(request), pk=pk)
     return actions.record_outcome(referral, acting_user=request.user, version=payload.version,

@@ -10,7 +10,7 @@ from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 from pydantic import Field
 
-from unionserve.core.api import Pagination
+from unionserve.core.api import Id, Pagination
 from unionserve.core.money import Money
 from unionserve.core.scope import scope_of, scoped_view
 from unionserve.core.vocab import DisputeType
@@ -26,7 +26,7 @@ class WorkerIn(Schema):
     name: str = Field(..., min_length=1, max_length=60)
     #: The member's ID number (links the register); never stored in clear by mediation.
     id_number: str = ""
-    member_id: int | None = None
+    member_id: Id | None = None
 
 
 class ClaimIn(Schema):

@@ -9,7 +9,7 @@ from ninja.pagination import paginate
 from pydantic import Field
 
 from unionserve.core import roles
-from unionserve.core.api import Pagination, require_perm
+from unionserve.core.api import Id, Pagination, require_perm
 from unionserve.core.scope import scope_of, scoped_view
 
 from . import vocab
@@ -151,7 +151,7 @@ def list_employers(request, filters: Query[EmployerQuery]):
 
 @router.get("/employers/{employer_id}", response=EmployerDetailOut, summary="One employer")
 @scoped_view
-def get_employer(request, employer_id: int):
+def get_employer(request, employer_id: Id):
     require_perm(request, roles.VIEW_MEMBERS)
     scope = scope_of(request.user)
     employer = scope.get_object_or_404(Employer.objects.select_related("station"), pk=employer_id)
@@ -171,7 +171,7 @@ def list_members(request, filters: Query[MemberQuery]):
 
 @router.get("/{member_id}", response=MemberDetailOut, summary="One member (masked)")
 @scoped_view
-def get_member(request, member_id: int):
+def get_member(request, member_id: Id):
     require_perm(request, roles.VIEW_MEMBERS)
     return scope_of(request.user).get_object_or_404(Member.objects.select_related("grassroots", "employer"),
                                                     pk=member_id)

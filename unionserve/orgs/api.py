@@ -6,7 +6,7 @@ from ninja.pagination import paginate
 from pydantic import Field
 
 from unionserve.core import roles
-from unionserve.core.api import Pagination, require_perm
+from unionserve.core.api import Id, Pagination, require_perm
 from unionserve.core.scope import scope_of, scoped_view
 
 from .models import OrgUnit, UnitKind, UnitStatus
@@ -38,8 +38,8 @@ class UnitFilter(FilterSchema):
     kind: UnitKind | None = None
     level: int | None = Field(None, ge=1, le=3)
     status: UnitStatus | None = UnitStatus.ACTIVE
-    region_parent: int | None = Field(None, description="Direct children of this unit on the regional line")
-    industry_parent: int | None = Field(None, description="Direct children of this unit on the industry line")
+    region_parent: Id | None = Field(None, description="Direct children of this unit on the regional line")
+    industry_parent: Id | None = Field(None, description="Direct children of this unit on the industry line")
 
     def filter_q(self, value):
         from django.db.models import Q
@@ -69,7 +69,7 @@ def list_units(request, filters: Query[UnitFilter]):
 
 @router.get("/units/{unit_id}", response=UnitOut, summary="One org unit")
 @scoped_view
-def get_unit(request, unit_id: int):
+def get_unit(request, unit_id: Id):
     require_perm(request, roles.VIEW_UNITS)
     return scope_of(request.user).get_object_or_404(OrgUnit.objects.all(), pk=unit_id)
 

@@ -89,6 +89,8 @@ MIDDLEWARE = [
     "unionserve.accounts.middleware.LoginRequiredMiddleware",
     "unionserve.accounts.middleware.PasswordChangeRequiredMiddleware",
     "unionserve.accounts.middleware.TwoFactorRequiredMiddleware",
+    # A number too large for the database's integer is the request's fault: 400, not 500.
+    "unionserve.core.middleware.NumberOutOfRangeMiddleware",
     # Axes must be last: it turns locked-out authentication attempts into responses.
     "axes.middleware.AxesMiddleware",
 ]

@@ -7,7 +7,7 @@ from ninja import FilterSchema, Query, Router, Schema
 from ninja.pagination import paginate
 from pydantic import Field as PField
 
-from unionserve.core.api import Pagination
+from unionserve.core.api import Id, Pagination, Version
 from unionserve.core.scope import scope_of, scoped_view
 
 from . import actions, inbox
@@ -141,8 +141,8 @@ class CaseFilter(FilterSchema):
 
 
 class ActionIn(Schema):
-    version: int
-    step: int | None = None
+    version: Version
+    step: Id | None = None
     data: dict = {}
 
 
