@@ -1,4 +1,4 @@
-"""docs/security.md states the roles as core/roles.py declares them (regenerate: python -m unionserve.core.roles_doc)."""
+"""docs/security.md states the roles as core/roles.py declares them (python -m unionserve.core.roles_doc)."""
 
 from unionserve.core import roles, roles_doc
 
