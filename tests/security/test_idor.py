@@ -77,6 +77,9 @@ class Target:
     case: bool = False
     #: The JSON body of an API write, valid so that the operation reaches the object (not refused as malformed).
     body: dict | None = None
+    #: Only city-wide roles hold the permission (broadcasts: the city office), so every attacker gets 403 and
+    #: none reaches the scope check; otherwise some attacker must be refused by the scope itself (404).
+    permission_only: bool = False
 
 
 # Routes whose path parameter names no object of a unit: the reason, checked to exist for every such route.
@@ -185,11 +188,14 @@ ROUTES: dict[str, Callable[[World], Target]] = {
         {"pk": w.hotline.pk, "action": "comment"}, w.case_units(w.hotline.case), case=True,
         body={"version": w.hotline.case.version, "data": {"comment": "越权"}}),
     # broadcasts
-    "broadcasts:detail": lambda w: Target({"pk": w.broadcast.pk}, [w.broadcast.unit], reader="cityoffice"),
-    "broadcasts:edit": lambda w: Target({"pk": w.broadcast.pk}, [w.broadcast.unit], reader="cityoffice"),
-    "broadcasts:confirm": lambda w: Target({"pk": w.broadcast.pk}, [w.broadcast.unit]),
-    "broadcasts:progress": lambda w: Target({"pk": w.broadcast.pk}, [w.broadcast.unit], reader="cityoffice"),
-    "broadcasts:cancel": lambda w: Target({"pk": w.broadcast.pk}, [w.broadcast.unit]),
+    "broadcasts:detail": lambda w: Target({"pk": w.broadcast.pk}, [w.broadcast.unit], permission_only=True,
+                                            reader="cityoffice"),
+    "broadcasts:edit": lambda w: Target({"pk": w.broadcast.pk}, [w.broadcast.unit], permission_only=True,
+                                            reader="cityoffice"),
+    "broadcasts:confirm": lambda w: Target({"pk": w.broadcast.pk}, [w.broadcast.unit], permission_only=True),
+    "broadcasts:progress": lambda w: Target({"pk": w.broadcast.pk}, [w.broadcast.unit], permission_only=True,
+                                            reader="cityoffice"),
+    "broadcasts:cancel": lambda w: Target({"pk": w.broadcast.pk}, [w.broadcast.unit], permission_only=True),
     # documents
     "documents:case_documents": _case("TJ-0005"),
     "documents:download": lambda w: Target({"pk": w.document.pk},
@@ -390,6 +396,7 @@ def test_route_refuses_other_scopes(world, db, route_id):
     url = url_for(route_id, target.kwargs)
     client = Client()
     attacks = 0
+    statuses: set[int] = set()
     for name, _role, _code in ATTACKERS:
         user = world.users[name]
         if not is_attack(user, target):
@@ -408,7 +415,9 @@ def test_route_refuses_other_scopes(world, db, route_id):
             assert response.status_code in REFUSED, (
                 f"{name} ({user.org_unit.code}) {method} {url} → {response.status_code}: not refused")
             assert written_rows() == before, f"{name} {method} {url} wrote rows although refused"
+            statuses.add(response.status_code)
     assert attacks, f"no attacker is outside the scope of {route_id}'s object: choose another object"
+    assert target.permission_only or 404 in statuses, f"no attacker of {route_id} got past the permission check"
     if target.reader:
         client.force_login(world.users[target.reader])
         response = client.get(url)
