@@ -16,6 +16,7 @@ from typing import Any
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PROJECT_DIR = BASE_DIR.parent
@@ -51,6 +52,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_htmx",
+    # The API's documentation page then serves Swagger UI from ninja's own static files, not from a CDN.
+    "ninja",
     "unionserve.web",
     "unionserve.orgs",
     "unionserve.accounts",
@@ -75,6 +78,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The Content-Security-Policy and the other OWASP secure headers, on static files too (docs/security.md).
+    "csp.middleware.CSPMiddleware",
+    "unionserve.core.security_headers.SecureHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -94,6 +100,26 @@ MIDDLEWARE = [
     # Axes must be last: it turns locked-out authentication attempts into responses.
     "axes.middleware.AxesMiddleware",
 ]
+
+# Content-Security-Policy (django-csp): scripts, fonts, images and connections only from this site — the
+# vendored assets of web/static/vendor and the apps' own static files; no inline script, no event-handler
+# attribute, no eval; nothing may frame a page. Styles allow 'unsafe-inline' because Mermaid writes a <style>
+# into each diagram's SVG and ECharts' tooltips carry style attributes; CSS cannot run script
+# (docs/security.md, "Headers").
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 ROOT_URLCONF = "unionserve.urls"
 WSGI_APPLICATION = "unionserve.wsgi.application"
