@@ -136,6 +136,7 @@ ROUTES: dict[str, Callable[[World], Target]] = {
     "accounts:user_edit": lambda w: Target({"pk": w.users["station"].pk}, [w.station], reader="admin"),
     "accounts:user_set_active": lambda w: Target({"pk": w.users["station"].pk}, [w.station]),
     "accounts:user_reset_password": lambda w: Target({"pk": w.users["station"].pk}, [w.station]),
+    "accounts:user_reset_two_factor": lambda w: Target({"pk": w.users["station"].pk}, [w.station]),
     "GET /api/accounts/users/{user_id}": lambda w: Target({"user_id": w.users["station"].pk}, [w.station],
                                                           reader="admin"),
     # the org tree
@@ -182,6 +183,9 @@ ROUTES: dict[str, Callable[[World], Target]] = {
     # 12351
     "hotline:request": lambda w: Target({"pk": w.hotline.pk}, w.case_units(w.hotline.case), reader="agent", case=True),
     "hotline:request_reveal": lambda w: Target({"pk": w.hotline.pk}, w.case_units(w.hotline.case), case=True),
+    # The callback form answers only a request awaiting its callback (else it goes to the request page): no
+    # positive read here; the request page's own entry proves the object.
+    "hotline:callback": lambda w: Target({"pk": w.hotline.pk}, w.case_units(w.hotline.case), case=True),
     "GET /api/hotline/requests/{pk}": lambda w: Target({"pk": w.hotline.pk}, w.case_units(w.hotline.case), case=True,
                                                       reader="agent"),
     "POST /api/hotline/requests/{pk}/actions/{action}": lambda w: Target(

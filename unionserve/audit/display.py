@@ -32,7 +32,7 @@ LABELS: dict[str, str | Promise] = {
     "merged_name": _("Merged name"), "mode": _("Mode"), "model": _("Record type"), "moved": _("Moved"),
     "name": _("Name"), "note": _("Note"), "override": _("Override"), "policy": _("Policy"),
     "process": _("Process"), "queued": _("Queued"), "rate_per_minute": _("Messages per minute"),
-    "reason": _("Reason"), "recipients": _("Recipients"), "reminded": _("Reminded"), "replaced": _("Replaced"),
+    "reason": _("Reason"), "retention_days": _("Kept for (days)"), "files": _("Files"), "by": _("By"), "recipients": _("Recipients"), "reminded": _("Reminded"), "replaced": _("Replaced"),
     "report": _("Report"), "role": _("Role"), "rows": _("Rows"), "sample_size": _("Sample size"),
     "seed": _("Random seed"), "sha256": _("SHA-256 checksum"), "source": _("Source"), "start": _("Start"),
     "status": _("Status"), "step": _("Step"), "template": _("Template"), "text": _("Text"), "title": _("Title"),

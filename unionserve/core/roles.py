@@ -77,8 +77,8 @@ CHANGE_POLICY = "policy.change_policy"
 #: personal data in clear (VIEW_PII and the permissions models declare for their own reveal,
 #: ``pii_reveal_permissions``: the 12351 platform's callers, a lawyer's applicants), manage users, hand out
 #: administrative roles, or change policy.
-TWO_FACTOR_PERMISSIONS = frozenset({VIEW_PII, HANDLE_HOTLINE, CONTACT_APPLICANTS, MANAGE_USERS, GRANT_ADMIN_ROLES,
-                                    CHANGE_POLICY})
+TWO_FACTOR_PERMISSIONS = frozenset({VIEW_PII, HANDLE_HOTLINE, CONTACT_APPLICANTS, CONTACT_CALLERS, MANAGE_USERS,
+                                    GRANT_ADMIN_ROLES, CHANGE_POLICY})
 
 LEVEL_1 = {UnitKind.CITY_CENTER, UnitKind.DEPARTMENT}
 LEVEL_2 = {UnitKind.DISTRICT_CENTER, UnitKind.DEV_AREA_CENTER, UnitKind.INDUSTRY_UNION, UnitKind.COMPANY_UNION}

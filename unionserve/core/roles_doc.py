@@ -47,6 +47,7 @@ MEANING = {
     roles.SEND_BROADCAST: "send broadcast SMS to members in scope",
     roles.MANAGE_DOC_TEMPLATES: "edit the document templates",
     roles.CONTACT_APPLICANTS: "see the phone of the legal-aid applicant on one's own cases (audited)",
+    roles.CONTACT_CALLERS: "see the phone of a 12351 caller whose request the unit handles (audited)",
     roles.MANAGE_MEDIATORS: "keep the mediator registry in scope",
     roles.MANAGE_LAW_FIRMS: "keep the registry of contracted law firms",
     roles.REFER_CASES: "refer cases to partner bodies and record their outcome",

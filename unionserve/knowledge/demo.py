@@ -17,7 +17,7 @@ from .models import AnsweredQuestion, Article
 
 # (category code, title, typical question, keywords, answer, valid until (days from today) or None)
 ARTICLES = [
-    ("LDGX02", "单位拖欠工资怎么办", "老板拖欠工资好几个月不发，该找哪里？", "欠薪 讨薪 拖欠工资 不发工资",
+    ("LDGX02", "单位拖欠工资怎么办", "老板拖欠工资好几个月不发，该找哪里？", "欠薪 讨薪 拖欠工资 不发工资 公司拖欠",
      "用人单位应当按月足额支付工资，不得克扣或无故拖欠。建议：1"
      ". 保留劳动合同、工资条、考勤记录、银行流水、工作群聊天记录"
      "等证据；2. 先与单位协商；3. 协商不成可向用工所在区人力资"

@@ -76,5 +76,6 @@ def test_refused_case_action_form_is_marked_for_focus(client, request_page):
                            {"answer-version": item.case.version, "answer-answer": " "})
     assert response.status_code == 400
     page = response.content.decode()
-    assert page.count("data-failed-action") == 2  # the form, and the script that looks for it
+    assert page.count("data-failed-action") == 1  # the form; the script that looks for it is a static file
+    assert "/static/workflow/case.js" in page
     assert 'id="id_answer-answer_error"' in page and not missing_described_ids(page)
