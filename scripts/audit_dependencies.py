@@ -4,7 +4,7 @@ Exit status: 1 when a dependency has a known vulnerability that is not accepted 
 When the vulnerability service cannot be reached (no network, or a registry mirror without PyPI's JSON API),
 pip-audit skips every package and would report "No known vulnerabilities found"; this script says instead,
 loudly, that the audit did not run, and does not fail the build for that reason alone
-(docs/decisions/0023-security-scanners.md).
+(docs/decisions/0021-security-scanners.md).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-#: Vulnerabilities accepted after review, each with its reason in docs/decisions/0023-security-scanners.md.
+#: Vulnerabilities accepted after review, each with its reason in docs/decisions/0021-security-scanners.md.
 #: None so far: a finding is fixed by raising the pin, or added here with the decision's paragraph.
 ACCEPTED: dict[str, str] = {}
 

@@ -1,4 +1,4 @@
-"""The dependency audit's verdicts (scripts/audit_dependencies.py, docs/decisions/0023-security-scanners.md)."""
+"""The dependency audit's verdicts (scripts/audit_dependencies.py, docs/decisions/0021-security-scanners.md)."""
 
 import importlib.util
 from pathlib import Path

@@ -11,7 +11,7 @@ One archive (a tar file) holds:
 
 :func:`restore` verifies every checksum before it writes anything, refuses a database that has tables or a
 media folder that has files, puts both back, then counts the rows again against the manifest.
-Decision: docs/decisions/0026-installation-and-backups.md.
+Decision: docs/decisions/0022-installation-and-backups.md.
 """
 
 from __future__ import annotations
