@@ -5,6 +5,7 @@ them from falling below what the ranking reaches now."""
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 
 from unionserve.core.roles import Role
 from unionserve.knowledge import search
@@ -15,7 +16,8 @@ from .questions import QUESTIONS
 pytestmark = pytest.mark.django_db
 
 #: What the ranking reaches on the fifty questions (docs/knowledge.md); a change that lowers it fails here.
-MIN_AT_1 = 0.96
+#: The databases rank differently (SQLite's FTS5 bm25, PostgreSQL's ts_rank), so each keeps its own measured floor.
+MIN_AT_1 = {"sqlite": 0.96, "postgresql": 0.92}
 MIN_AT_3 = 1.0
 
 
@@ -42,6 +44,6 @@ def test_fifty_questions_find_their_article(tree, make_user, categories):
     print(f"\nprecision@1 {at1:.2f}  precision@3 {at3:.2f}")
     for miss in misses:
         print("  miss:", miss)
-    assert at1 >= MIN_AT_1 and at3 >= MIN_AT_3, misses
+    assert at1 >= MIN_AT_1[connection.vendor] and at3 >= MIN_AT_3, misses
     top = search.suggest("高温津贴标准是多少").articles
     assert top and top[0].article.title == "高温津贴标准"
