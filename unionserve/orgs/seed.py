@@ -56,33 +56,25 @@ def seed_demo_sample(grassroots_per_station: int = 2, sample_stations_per_distri
         for industry, names in DEMO_COMPANIES.items()
         for i, name in enumerate(names, start=1)
     ]
-    seq = 0
+    # Where the demo grassroots unions go: the first stations of each district, then the extra ones.
+    stations: list[tuple[OrgUnit, str]] = []
     for district in load_divisions()["districts"]:
         for street in district["streets"][:sample_stations_per_district]:
             station_code = f"{street['code']}S" if street["code"] == DEV_AREA_CODE else street["code"]
-            for _ in range(grassroots_per_station):
-                seq += 1
-                company = companies[seq % len(companies)] if seq % 3 == 0 else None
-                unit(
-                    f"G{seq:06d}",
-                    name=f"北京{street['name'].removesuffix('街道').removesuffix('地区')[:4]}"
-                    f"{GRASSROOTS_SAMPLE[seq % len(GRASSROOTS_SAMPLE)]}工会",
-                    kind=UnitKind.GRASSROOTS,
-                    region_parent=units[station_code],
-                    industry_parent=company,
-                )
+            stations.append((units[station_code], street["name"]))
     for station_code in EXTRA_SAMPLE_STATIONS:
-        station = units[station_code]
+        stations.append((units[station_code], units[station_code].name.removesuffix("工会服务站")))
+    seq = 0
+    for station, street_name in stations:
         for _ in range(grassroots_per_station):
             seq += 1
-            company = companies[seq % len(companies)] if seq % 3 == 0 else None
             unit(
                 f"G{seq:06d}",
-                name=f"北京{station.name.removesuffix('工会服务站').removesuffix('街道').removesuffix('地区')[:4]}"
+                name=f"北京{street_name.removesuffix('街道').removesuffix('地区')[:4]}"
                 f"{GRASSROOTS_SAMPLE[seq % len(GRASSROOTS_SAMPLE)]}工会",
                 kind=UnitKind.GRASSROOTS,
                 region_parent=station,
-                industry_parent=company,
+                industry_parent=companies[seq % len(companies)] if seq % 3 == 0 else None,
             )
     return added
 
