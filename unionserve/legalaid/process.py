@@ -105,7 +105,7 @@ DOWN = register(ProcessDefinition(
                    guard=actions.guard_not_eligible, effect=actions.on_refuse, style="outline-danger"),
         Transition("assign_firm", _("Assign the firm"), ("assign_firm",), "representing", LEVEL2, TWO,
                    next_unit=TO_SAME, fields=ASSIGN_FIELDS, guard=actions.guard_assignment,
-                   effect=actions.on_assign, assignee_from=actions.lawyer_login),
+                   effect=actions.on_assign, assignee_from=actions.lawyer_login, panel_only=True),
         # keep_assignee=False: collecting the file is the staff's work, not the lawyer's (who still reads the case).
         Transition("report_file", _("Report the case file"), ("representing",), "file_summary", LAWYER_OR_L2, TWO,
                    next_unit=TO_SAME, fields=REPORT_FIELDS, guard=actions.guard_report, effect=actions.on_report,
@@ -152,7 +152,7 @@ UP = register(ProcessDefinition(
                    style="outline-primary"),
         Transition("assign_firm", _("Assign the firm"), ("assign_firm",), "representing", LEVEL1 | LEVEL2,
                    frozenset({1, 2}), next_unit=TO_SAME, fields=ASSIGN_FIELDS, guard=actions.guard_assignment,
-                   effect=actions.on_assign, assignee_from=actions.lawyer_login),
+                   effect=actions.on_assign, assignee_from=actions.lawyer_login, panel_only=True),
         Transition("report_file", _("Report the case file to level 1"), ("representing",), "archive_review",
                    LAWYER_OR_L2, TWO, next_unit=TO_UPPER_LEVEL, fields=REPORT_FIELDS, guard=actions.guard_report,
                    effect=actions.on_report),

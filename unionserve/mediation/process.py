@@ -247,7 +247,7 @@ PROCESS = register(ProcessDefinition(
                                  help=_("Use the mediation panel of the case: it ranks the unit's mediators by "
                                         "specialty and load.")),),
                    guard=actions.guard_appointment, assignee_from=actions.mediator_login, effect=actions.on_appoint,
-                   style="outline-primary"),
+                   style="outline-primary", panel_only=True),
     ),
     returnable=frozenset({"dispatched"}),
     on_overdue="escalate",

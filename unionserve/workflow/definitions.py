@@ -193,6 +193,10 @@ class Transition:
     #: effect(case, data, actor) runs inside the action's transaction, e.g. to save process data.
     effect: Callable[[Any, dict, Any], None] | None = None
     style: str = "primary"
+    #: Taken on the page through the area's own panel or page (which lets people pick, e.g. a mediator from the
+    #: registry or a firm by capacity), so the case page's generic form, which could only ask for a code, is
+    #: not offered; the API takes the action as usual, through the same `perform`.
+    panel_only: bool = False
     #: assignee_from(case, data) -> User | None: the login that personally holds the step this transition opens
     #: (APPOINT: the actor's own step), e.g. a lawyer or mediator the actor picked from the area's registry. The
     #: engine calls it inside `perform`, before the effect, and writes the step's and the case's assignee itself,

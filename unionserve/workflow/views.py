@@ -114,7 +114,8 @@ def case_view(request, number: str):
 
 
 def _render_case(request, case: Case, failed: str | None = None, failed_form=None, status: int = 200):
-    specs = actions_for(case, request.user)
+    specs = [s for s in actions_for(case, request.user)
+             if s.code == failed or s.transition is None or not s.transition.panel_only]
     forms = []
     for spec in specs:
         if spec.code == failed and failed_form is not None:

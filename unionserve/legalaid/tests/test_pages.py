@@ -326,3 +326,12 @@ def test_the_applicants_phone_is_revealed_only_with_view_pii_in_scope_and_audite
     client.force_login(la["st1"])
     assert client.post(url).status_code == 404
     assert AuditEvent.objects.filter(action=AuditAction.PERSONAL_DATA_VIEWED).count() == 2
+
+
+def test_the_case_page_sends_firm_assignment_to_the_assignment_page_not_to_a_code_box(client, la):
+    """The generic form could only ask for a contract's number; the assignment page lets staff pick a firm."""
+    case = accepted_down(la)
+    client.force_login(la["dc"])
+    page = client.get(f"/work/cases/{case.number}/").content.decode()
+    assert f"/work/cases/{case.number}/act/assign_firm/" not in page
+    assert f"/legalaid/cases/{case.number}/assign/" in page
