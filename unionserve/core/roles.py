@@ -73,6 +73,27 @@ VIEW_LEGAL_STATS = "legalreports.view_statistics"
 VIEW_POLICY = "policy.view_policy"
 CHANGE_POLICY = "policy.change_policy"
 
+# --- cards: the Jingka card (permission constants) ---
+# --- end cards ---
+# --- visits: served visits (permission constants) ---
+# --- end visits ---
+# --- payouts: card payouts (permission constants) ---
+# --- end payouts ---
+# --- mutualaid: mutual aid (permission constants) ---
+# --- end mutualaid ---
+# --- projects: service projects (permission constants) ---
+# --- end projects ---
+# --- stations: service stations (permission constants) ---
+# --- end stations ---
+# --- assistance: assistance and the skills boost (permission constants) ---
+# --- end assistance ---
+# --- jobs: job placement (permission constants) ---
+# --- end jobs ---
+# --- venues: brand venues (permission constants) ---
+# --- end venues ---
+# --- joining: joining online (permission constants) ---
+# --- end joining ---
+
 #: The permissions whose holders log in with a second factor (TOTP) where the settings require it: those who see
 #: personal data in clear (VIEW_PII and the permissions models declare for their own reveal,
 #: ``pii_reveal_permissions``: the 12351 platform's callers, a lawyer's applicants), manage users, hand out
@@ -144,6 +165,46 @@ ROLE_SPECS: dict[str, RoleSpec] = {
         privileged=True,
     ),
 }
+
+
+#: What the areas added later grant to the roles above, one block per area (each area edits only its block);
+#: merged into ROLE_SPECS just below. A new role goes into ``Role`` and ROLE_SPECS, its grants here.
+AREA_GRANTS: dict[str, dict[str, frozenset[str]]] = {
+    # --- cards ---
+    # --- end cards ---
+    # --- visits ---
+    # --- end visits ---
+    # --- payouts ---
+    # --- end payouts ---
+    # --- mutualaid ---
+    # --- end mutualaid ---
+    # --- projects ---
+    # --- end projects ---
+    # --- stations ---
+    # --- end stations ---
+    # --- assistance ---
+    # --- end assistance ---
+    # --- jobs ---
+    # --- end jobs ---
+    # --- venues ---
+    # --- end venues ---
+    # --- joining ---
+    # --- end joining ---
+}
+
+#: Permissions added by the later areas that also call for a second factor (personal data as sensitive as health).
+AREA_TWO_FACTOR: set[str] = set()
+
+
+def _merge_area_grants() -> None:
+    for grants in AREA_GRANTS.values():
+        for role, perms in grants.items():
+            spec = ROLE_SPECS[role]
+            ROLE_SPECS[role] = RoleSpec(spec.permissions | perms, spec.unit_kinds, spec.privileged)
+
+
+_merge_area_grants()
+TWO_FACTOR_PERMISSIONS = TWO_FACTOR_PERMISSIONS | frozenset(AREA_TWO_FACTOR)
 
 
 #: The staff who act for a unit at each level of the three-level platform, for process definitions

@@ -70,10 +70,20 @@ INSTALLED_APPS = [
     "unionserve.knowledge",
     "unionserve.broadcasts",
     "unionserve.documents",
+    "unionserve.cards",
+    "unionserve.visits",
+    "unionserve.payouts",
     "unionserve.mediation",
     "unionserve.legalaid",
     "unionserve.linkage",
+    "unionserve.mutualaid",
+    "unionserve.projects",
+    "unionserve.assistance",
+    "unionserve.jobs",
+    "unionserve.venues",
+    "unionserve.joining",
     "unionserve.legalreports",
+    "unionserve.stations",
 ]
 
 MIDDLEWARE = [

@@ -41,6 +41,26 @@ NAVIGATION: list[NavEntry] = [
     NavEntry(_("Legal aid"), "legalaid:list", "briefcase"),
     NavEntry(_("Law firms"), "legalaid:firms", "bank", roles.MANAGE_LAW_FIRMS),
     NavEntry(_("Legal statistics"), "legalreports:index", "bar-chart-line", roles.VIEW_LEGAL_STATS),
+    # --- cards ---
+    # --- end cards ---
+    # --- visits ---
+    # --- end visits ---
+    # --- payouts ---
+    # --- end payouts ---
+    # --- mutualaid ---
+    # --- end mutualaid ---
+    # --- projects ---
+    # --- end projects ---
+    # --- stations ---
+    # --- end stations ---
+    # --- assistance ---
+    # --- end assistance ---
+    # --- jobs ---
+    # --- end jobs ---
+    # --- venues ---
+    # --- end venues ---
+    # --- joining ---
+    # --- end joining ---
     NavEntry(_("Organization"), "orgs:browse", "diagram-3", roles.VIEW_UNITS),
     NavEntry(_("Users"), "accounts:user_list", "people", roles.VIEW_USERS),
     NavEntry(_("Working-day calendar"), "workcalendar:index", "calendar3"),

@@ -4,16 +4,26 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from unionserve.accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_demo_accounts
+from unionserve.assistance import demo as assistance_demo
 from unionserve.broadcasts.demo import seed_broadcasts
+from unionserve.cards import demo as cards_demo
 from unionserve.dataquality.public import recompute_snapshots
 from unionserve.hotline.demo import seed_demo_requests
+from unionserve.jobs import demo as jobs_demo
+from unionserve.joining import demo as joining_demo
 from unionserve.knowledge.demo import seed_demo_knowledge
 from unionserve.legalaid.demo import seed_demo_legal_aid
 from unionserve.linkage.demo import seed_demo_partners, seed_demo_referrals
 from unionserve.mediation.demo import seed_demo_mediation
 from unionserve.members.demo import seed_demo_members
+from unionserve.mutualaid import demo as mutualaid_demo
 from unionserve.orgs.models import OrgUnit
 from unionserve.orgs.seed import seed_demo_sample
+from unionserve.payouts import demo as payouts_demo
+from unionserve.projects import demo as projects_demo
+from unionserve.stations import demo as stations_demo
+from unionserve.venues import demo as venues_demo
+from unionserve.visits import demo as visits_demo
 from unionserve.workorders.demo import seed_demo_work_orders
 
 
@@ -42,6 +52,14 @@ class Command(BaseCommand):
         seed_broadcasts(log=self.stdout.write)
         legal_aid = seed_demo_legal_aid()
         self.stdout.write(f"New demo legal-aid cases (firms, contracts, lawyers): {legal_aid}")
+        # The areas of the card, mutual aid, the stations and assistance, lower layers first.
+        for label, seed in (("cards", cards_demo.seed_demo), ("served visits", visits_demo.seed_demo),
+                            ("payouts", payouts_demo.seed_demo), ("mutual aid", mutualaid_demo.seed_demo),
+                            ("service projects", projects_demo.seed_demo),
+                            ("assistance", assistance_demo.seed_demo), ("job placement", jobs_demo.seed_demo),
+                            ("brand venues", venues_demo.seed_demo), ("joining online", joining_demo.seed_demo),
+                            ("service stations", stations_demo.seed_demo)):
+            self.stdout.write(f"Demo {label}: {seed()}")
         self.stdout.write(f"Org units: {OrgUnit.objects.count()}; new demo accounts: {len(accounts)}; "
                           f"new demo work orders: {len(orders)}; new demo members: {members}")
         self.stdout.write(f"Demo accounts (password {DEMO_PASSWORD}):")

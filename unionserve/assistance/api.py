@@ -1,0 +1,5 @@
+"""Assistance over the API."""
+
+from ninja import Router
+
+router = Router(tags=["assistance"])

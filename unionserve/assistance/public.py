@@ -1,0 +1,3 @@
+"""Assistance: the public module, all other areas may use of this app."""
+
+__all__: list[str] = []

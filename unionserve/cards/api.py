@@ -1,0 +1,5 @@
+"""Jingka cards over the API."""
+
+from ninja import Router
+
+router = Router(tags=["cards"])

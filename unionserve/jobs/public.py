@@ -1,0 +1,3 @@
+"""Job placement: the public module, all other areas may use of this app."""
+
+__all__: list[str] = []

@@ -1,0 +1,5 @@
+"""Mutual aid over the API."""
+
+from ninja import Router
+
+router = Router(tags=["mutualaid"])

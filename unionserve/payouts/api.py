@@ -1,0 +1,5 @@
+"""Card payouts over the API."""
+
+from ninja import Router
+
+router = Router(tags=["payouts"])

@@ -1,0 +1,7 @@
+"""Pages of service stations."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "stations"
+
+urlpatterns: list = []

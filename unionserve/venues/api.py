@@ -1,0 +1,5 @@
+"""Brand venues over the API."""
+
+from ninja import Router
+
+router = Router(tags=["venues"])

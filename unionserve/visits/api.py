@@ -1,0 +1,5 @@
+"""Served visits over the API."""
+
+from ninja import Router
+
+router = Router(tags=["visits"])

@@ -1,0 +1,7 @@
+"""Pages of served visits."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "visits"
+
+urlpatterns: list = []
