@@ -1,7 +1,7 @@
-"""Pages of mutual aid."""
+"""Pages of mutual aid: plans, enrolment and the medical batch (`urls_plans`), claims (`urls_claims`)."""
 
-from django.urls import path  # noqa: F401
+from . import urls_claims, urls_plans
 
 app_name = "mutualaid"
 
-urlpatterns: list = []
+urlpatterns = urls_plans.urlpatterns + urls_claims.urlpatterns

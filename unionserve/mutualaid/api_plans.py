@@ -1,0 +1,5 @@
+"""Plans, enrolment and the medical batch over the API."""
+
+from ninja import Router
+
+router = Router(tags=["mutualaid"])

@@ -1,0 +1,3 @@
+"""Plans, enrolment and the quarterly medical mutual-aid batch."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""Pages of accident, death and fire-loss claims (under claims/)."""
+
+urlpatterns: list = []

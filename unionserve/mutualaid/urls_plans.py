@@ -1,0 +1,3 @@
+"""Pages of the plans, enrolment and the quarterly medical batch."""
+
+urlpatterns: list = []
