@@ -12,6 +12,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from unionserve.core.constraints import one_of_constraint
+
 
 class DisputeType(models.TextChoices):
     """What a dispute is about; also a mediator's specialties."""
@@ -37,4 +39,4 @@ def dispute_type_field(verbose_name, **kwargs) -> models.CharField:
 
 def dispute_type_constraint(field: str, name: str) -> models.CheckConstraint:
     """The database's guard of a dispute-type column: one of the codes."""
-    return models.CheckConstraint(condition=models.Q(**{f"{field}__in": DisputeType.values}), name=name)
+    return one_of_constraint(field, DisputeType.values, name=name)

@@ -14,9 +14,10 @@ from __future__ import annotations
 
 from django import forms
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+from unionserve.core.constraints import one_of_constraint
 
 
 class Employment(models.TextChoices):
@@ -111,8 +112,7 @@ def to_code(vocabulary: type[models.TextChoices], value: str) -> str | None:
 def constraint(field: str) -> models.CheckConstraint:
     """The database's guard of a coded field: one of the codes, or empty ("not known")."""
     vocabulary = FIELDS[field]
-    return models.CheckConstraint(condition=Q(**{f"{field}__in": ["", *vocabulary.values]}),
-                                  name=f"member_{field}_coded")
+    return one_of_constraint(field, ["", *vocabulary.values], name=f"member_{field}_coded")
 
 
 def labels(vocabulary: type[models.TextChoices]) -> str:

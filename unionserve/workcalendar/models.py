@@ -13,6 +13,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from unionserve.core.constraints import one_of_constraint
+
 
 class YearSource(models.TextChoices):
     """Where a year's schedule came from."""
@@ -84,9 +86,7 @@ class CalendarDay(models.Model):
         verbose_name = _("calendar day")
         verbose_name_plural = _("calendar days")
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(kind__in=[DayKind.HOLIDAY, DayKind.WORKDAY]), name="workcalendar_day_kind_valid"
-            ),
+            one_of_constraint("kind", [DayKind.HOLIDAY, DayKind.WORKDAY], name="workcalendar_day_kind_valid"),
         ]
 
     def __str__(self) -> str:
