@@ -309,6 +309,10 @@ class ResultRefused(ValidationError):
     """The result file is refused whole; ``messages`` are its row errors."""
 
 
+def too_large_message() -> str:
+    return _("The result file is larger than %(mb)s MB.") % {"mb": MAX_RESULT_BYTES // 2 ** 20}
+
+
 def _amount(text: str) -> Decimal | None:
     text = text.strip()
     if not re.fullmatch(r"\d{1,12}\.\d{2}", text):
@@ -326,7 +330,7 @@ def parse_result(batch: PayoutBatch, content: bytes) -> ParsedResult:
     Format (docs/payouts.md): UTF-8 CSV, one line per payment ``reference,amount,PAID|FAILED,reason``, then
     ``TRAILER,count,total``; every line of the batch answered exactly once."""
     if len(content) > MAX_RESULT_BYTES:
-        raise ResultRefused([_("The result file is larger than %(mb)s MB.") % {"mb": MAX_RESULT_BYTES // 2 ** 20}])
+        raise ResultRefused([too_large_message()])
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
