@@ -226,9 +226,12 @@ def build_batch(*, purpose: str, acting_user, on: dt.date | None = None, request
     with transaction.atomic():
         agg = batch.lines.aggregate(n=Count("pk"), total=Sum("amount"))
         if not agg["n"]:
+            # Every payment was held: no empty batch is left behind.
             PayoutBatch.objects.filter(pk=batch.pk, built_at__isnull=True).delete()
-            raise ValidationError(_("No payment could be added: %(held)s payments wait for a valid Jingka card.")
-                                  % {"held": report.held})
+    if not agg["n"]:
+        raise ValidationError(_("No payment could be added: %(held)s payments wait for a valid Jingka card.")
+                              % {"held": report.held})
+    with transaction.atomic():
         done = PayoutBatch.objects.filter(pk=batch.pk, built_at__isnull=True).update(
             built_at=timezone.now(), line_count=agg["n"], total=agg["total"])
         if done:
