@@ -140,7 +140,8 @@ def test_payout_file_format_checksum_and_idempotent_write(members, ask, office):
 
 
 def test_result_pays_sends_sms_records_visit_and_signals(members, ask, office):
-    pa = ask(members["a"], "1977.00", sms_text="您好，在职工医疗互助保障计划互助金已打入您的京卡·互助服务卡，请注意查收。")
+    text = "您好，在职工医疗互助保障计划互助金已打入您的京卡·互助服务卡，请注意查收。"
+    pa = ask(members["a"], "1977.00", sms_text=text)
     pb = ask(members["b"], "50.00")
     batch = _sent(office)
     seen = []
@@ -218,7 +219,7 @@ def _assert_untouched(batch):
 ])
 def test_bad_result_files_are_refused_whole(members, ask, office, kind, expected, settings):
     settings.LANGUAGE_CODE = "zh-hans"
-    pa, pb = ask(members["a"], "10.00"), ask(members["b"], "20.00")
+    pa, _pb = ask(members["a"], "10.00"), ask(members["b"], "20.00")
     batch = _sent(office)
     other = ask(members["a"], "5.00", purpose="mutualaid.medical")
     ref = pa.source_key
@@ -284,7 +285,7 @@ def test_reconciliation_detects_a_changed_line(members, ask, office):
 
 
 def test_reconciliation_after_settlement_balances(members, ask, office):
-    pa, pb = ask(members["a"], "10.00"), ask(members["b"], "20.00")
+    _pa, pb = ask(members["a"], "10.00"), ask(members["b"], "20.00")
     batch = _sent(office)
     actions.apply_result(batch, result_file(batch, {pb.source_key: "x"}), acting_user=office)
     rows = {r.label: r for r in actions.reconcile(batch)}
