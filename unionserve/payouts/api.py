@@ -1,8 +1,6 @@
 """Card payouts over the API: batches (list, read, build), their payout file and the bank's result file, payments
 waiting. The same actions as the pages (`actions`), through the same scope and permissions."""
 
-from __future__ import annotations
-
 import datetime as dt
 from decimal import Decimal
 
