@@ -39,7 +39,8 @@ from unionserve.audit.log import record
 from unionserve.cards.public import valid_cards_on
 from unionserve.core import roles
 from unionserve.core.money import MAX_AMOUNT
-from unionserve.core.scope import scope_of
+from unionserve.core.scope import Scope, scope_of
+from unionserve.core.units import UnitKind
 from unionserve.notifications.api import Direct, queue_direct
 from unionserve.notifications.models import Channel
 from unionserve.visits.public import record_visit
@@ -103,6 +104,19 @@ def money_text(amount: Decimal) -> str:
 # --- which payments --------------------------------------------------------------------------------------------
 
 
+def payout_scope(user) -> Scope:
+    """Whose payments and batches `user` handles: the user's scope, except that a functional department of the city
+    (the mutual-insurance center 职工互助保险服务中心, D07) pays members city-wide, as its city center does — its own
+    subtree holds no members (DESIGN: level 1 decides and pays; seed 003 §三)."""
+    scope = scope_of(user)
+    unit = getattr(user, "org_unit", None)
+    if scope.is_empty or unit is None or unit.kind != UnitKind.DEPARTMENT or unit.region_parent_id is None:
+        return scope
+    city = unit.region_parent
+    return Scope(region_path=city.region_path, industry_path=city.industry_path,
+                 personal_user_id=scope.personal_user_id)
+
+
 def check_purpose(purpose: str) -> str:
     """A purpose as batches take it: "mutualaid.medical", or a family "assistance.*"."""
     purpose = (purpose or "").strip()
@@ -120,18 +134,18 @@ def purpose_q(purpose: str) -> Q:
 
 def payments_in_scope(user) -> QuerySet[Payment]:
     """Every payment to a member of the user's scope."""
-    return scope_of(user).filter(Payment.objects.select_related("member", "batch"))
+    return payout_scope(user).filter(Payment.objects.select_related("member", "batch"))
 
 
 def eligible_payments(user, purpose: str) -> QuerySet[Payment]:
     """The payments of `purpose` in the user's scope that the next batch may take."""
-    return scope_of(user).filter(Payment.objects.filter(status__in=ELIGIBLE, batch__isnull=True)
-                                 .filter(purpose_q(purpose)))
+    return payout_scope(user).filter(Payment.objects.filter(status__in=ELIGIBLE, batch__isnull=True)
+                                     .filter(purpose_q(purpose)))
 
 
 def pending_purposes(user) -> list[str]:
     """The purposes with payments waiting in the user's scope, and their families ("assistance.*")."""
-    found = sorted(set(scope_of(user).filter(Payment.objects.filter(status__in=ELIGIBLE, batch__isnull=True))
+    found = sorted(set(payout_scope(user).filter(Payment.objects.filter(status__in=ELIGIBLE, batch__isnull=True))
                        .values_list("purpose", flat=True).distinct()))
     families = sorted({p.split(".", 1)[0] + ".*" for p in found if "." in p})
     return found + families

@@ -15,7 +15,7 @@ from pydantic import Field
 from unionserve.core import roles
 from unionserve.core.api import Id, LookaheadPagination, require_perm
 from unionserve.core.money import Money
-from unionserve.core.scope import scope_of, scoped_view
+from unionserve.core.scope import scoped_view
 
 from . import actions
 from .models import BatchLine, BatchStatus, Payment, PaymentStatus, PayoutBatch
@@ -137,7 +137,8 @@ class ApplyOut(Schema):
 
 
 def _batch(request, batch_id: int) -> PayoutBatch:
-    return scope_of(request.user).get_object_or_404(PayoutBatch.objects.select_related("org_unit"), pk=batch_id)
+    return actions.payout_scope(request.user).get_object_or_404(PayoutBatch.objects.select_related("org_unit"),
+                                                                pk=batch_id)
 
 
 @router.get("/batches", response=list[BatchOut], summary="Payout batches in my scope")
@@ -199,9 +200,11 @@ def download_file(request, batch_id: Id):
 
 @router.post("/batches/{batch_id}/result", response=ApplyOut, summary="Apply the bank's result file")
 @scoped_view
-def apply_result(request, batch_id: Id, file: File[UploadedFile]):
+def apply_result(request, batch_id: Id, file: UploadedFile | None = File(None)):  # noqa: B008
     require_perm(request, roles.MANAGE_PAYOUTS)
     batch = _batch(request, batch_id)
+    if file is None:
+        raise ValidationError(_("Attach the bank's result file."))
     if file.size and file.size > actions.MAX_RESULT_BYTES:
         raise ValidationError(actions.too_large_message())
     report = actions.apply_result(batch, file.read(), acting_user=request.user, filename=file.name or "",

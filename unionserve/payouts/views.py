@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from unionserve.accounts.http import AuthenticatedHttpRequest
 from unionserve.core import roles
 from unionserve.core.paging import LookaheadPaginator
-from unionserve.core.scope import scope_of, scoped_view
+from unionserve.core.scope import scoped_view
 
 from . import actions
 from .forms import BatchFilterForm, NewBatchForm, PaymentFilterForm, ResultFileForm
@@ -34,7 +34,8 @@ def _query(request: AuthenticatedHttpRequest, *drop: str) -> str:
 
 def batches_in_scope(user):
     """Batches of units in the user's scope, newest first."""
-    return scope_of(user).filter(PayoutBatch.objects.select_related("org_unit", "created_by")).order_by("-pk")
+    return (actions.payout_scope(user).filter(PayoutBatch.objects.select_related("org_unit", "created_by"))
+            .order_by("-pk"))
 
 
 def filter_batches(qs, purpose: str = "", status: str = ""):
@@ -109,7 +110,7 @@ def _batch_page(request: AuthenticatedHttpRequest, batch: PayoutBatch, *, result
 @require_GET
 def batch(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A batch: its figures, reconciliation, lines (paged), payout file and result file."""
-    return _batch_page(request, scope_of(request.user).get_object_or_404(PayoutBatch.objects, pk=pk))
+    return _batch_page(request, actions.payout_scope(request.user).get_object_or_404(PayoutBatch.objects, pk=pk))
 
 
 def _csv(content: bytes, name: str) -> HttpResponse:
@@ -123,7 +124,7 @@ def _csv(content: bytes, name: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def batch_file(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The payout file: POST writes it (the batch is then sent); GET downloads it again once sent."""
-    batch = scope_of(request.user).get_object_or_404(PayoutBatch.objects, pk=pk)
+    batch = actions.payout_scope(request.user).get_object_or_404(PayoutBatch.objects, pk=pk)
     if request.method == "GET" and batch.status == BatchStatus.OPEN:
         messages.error(request, _("Write the payout file first."))
         return redirect("payouts:batch", batch.pk)
@@ -140,7 +141,7 @@ def batch_file(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def batch_result(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Apply the bank's result file; a bad file is refused whole with its row errors."""
-    batch = scope_of(request.user).get_object_or_404(PayoutBatch.objects, pk=pk)
+    batch = actions.payout_scope(request.user).get_object_or_404(PayoutBatch.objects, pk=pk)
     form = ResultFileForm(request.POST, request.FILES)
     if not form.is_valid():
         return _batch_page(request, batch, result_form=form, status=400)
@@ -179,7 +180,7 @@ def member_section(member, user) -> dict | None:
     """The member page's "Payments to the card": the member's payments and their lines (through the scope)."""
     if not user.has_perm(roles.VIEW_PAYOUTS):
         return None
-    found = list(scope_of(user).filter(Payment.objects.filter(member=member)).select_related("batch")
+    found = list(actions.payout_scope(user).filter(Payment.objects.filter(member=member)).select_related("batch")
                  .prefetch_related("lines__batch").order_by("-pk")[:20])
     if not found:
         return None

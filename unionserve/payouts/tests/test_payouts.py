@@ -305,3 +305,13 @@ def test_only_the_office_acts(members, ask, users, office):
     batch = _build(office).batch
     with pytest.raises(PermissionDenied):
         actions.write_payout_file(batch, acting_user=users["district"])
+
+
+def test_the_city_mutual_insurance_center_pays_city_wide(tree, members, ask, make_user):
+    from unionserve.core.roles import Role
+
+    center = make_user(tree["dept"], Role.MUTUAL_INSURANCE, username="d07")  # a department: no members below it
+    ask(members["a"], "1.00"), ask(members["hd"], "2.00")
+    batch = actions.build_batch(purpose="mutualaid.claim", acting_user=center, on=TODAY).batch
+    assert batch.line_count == 2 and batch.org_unit == tree["dept"]
+    assert actions.payout_scope(center).contains_unit(tree["g3"])

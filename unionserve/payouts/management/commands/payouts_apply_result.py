@@ -30,9 +30,7 @@ class Command(BaseCommand):
         user = User.objects.filter(username=options["user"], is_active=True).first()
         if user is None:
             raise CommandError(f"No active user {options['user']!r}.")
-        from unionserve.core.scope import scope_of
-
-        batch = scope_of(user).filter(PayoutBatch.objects.filter(number=options["batch"])).first()
+        batch = actions.payout_scope(user).filter(PayoutBatch.objects.filter(number=options["batch"])).first()
         if batch is None:
             raise CommandError(f"No batch {options['batch']!r} in the scope of {user.username}.")
         path = Path(options["file"])
