@@ -239,8 +239,8 @@ def build_batch(*, purpose: str, acting_user, on: dt.date | None = None, request
                     raise ValidationError(_("Some payments were taken by another batch meanwhile; run the build "
                                             "again to finish this batch."))
                 BatchLine.objects.bulk_create(lines)
-                for ln in lines:
-                    Payment.objects.filter(pk=ln.payment_id).update(card_number=ln.card_number)
+                Payment.objects.bulk_update([Payment(pk=ln.payment_id, card_number=ln.card_number) for ln in lines],
+                                            ["card_number"], batch_size=500)
             if held:
                 Payment.objects.filter(pk__in=held, status__in=ELIGIBLE).update(hold=HoldReason.NO_CARD)
         held_ids.update(held)
