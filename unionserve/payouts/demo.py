@@ -26,7 +26,7 @@ def _ensure_card(member: Member, day: dt.date) -> None:
     if valid_card(member.pk, on=day) is None:
         Card.objects.get_or_create(number=f"621998{member.pk:013d}", defaults={
             "member": member, "status": CardStatus.ISSUED, "applied_at_unit": member.grassroots,
-            "valid_from": day - dt.timedelta(days=365)})
+            "valid_from": dt.date(day.year - 1, 1, 1)})
 
 
 def seed_demo() -> str:
