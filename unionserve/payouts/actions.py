@@ -157,7 +157,8 @@ def _valid_card_numbers(member_ids: list[int], day: dt.date) -> dict[int, str]:
     rows = (valid_cards_on(day).filter(member_id__in=member_ids, number__isnull=False).exclude(number="")
             .order_by("member_id", "-valid_from", "-pk").values_list("member_id", "number"))
     for member_id, number in rows:
-        numbers.setdefault(member_id, number)
+        if number:
+            numbers.setdefault(member_id, number)
     return numbers
 
 

@@ -30,7 +30,9 @@ class NewBatchForm(StyledForm):
 
     def __init__(self, *args, purposes: list[str], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["purpose"].choices = [(p, p) for p in purposes]
+        field = self.fields["purpose"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(p, p) for p in purposes]
 
 
 class ResultFileForm(StyledForm):

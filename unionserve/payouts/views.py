@@ -110,7 +110,7 @@ def _batch_page(request: AuthenticatedHttpRequest, batch: PayoutBatch, *, result
 @require_GET
 def batch(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A batch: its figures, reconciliation, lines (paged), payout file and result file."""
-    return _batch_page(request, actions.payout_scope(request.user).get_object_or_404(PayoutBatch.objects, pk=pk))
+    return _batch_page(request, actions.payout_scope(request.user).get_object_or_404(PayoutBatch.objects.all(), pk=pk))
 
 
 def _csv(content: bytes, name: str) -> HttpResponse:
@@ -124,7 +124,7 @@ def _csv(content: bytes, name: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def batch_file(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The payout file: POST writes it (the batch is then sent); GET downloads it again once sent."""
-    batch = actions.payout_scope(request.user).get_object_or_404(PayoutBatch.objects, pk=pk)
+    batch = actions.payout_scope(request.user).get_object_or_404(PayoutBatch.objects.all(), pk=pk)
     if request.method == "GET" and batch.status == BatchStatus.OPEN:
         messages.error(request, _("Write the payout file first."))
         return redirect("payouts:batch", batch.pk)
@@ -141,7 +141,7 @@ def batch_file(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def batch_result(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Apply the bank's result file; a bad file is refused whole with its row errors."""
-    batch = actions.payout_scope(request.user).get_object_or_404(PayoutBatch.objects, pk=pk)
+    batch = actions.payout_scope(request.user).get_object_or_404(PayoutBatch.objects.all(), pk=pk)
     form = ResultFileForm(request.POST, request.FILES)
     if not form.is_valid():
         return _batch_page(request, batch, result_form=form, status=400)

@@ -41,7 +41,8 @@ def _kill_when(process: subprocess.Popen, reached, timeout: float = 180) -> None
     try:
         while not reached():
             if process.poll() is not None:
-                raise AssertionError(f"the command ended early: {process.stderr.read().decode()[-2000:]}")
+                err = process.stderr.read().decode() if process.stderr else ""
+                raise AssertionError(f"the command ended early: {err[-2000:]}")
             if time.monotonic() > deadline:
                 raise AssertionError("the command did not reach the pause in time")
             time.sleep(0.2)

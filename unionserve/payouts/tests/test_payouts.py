@@ -60,7 +60,7 @@ def test_amount_limits_that_pass_and_floats_refused(members, office):
                                amount=amount, user=office)
     with pytest.raises(ValidationError):
         public.request_payment(source_key="k:float", purpose="mutualaid.claim", member_id=members["a"].pk,
-                               amount=12.5, user=office)  # type: ignore[arg-type]
+                               amount=12.5, user=office)
     with pytest.raises(ValidationError):
         public.request_payment(source_key="k:p", purpose="Mutual aid!", member_id=members["a"].pk,
                                amount=Decimal("1"), user=office)
