@@ -315,3 +315,18 @@ def test_the_city_mutual_insurance_center_pays_city_wide(tree, members, ask, mak
     batch = actions.build_batch(purpose="mutualaid.claim", acting_user=center, on=TODAY).batch
     assert batch.line_count == 2 and batch.org_unit == tree["dept"]
     assert actions.payout_scope(center).contains_unit(tree["g3"])
+
+
+def test_overlapping_offices_never_take_the_same_payment(tree, members, ask, office, users):
+    pa = ask(members["a"], "10.00")
+    city_batch = actions.build_batch(purpose="mutualaid.*", acting_user=users["city"], on=TODAY).batch
+    assert list(city_batch.lines.values_list("payment_id", flat=True)) == [pa.pk]
+    with pytest.raises(ValidationError):  # the district office finds nothing left to pay
+        _build(office)
+    from django.db import IntegrityError, transaction
+
+    other = actions.PayoutBatch.objects.create(number="PO-OTHER", purpose="mutualaid.claim", org_unit=tree["dc"],
+                                               created_by=office)
+    with pytest.raises(IntegrityError), transaction.atomic():  # the database refuses a second open line
+        BatchLine.objects.create(batch=other, payment=pa, seq=1, card_number="1", member_name="x",
+                                 amount=Decimal("10.00"), reference=pa.source_key)
