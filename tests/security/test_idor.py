@@ -235,6 +235,20 @@ ROUTES: dict[str, Callable[[World], Target]] = {
     "POST /api/linkage/referrals/{pk}/outcome": lambda w: Target(
         {"pk": w.referral.pk}, w.case_units(w.referral.case), case=True,
         body={"version": getattr(w.referral, "version", 1), "status": "accepted", "outcome": "越权"}),
+    # card payouts: the demo batch of the city's mutual-insurance center (D07)
+    "payouts:batch": lambda w: Target({"pk": w.payout_batch.pk}, [w.payout_batch.org_unit], reader="insurance"),
+    "payouts:batch_file": lambda w: Target({"pk": w.payout_batch.pk}, [w.payout_batch.org_unit]),
+    "payouts:batch_result": lambda w: Target({"pk": w.payout_batch.pk}, [w.payout_batch.org_unit]),
+    "GET /api/payouts/batches/{batch_id}": lambda w: Target({"batch_id": w.payout_batch.pk},
+                                                            [w.payout_batch.org_unit], reader="insurance"),
+    "GET /api/payouts/batches/{batch_id}/lines": lambda w: Target({"batch_id": w.payout_batch.pk},
+                                                                  [w.payout_batch.org_unit], reader="insurance"),
+    "GET /api/payouts/batches/{batch_id}/file": lambda w: Target({"batch_id": w.payout_batch.pk},
+                                                                 [w.payout_batch.org_unit]),
+    "POST /api/payouts/batches/{batch_id}/file": lambda w: Target({"batch_id": w.payout_batch.pk},
+                                                                  [w.payout_batch.org_unit]),
+    "POST /api/payouts/batches/{batch_id}/result": lambda w: Target({"batch_id": w.payout_batch.pk},
+                                                                    [w.payout_batch.org_unit]),
 }
 
 # --- the attackers: every role, outside the objects' scope ---------------------------------------------------
@@ -313,6 +327,9 @@ class World:
         self.mediator = Mediator.objects.filter(unit__code="110101").order_by("pk").first()
         self.partner = PartnerBody.objects.filter(unit__code="110101").order_by("pk").first()
         self.referral = Referral.objects.order_by("pk").first()
+        from unionserve.payouts.models import PayoutBatch
+
+        self.payout_batch = PayoutBatch.objects.order_by("pk").first()
 
     def case_units(self, case) -> list:
         return [a.unit for a in case.access.select_related("unit")]

@@ -41,6 +41,9 @@ LABELS: dict[str, str | Promise] = {
     "unchanged": _("Unchanged"), "unit": _("Org unit"), "unit_kind": _("Sampled per"), "units": _("Units"),
     "updated": _("Updated"), "value": _("Value"), "version": _("Version"), "what": _("What"),
     "without_phone": _("Without a phone"), "year": _("Year"),
+    # Card payouts (payouts app).
+    "batch": _("Payout batch"), "purpose": _("Purpose"), "total": _("Total (yuan)"), "held": _("Held"),
+    "resumed": _("Resumed"), "paid": _("Paid"), "failed": _("Failed"),
 }
 
 

@@ -78,6 +78,10 @@ CHANGE_POLICY = "policy.change_policy"
 # --- visits: served visits (permission constants) ---
 # --- end visits ---
 # --- payouts: card payouts (permission constants) ---
+#: See payments to members' cards, batches, their files and reconciliation (read-only).
+VIEW_PAYOUTS = "payouts.view_payouts"
+#: Build payout batches, write the bank's payout file, apply the bank's result file.
+MANAGE_PAYOUTS = "payouts.manage_payouts"
 # --- end payouts ---
 # --- mutualaid: mutual aid (permission constants) ---
 # --- end mutualaid ---
@@ -175,6 +179,9 @@ AREA_GRANTS: dict[str, dict[str, frozenset[str]]] = {
     # --- visits ---
     # --- end visits ---
     # --- payouts ---
+    "payouts": {Role.CITY_OFFICE: frozenset({VIEW_PAYOUTS, MANAGE_PAYOUTS}),
+                Role.MUTUAL_INSURANCE: frozenset({VIEW_PAYOUTS, MANAGE_PAYOUTS}),
+                Role.CENTER_STAFF: frozenset({VIEW_PAYOUTS}), Role.AUDITOR: frozenset({VIEW_PAYOUTS})},
     # --- end payouts ---
     # --- mutualaid ---
     # --- end mutualaid ---

@@ -54,6 +54,8 @@ MEANING = {
     roles.VIEW_LEGAL_STATS: "read the mediation and legal-aid statistics in scope",
     roles.VIEW_POLICY: "read the policy numbers",
     roles.CHANGE_POLICY: "propose and approve policy changes (a second person approves)",
+    roles.VIEW_PAYOUTS: "read payments to members' cards, payout batches and their reconciliation in scope",
+    roles.MANAGE_PAYOUTS: "build payout batches, write the bank's payout file, apply the bank's result file",
 }
 
 

@@ -9,17 +9,23 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from unionserve.core.money import MAX_AMOUNT
+
 from .models import BatchStatus, Payment, PaymentStatus, PayoutBatch
 from .signals import payment_settled
 
 __all__ = ["BatchStatus", "Payment", "PaymentStatus", "PayoutBatch", "payment_for", "payment_settled",
            "request_payment"]
+
+#: "<area>.<kind>": the area part names the served visit's service ("mutualaid", "assistance").
+PAYMENT_PURPOSE_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
 
 
 def payment_for(source_key: str) -> Payment | None:
@@ -30,8 +36,15 @@ def payment_for(source_key: str) -> Payment | None:
 def request_payment(*, source_key: str, purpose: str, member_id: int, amount: Decimal, reference: str = "",
                     sms_text: str = "", user) -> Payment:
     """Ask for a payment to the member's card for one source; the same source is never paid twice."""
-    if not isinstance(amount, Decimal) or amount <= 0:
+    if not isinstance(amount, Decimal) or not amount.is_finite() or amount <= 0:
         raise ValidationError(_("A payment needs an amount above zero."))
+    if amount > MAX_AMOUNT or amount != amount.quantize(Decimal("0.01")):
+        raise ValidationError(_("A payment's amount has at most two decimals and at most %(max)s yuan.")
+                              % {"max": MAX_AMOUNT})
+    if not source_key or len(source_key) > 120:
+        raise ValidationError(_("A payment needs its source (at most 120 characters)."))
+    if not PAYMENT_PURPOSE_RE.match(purpose or "") or len(purpose) > 40:
+        raise ValidationError(_("A payment's purpose reads like “mutualaid.medical”."))
     existing = payment_for(source_key)
     if existing is not None:
         if existing.amount != amount or existing.member_id != member_id:

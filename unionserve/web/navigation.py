@@ -46,6 +46,7 @@ NAVIGATION: list[NavEntry] = [
     # --- visits ---
     # --- end visits ---
     # --- payouts ---
+    NavEntry(_("Card payouts"), "payouts:batches", "credit-card", roles.VIEW_PAYOUTS),
     # --- end payouts ---
     # --- mutualaid ---
     # --- end mutualaid ---
