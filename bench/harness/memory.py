@@ -32,6 +32,23 @@ def self_peak_mb() -> float:
     return round(kb / 1024, 1)
 
 
+def reset_self_peak() -> bool:
+    """Start this process's peak RSS afresh (``clear_refs`` 5 resets VmHWM), so that the peak read next belongs
+    to what runs from now on and not to the setup before it (the org tree, the employers, a generated file).
+    False where the kernel does not allow it: the peak then counts from the process's start."""
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:
+        return False
+    return True
+
+
+def cpu_seconds() -> float:
+    """User + system CPU time of this process and of its children that have ended (the import's workers)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def run_sampled(args: list[str]) -> float | None:
     """Run a command to completion; returns its peak RSS in MB (VmHWM sampled every 20 ms).
 

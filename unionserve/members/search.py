@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from pypinyin import Style, lazy_pinyin
 
 from unionserve.core.queries import prefix_q
 from unionserve.core.scope import Scope, scope_of
@@ -51,6 +50,11 @@ class QueryKind(StrEnum):
 
 def initials_of(name: str) -> str:
     """Pinyin initials of a name, upper case (张三 → ZS); other characters keep their first letter."""
+    # Imported on first use, as orgs.picker does: pypinyin's dictionaries take about 50 MB, and this module is
+    # imported while Django starts (the engine loads the process definitions, which use the register's public
+    # module), so every process — the import's main process, Celery workers — would carry them unused.
+    from pypinyin import Style, lazy_pinyin
+
     letters = lazy_pinyin(name.strip(), style=Style.FIRST_LETTER, errors="ignore")
     return "".join(part[:1] for part in letters if part).upper()[:20]
 
