@@ -54,6 +54,11 @@ MEANING = {
     roles.VIEW_LEGAL_STATS: "read the mediation and legal-aid statistics in scope",
     roles.VIEW_POLICY: "read the policy numbers",
     roles.CHANGE_POLICY: "propose and approve policy changes (a second person approves)",
+    roles.VIEW_PROJECTS: "read service projects, merchants and the catalogue in scope",
+    roles.PROPOSE_PROJECTS: "propose service projects, inspect merchants, sign agreements",
+    roles.MANAGE_MERCHANTS: "add and edit merchants, issue rating links",
+    roles.VIEW_PROJECT_EVALUATIONS: "read and export project evaluations (participation, satisfaction, funds)",
+    roles.MANAGE_SURVEYS: "write the worker-needs survey",
 }
 
 
