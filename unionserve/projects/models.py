@@ -175,6 +175,9 @@ class Agreement(models.Model):
         ordering = ["start"]
         constraints = [models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="project_agreement_period")]
 
+    def __str__(self) -> str:
+        return f"{self.project_id} {self.start}–{self.end}"
+
 
 class Evaluation(models.Model):
     """The yearly evaluation of a project (002 §四(三)): the figures of the year and the evaluator's result."""
@@ -196,6 +199,9 @@ class Evaluation(models.Model):
         ordering = ["-year"]
         constraints = [models.UniqueConstraint(fields=["project", "year"], name="project_evaluation_once_a_year")]
 
+    def __str__(self) -> str:
+        return f"{self.project_id} {self.year}: {self.score}"
+
 
 class Rating(models.Model):
     """A member's 1–5 rating of a project after use: one per member, project and day."""
@@ -213,6 +219,9 @@ class Rating(models.Model):
             models.CheckConstraint(condition=Q(score__gte=1, score__lte=5), name="project_rating_1_to_5"),
         ]
         indexes = [models.Index(fields=["project", "day"])]
+
+    def __str__(self) -> str:
+        return f"{self.project_id} {self.day}: {self.score}"
 
 
 class WorkerGroup(models.TextChoices):
@@ -259,6 +268,9 @@ class Question(models.Model):
     class Meta:
         ordering = ["order", "pk"]
 
+    def __str__(self) -> str:
+        return self.text
+
     def option_list(self) -> list[str]:
         return [line.strip() for line in self.options.splitlines() if line.strip()]
 
@@ -277,6 +289,9 @@ class SurveyResponse(models.Model):
     class Meta:
         indexes = [models.Index(fields=["survey", "district"])]
 
+    def __str__(self) -> str:
+        return f"{self.survey_id} #{self.pk}"
+
 
 class Answer(models.Model):
     response = models.ForeignKey(SurveyResponse, models.CASCADE, related_name="answers")
@@ -284,3 +299,6 @@ class Answer(models.Model):
     #: The options chosen (their text), for choice questions.
     choices = models.JSONField(default=list)
     text = models.CharField(max_length=500, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.response_id}/{self.question_id}"
