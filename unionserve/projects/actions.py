@@ -152,7 +152,7 @@ def _run_unit(level: str, code: str, actor) -> OrgUnit:
         if level == RunLevel.DISTRICT and unit.kind in DISTRICT_KINDS:
             return unit
         raise ActionRefused(_("Choose the district or station that runs the project."))
-    run = OrgUnit.objects.filter(code=code.split(",")[0].strip(), is_active=True).first()
+    run = OrgUnit.objects.active().filter(code=code.split(",")[0].strip()).first()
     if run is None or not scope_of(actor).contains_unit(run):
         raise ActionRefused(_("The running unit is not one of your units."))
     if level == RunLevel.DISTRICT and run.kind not in DISTRICT_KINDS:

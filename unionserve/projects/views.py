@@ -81,7 +81,7 @@ def _query(request) -> str:
 
 
 def districts():
-    return OrgUnit.objects.filter(kind__in=actions.DISTRICT_KINDS, is_active=True).order_by("code")
+    return OrgUnit.objects.active().filter(kind__in=actions.DISTRICT_KINDS).order_by("code")
 
 
 def _states() -> list[tuple[str, str]]:
@@ -496,7 +496,7 @@ def survey_results(request, pk: int):
                              headers=[_("Question"), _("Option"), _("Answers")], rows=rows)
     return render(request, "projects/survey_results.html", {
         "survey": survey, **data, "chart": chart, "districts": districts(),
-        "industries": OrgUnit.objects.filter(kind=UnitKind.INDUSTRY_UNION, is_active=True).order_by("code"),
+        "industries": OrgUnit.objects.active().filter(kind=UnitKind.INDUSTRY_UNION).order_by("code"),
         "groups": WorkerGroup.choices, "export_url": export_link(request),
         "projects": survey.projects.select_related("case").all()[:50],
         "may_manage": request.user.has_perm(roles.MANAGE_SURVEYS)})
@@ -507,7 +507,7 @@ def survey_results(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def portal_survey(request, pk: int):
     survey = get_object_or_404(Survey, pk=pk, is_open=True)
-    industries = OrgUnit.objects.filter(kind=UnitKind.INDUSTRY_UNION, is_active=True).order_by("code")
+    industries = OrgUnit.objects.active().filter(kind=UnitKind.INDUSTRY_UNION).order_by("code")
     form = AnswerForm(request.POST or None, survey=survey, districts=districts(), industries=industries)
     if request.method == "POST" and form.is_valid():
         if form.cleaned_data.get("website"):
