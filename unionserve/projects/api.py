@@ -217,7 +217,7 @@ class CatalogueFilter(Schema):
 def catalogue(request, filters: Query[CatalogueFilter]):
     require_perm(request, roles.VIEW_PROJECTS)
     params = {k: v for k, v in filters.dict().items() if v}
-    return catalogue_query(params)[0].select_related("case", "owner_unit")
+    return catalogue_query(params, card_only=False)[0].select_related("case", "owner_unit")
 
 
 @router.get("/merchants", response=list[MerchantOut], summary="Merchants (search by name or credit code)")

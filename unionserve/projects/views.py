@@ -266,13 +266,15 @@ def merchant_edit(request, pk: int | None = None):
 # --- the catalogue ---------------------------------------------------------------------------------------
 
 
-def catalogue_query(params) -> tuple:
-    """Published and running projects with the catalogue's filters (district, category, brand, words)."""
-    qs = (Project.objects.filter(listed=True)
-          .select_related("merchant", "district", "run_unit")
-          .only("code", "name", "category", "brand", "run_level", "offer", "plaque_number", "published_at",
-                "merchant__name", "merchant__address", "merchant__phone", "district__name", "district__code",
-                "run_unit__name"))
+def catalogue_query(params, *, card_only: bool = True) -> tuple:
+    """Published and running projects with the catalogue's filters (district, category, brand, words).
+
+    `card_only`: read only what a card shows (the pages); the API reads whole rows."""
+    qs = Project.objects.filter(listed=True).select_related("merchant", "district", "run_unit")
+    if card_only:
+        qs = qs.only("code", "name", "category", "brand", "run_level", "offer", "plaque_number", "published_at",
+                     "merchant__name", "merchant__address", "merchant__phone", "district__name", "district__code",
+                     "run_unit__name")
     f = {"district": params.get("district", "")[:20], "category": params.get("category", "")[:12],
          "brand": params.get("brand", "")[:12], "q": params.get("q", "").strip()[:40]}
     if f["district"] == "city":
