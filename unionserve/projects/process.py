@@ -11,6 +11,7 @@ with reasons. The seed names no time limits: each is a policy number the platfor
 """
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from unionserve.core.roles import Role
 from unionserve.workflow.definitions import (
@@ -76,12 +77,12 @@ PROCESS = register(ProcessDefinition(
               Deadline.working_days(policies.PUBLISH_DAYS, "信息发布（平台设定5个工作日）")),
         State("published", _("Published, to start"),
               Deadline.working_days(policies.START_DAYS, "发布后开始实施（平台设定10个工作日）")),
-        State("running", _("Running"), paused=True),
+        State("running", pgettext_lazy("service project state", "Running"), paused=True),
         State("evaluation", _("Yearly evaluation"),
               Deadline.working_days(policies.EVALUATION_DAYS, "年度评估（平台设定20个工作日）")),
         State("renewal", _("Renewal or exit decision"),
               Deadline.working_days(policies.RENEWAL_DAYS, "根据评估结果决定续约或退出（平台设定10个工作日）")),
-        State("exited", _("Exited"), final=True),
+        State("exited", pgettext_lazy("service project state", "Exited"), final=True),
     ),
     transitions=(
         Transition("submit", _("Submit with the inspection report"), ("inspection",), "review", PROPOSERS, ONE_TWO,
