@@ -55,6 +55,8 @@ DISTRICT_KINDS = {UnitKind.DISTRICT_CENTER, UnitKind.DEV_AREA_CENTER}
 PLAQUE_FORMAT = "TY-{year}-{seq:05d}"
 PLAQUE_RE = re.compile(r"^TY-(\d{4})-(\d{5})$")
 MAX_TEXT = 500
+#: The longest introduction of a survey (a bound on input, not a seed number).
+INTRO_MAX_CHARS = 1000
 RATING_SALT = "projects.rating"
 
 
@@ -443,7 +445,7 @@ def save_survey(*, acting_user, data: dict, survey: Survey | None = None, reques
     survey that already has answers cannot change (the results would no longer mean anything).
     """
     title = _text(data, "title", limit=100, label=_("Title"))
-    intro = _text(data, "intro", required=False, limit=1000, label=_("Introduction"))
+    intro = _text(data, "intro", required=False, limit=INTRO_MAX_CHARS, label=_("Introduction"))
     questions = data.get("questions")
     if survey is None:
         survey = Survey(title=title, intro=intro)

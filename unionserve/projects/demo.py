@@ -64,6 +64,9 @@ PROJECTS = [
     ("会员理发优惠", "living", "hardship", "district", None, 4, "理发会员价15元", "10000", "dongcheng", "exited"),
 ]
 
+#: The demo inspections took place a few days before the submission.
+INSPECTED_DAYS_AGO = 3
+
 ORDER = ["inspection", "review", "revision", "agreement", "plaque", "publication", "published", "running",
          "evaluation", "renewal", "renewed", "exited"]
 
@@ -96,7 +99,7 @@ def _walk(case, target: str, people: dict, today: dt.date) -> None:
     if reach < 1:
         return
     report = SimpleUploadedFile("考察报告.txt", "实地考察：场所合规，服务内容与方案一致。".encode(), "text/plain")
-    case = _go(case, "submit", proposer, {"inspected_on": today - dt.timedelta(days=3),
+    case = _go(case, "submit", proposer, {"inspected_on": today - dt.timedelta(days=INSPECTED_DAYS_AGO),
                                           "inspection_summary": "实地考察经营场所、资质与服务流程，符合要求。",
                                           "files": [report]})
     if target == "revision":
