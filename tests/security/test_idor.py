@@ -239,6 +239,7 @@ ROUTES: dict[str, Callable[[World], Target]] = {
     # service projects: a station-run project of 东城区 (demo 中医康复理疗)
     "projects:detail": lambda w: _project(w, reader="dongcheng"),
     "GET /api/projects/{code}": lambda w: _project(w, reader="dongcheng"),
+    "GET /api/projects/{code}/ratings": lambda w: _project(w, reader="dongcheng"),
     # six-party linkage
     "linkage:partner_edit": lambda w: Target({"pk": w.partner.pk}, [w.partner.unit]),
     "linkage:referral": lambda w: Target({"pk": w.referral.pk},

@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core import signing
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -297,7 +298,7 @@ def on_start(case: Case, data: dict, actor) -> None:
 
 def guard_evaluation(case: Case, data: dict) -> str | None:
     try:
-        year = int(data.get("year"))
+        year = int(data.get("year") or "")
     except (TypeError, ValueError):
         return _("Give the year evaluated.")
     if Evaluation.objects.filter(project=case.service_project, year=year).exists():
@@ -336,13 +337,13 @@ def on_exit(case: Case, data: dict, actor) -> None:
 # --- merchants --------------------------------------------------------------------------------------------
 
 
-def clean_merchant(data: dict) -> dict:
+def clean_merchant(data: dict) -> dict[str, object]:
     """Validate a merchant's fields (page and API)."""
-    out = {"name": _text(data, "name", limit=100, label=_("Name")),
+    out: dict[str, object] = {"name": _text(data, "name", limit=100, label=_("Name")),
            "address": _text(data, "address", limit=200, label=_("Address")),
            "contact_person": _text(data, "contact_person", limit=40, label=_("Contact person")),
            "phone": _text(data, "phone", limit=20, label=_("Phone"))}
-    if not re.fullmatch(r"[0-9\-+ ]{7,20}", out["phone"]):
+    if not re.fullmatch(r"[0-9\-+ ]{7,20}", str(out["phone"])):
         raise ActionRefused(_("The phone number may hold only digits, spaces, + and -."))
     try:
         out["uscc"] = validate_uscc(strip_text(data.get("uscc")))
@@ -366,8 +367,8 @@ def save_merchant(*, acting_user, data: dict, merchant: Merchant | None = None, 
                   request=None) -> Merchant:
     """Add or change a merchant (optimistic lock on `version`), audited."""
     cleaned = clean_merchant(data)
-    clash = Merchant.objects.filter(uscc=cleaned["uscc"]).exclude(pk=getattr(merchant, "pk", None)).exists() or \
-        Merchant.objects.filter(name=cleaned["name"]).exclude(pk=getattr(merchant, "pk", None)).exists()
+    others = Merchant.objects.exclude(pk=merchant.pk) if merchant is not None else Merchant.objects.all()
+    clash = others.filter(Q(uscc=cleaned["uscc"]) | Q(name=cleaned["name"])).exists()
     if clash:
         raise ActionRefused(_("A merchant with this name or credit code is already on the list."))
     created = merchant is None
@@ -478,10 +479,9 @@ def answer_survey(*, survey: Survey, data: dict, request=None) -> SurveyResponse
     """A worker's answers (self-declared district, industry and group); every question answered."""
     if not survey.is_open:
         raise ActionRefused(_("This survey is closed."))
-    district = OrgUnit.objects.filter(pk=_int(data.get("district")), kind__in=DISTRICT_KINDS).first() \
-        if data.get("district") else None
-    industry = OrgUnit.objects.filter(pk=_int(data.get("industry")), kind=UnitKind.INDUSTRY_UNION).first() \
-        if data.get("industry") else None
+    district_id, industry_id = _int(data.get("district")), _int(data.get("industry"))
+    district = OrgUnit.objects.filter(pk=district_id, kind__in=DISTRICT_KINDS).first() if district_id else None
+    industry = OrgUnit.objects.filter(pk=industry_id, kind=UnitKind.INDUSTRY_UNION).first() if industry_id else None
     group = str(data.get("group") or WorkerGroup.GENERAL)
     if group not in WorkerGroup.values:
         raise ActionRefused(_("%(field)s: choose one of the offered options.") % {"field": _("Group")})

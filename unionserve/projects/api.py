@@ -360,6 +360,36 @@ def survey_results(request, survey_id: int, filters: Query[ResultFilter]):
         for item in data["questions"]]}
 
 
+class SurveyIn(Schema):
+    title: str = Field(max_length=100)
+    intro: str = Field("", max_length=1000)
+    is_open: bool = False
+    questions: list[dict] = Field(..., min_length=1, max_length=50,
+                                  description='[{"kind": "single|multiple|text", "text": "...", "options": "a\\nb"}]')
+
+
+@router.post("/surveys", response={201: SurveyOut}, summary="Write a worker-needs survey (the city office)")
+@scope_exempt(reason="surveys are the city office's questionnaires (no unit data), gated by MANAGE_SURVEYS")
+def add_survey(request, payload: SurveyIn):
+    require_perm(request, roles.MANAGE_SURVEYS)
+    return Status(201, actions.save_survey(acting_user=request.user, data=payload.dict()))
+
+
+class RatingOut(Schema):
+    day: dt.date
+    score: int
+    comment: str
+
+
+@router.get("/{code}/ratings", response=list[RatingOut], summary="Members' ratings of a project (newest first)")
+@paginate(Pagination)
+@scoped_view
+def project_ratings(request, code: str):
+    require_perm(request, roles.VIEW_PROJECT_EVALUATIONS)
+    project = scope_of(request.user).get_object_or_404(_projects(request), code=code[:20])
+    return project.ratings.order_by("-day", "-pk")
+
+
 @router.get("/{code}", response=ProjectDetailOut, summary="One project with its figures and evaluations")
 @scoped_view
 def get_project(request, code: str):

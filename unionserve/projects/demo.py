@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
@@ -141,7 +140,7 @@ def _walk(case, target: str, people: dict, today: dt.date) -> None:
 
 def _activity(projects: list[Project], today: dt.date) -> None:
     """Served visits and ratings of the projects that ran, over the months of this year."""
-    rng = random.Random(17)
+    rng = random.Random(17)  # noqa: S311 - demo data, not security
     members = list(Member.objects.filter(status="active").values_list("pk", flat=True)[:120])
     if not members:
         return
@@ -180,12 +179,12 @@ def _survey(city_user: User) -> Survey:
     survey = actions.save_survey(acting_user=city_user, data={
         "title": "2026年北京市职工需求调查", "is_open": True, "questions": SURVEY_QUESTIONS,
         "intro": "市总工会定期开展职工需求调查，分析结果将用于有针对性地开发服务项目。"})
-    rng = random.Random(4)
+    rng = random.Random(4)  # noqa: S311 - demo data, not security
     districts = list(OrgUnit.objects.filter(kind=UnitKind.DISTRICT_CENTER).order_by("code")[:6])
     industries = list(OrgUnit.objects.filter(kind=UnitKind.INDUSTRY_UNION).order_by("code")[:5])
     questions = list(survey.questions.all())
     for _ in range(80):
-        data = {"district": rng.choice(districts).pk if districts else None,
+        data: dict[str, object] = {"district": rng.choice(districts).pk if districts else None,
                 "industry": rng.choice(industries).pk if industries else None,
                 "group": rng.choice(WorkerGroup.values)}
         for q in questions:

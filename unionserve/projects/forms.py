@@ -82,7 +82,7 @@ def parse_questions(text: str) -> list[dict]:
 
 def questions_text(survey: Survey) -> str:
     """The editor's text of a survey's questions."""
-    mark = {QuestionKind.SINGLE: "单选", QuestionKind.MULTIPLE: "多选", QuestionKind.TEXT: "文字"}
+    mark: dict[str, str] = {QuestionKind.SINGLE: "单选", QuestionKind.MULTIPLE: "多选", QuestionKind.TEXT: "文字"}
     parts = []
     for q in survey.questions.all():
         parts.append(f"[{mark[q.kind]}] {q.text}")

@@ -397,7 +397,8 @@ def statistics_view(request):
     average = statistics.monthly_average(months)
     titles = {"category": _("Category"), "brand": _("Brand project"), "run_level": _("Run by"), "state": _("State")}
     if wants_xlsx(request):
-        rows = [(titles[key], label, n) for key, items in groups.items() for _c, label, n in items]
+        rows: list[tuple[str, str, object]] = [(titles[key], label, n) for key, items in groups.items()
+                                               for _c, label, n in items]
         rows += [(_("Projects running in the month"), month, n) for month, n in months]
         rows.append((_("Monthly average"), str(year), str(average)))
         return xlsx_response(filename=f"project-statistics-{year}", title=_("Project statistics"),

@@ -196,7 +196,8 @@ def test_survey_edit_answer_and_results(client, client_for, pj, tree):
     office = client_for(pj["city"])
     response = office.post("/projects/surveys/new/", {
         "title": "职工需求调查", "is_open": "on",
-        "questions": "[多选] 您最需要哪类服务？\n- 医药健康\n- 文化体育\n[单选] 是否了解京卡？\n- 了解\n- 不了解\n[文字] 建议"})
+        "questions": "[多选] 您最需要哪类服务？\n- 医药健康\n- 文化体育\n"
+                     "[单选] 是否了解京卡？\n- 了解\n- 不了解\n[文字] 建议"})
     survey = Survey.objects.get()
     assert response.status_code == 302 and survey.questions.count() == 3
     q1, q2, q3 = survey.questions.all()
@@ -254,3 +255,14 @@ def test_api(client_for, pj, running):
     assert client_for(pj["st1"]).post("/api/projects/", {}, content_type="application/json").status_code in (403,
                                                                                                           422)
     assert client_for(pj["st3"]).get(f"/api/projects/{code}").status_code == 404
+    client = client_for(pj["dc"])
+    assert client.get(f"/api/projects/{code}/ratings").json()["count"] == 0
+    assert client_for(pj["hd"]).get(f"/api/projects/{code}/ratings").status_code == 404
+    client = client_for(pj["dc"])
+    survey = {"title": "调查", "is_open": True,
+              "questions": [{"kind": "single", "text": "了解京卡吗？", "options": "了解\n不了解"}]}
+    assert client.post("/api/projects/surveys", survey, content_type="application/json").status_code == 403
+    city = client_for(pj["city"])
+    assert city.post("/api/projects/surveys", survey, content_type="application/json").status_code == 201
+    survey["questions"] = [{"kind": "single", "text": "只有一个选项", "options": "了解"}]
+    assert city.post("/api/projects/surveys", survey, content_type="application/json").status_code == 400
