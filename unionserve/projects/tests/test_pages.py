@@ -266,3 +266,31 @@ def test_api(client_for, pj, running):
     assert city.post("/api/projects/surveys", survey, content_type="application/json").status_code == 201
     survey["questions"] = [{"kind": "single", "text": "只有一个选项", "options": "了解"}]
     assert city.post("/api/projects/surveys", survey, content_type="application/json").status_code == 400
+
+
+@pytest.mark.parametrize("who", ["city", "dc", "st1", "evaluator"])
+def test_every_page_opens_for_each_role(client_for, pj, running, who):
+    from unionserve.core import roles
+
+    user = pj[who]
+    client = client_for(user)
+    code = Project.objects.get(case=running).code
+    survey = actions.save_survey(acting_user=pj["city"], data={
+        "title": "调查", "is_open": True, "questions": [{"kind": "text", "text": "建议", "options": ""}]})
+    pages = {"/projects/": roles.VIEW_PROJECTS, f"/projects/{code}/": roles.VIEW_PROJECTS,
+             "/projects/catalogue/": roles.VIEW_PROJECTS, "/projects/merchants/": roles.VIEW_PROJECTS,
+             "/projects/statistics/": roles.VIEW_PROJECTS, "/projects/surveys/": roles.VIEW_PROJECTS,
+             f"/projects/surveys/{survey.pk}/": roles.VIEW_PROJECTS,
+             "/projects/evaluations/": roles.VIEW_PROJECT_EVALUATIONS, "/projects/new/": roles.PROPOSE_PROJECTS,
+             "/projects/merchants/new/": roles.MANAGE_MERCHANTS,
+             f"/projects/merchants/{pj['m1'].pk}/": roles.MANAGE_MERCHANTS,
+             f"/projects/surveys/{survey.pk}/edit/": roles.MANAGE_SURVEYS, f"/work/cases/{running.number}/": None}
+    for url, perm in pages.items():
+        expected = 200 if perm is None or user.has_perm(perm) else 403
+        if who == "st1" and url in (f"/work/cases/{running.number}/", f"/projects/{code}/"):
+            expected = 404  # a district-run project: not the station's (it sees those it runs)
+        assert client.get(url).status_code == expected, url
+    client.logout()
+    for url in ("/projects/portal/", "/projects/portal/surveys/", f"/projects/portal/surveys/{survey.pk}/"):
+        assert client.get(url).status_code == 200, url
+    assert client.get("/projects/").status_code == 302  # staff pages need a login
