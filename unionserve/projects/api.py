@@ -204,6 +204,10 @@ def propose(request, payload: ProposalIn):
     return Status(201, _projects(request).get(case=case))
 
 
+class CatalogueOut(ProjectOut):
+    """A project as the catalogue lists it (its own schema: the catalogue pages without counting)."""
+
+
 class CatalogueFilter(Schema):
     district: str | None = Field(None, max_length=20, description="A district's unit code, or 'city'")
     category: Category | None = None
@@ -211,7 +215,7 @@ class CatalogueFilter(Schema):
     q: str | None = Field(None, max_length=40)
 
 
-@router.get("/catalogue", response=list[ProjectOut], summary="The catalogue: published and running projects")
+@router.get("/catalogue", response=list[CatalogueOut], summary="The catalogue: published and running projects")
 @paginate(LookaheadPagination)
 @scope_exempt(reason="the catalogue lists published projects for every member of the city: public by design")
 def catalogue(request, filters: Query[CatalogueFilter]):
