@@ -15,7 +15,7 @@ from ninja.pagination import paginate
 from pydantic import Field
 
 from unionserve.core import roles
-from unionserve.core.api import LookaheadPagination, Pagination, require_perm
+from unionserve.core.api import Id, LookaheadPagination, Pagination, require_perm
 from unionserve.core.money import Money
 from unionserve.core.scope import scope_exempt, scope_of, scoped_view
 
@@ -248,7 +248,7 @@ def add_merchant(request, payload: MerchantIn):
 
 @router.put("/merchants/{merchant_id}", response=MerchantOut, summary="Change a merchant (send the version read)")
 @scope_exempt(reason="the merchant list is city-wide reference data, gated by MANAGE_MERCHANTS")
-def change_merchant(request, merchant_id: int, payload: MerchantIn):
+def change_merchant(request, merchant_id: Id, payload: MerchantIn):
     require_perm(request, roles.MANAGE_MERCHANTS)
     merchant = get_object_or_404(Merchant, pk=merchant_id)
     return actions.save_merchant(acting_user=request.user, data=payload.dict(), merchant=merchant,
@@ -354,7 +354,7 @@ class ResultFilter(Schema):
 
 @router.get("/surveys/{survey_id}/results", response=dict, summary="A survey's results by district, industry, group")
 @scope_exempt(reason="survey answers are anonymous and city-wide, gated by VIEW_PROJECTS")
-def survey_results(request, survey_id: int, filters: Query[ResultFilter]):
+def survey_results(request, survey_id: Id, filters: Query[ResultFilter]):
     require_perm(request, roles.VIEW_PROJECTS)
     survey = get_object_or_404(Survey, pk=survey_id)
     data = survey_results_data(survey, {k: v for k, v in filters.dict().items() if v})
