@@ -113,11 +113,18 @@ EXEMPT: dict[str, str] = {
     "legalaid:lawyer_new": "the city-wide registry of contracted law firms, gated by MANAGE_LAW_FIRMS",
     "legalaid:lawyer_edit": "the city-wide registry of contracted law firms, gated by MANAGE_LAW_FIRMS",
     "legalaid:engagement_new": "the city-wide registry of contracted law firms, gated by MANAGE_LAW_FIRMS",
+    "projects:merchant_edit": "the city-wide merchant list (businesses, no personal data), gated by MANAGE_MERCHANTS",
+    "PUT /api/projects/merchants/{merchant_id}": "the city-wide merchant list, gated by MANAGE_MERCHANTS",
+    "projects:survey_edit": "the city office's worker-needs surveys carry no org unit, gated by MANAGE_SURVEYS",
+    "projects:survey_results": "the city-wide worker-needs survey: anonymous answers, no org unit",
+    "GET /api/projects/surveys/{survey_id}/results": "the city-wide worker-needs survey: anonymous answers",
+    "projects:portal_survey": "the public portal: an open questionnaire, the same for everyone",
+    "projects:rate": "the public portal: a signed token names the project and the member; a forged one is 404",
 }
 
 # Roles held only at level 1 (the city center and its departments): their scope is the whole city by design, so
 # no object is out of their scope; what they may do is checked by permission (docs/security.md).
-CITY_WIDE_ROLES = {Role.HOTLINE_AGENT, Role.CITY_OFFICE, Role.DEPARTMENT_STAFF}
+CITY_WIDE_ROLES = {Role.HOTLINE_AGENT, Role.CITY_OFFICE, Role.DEPARTMENT_STAFF, Role.EVALUATOR}
 
 
 def _case(number: str, reader: str = "admin", persons: set[int] | None = None):
@@ -126,6 +133,13 @@ def _case(number: str, reader: str = "admin", persons: set[int] | None = None):
         return Target({"number": case.number}, units=w.case_units(case), persons=persons or set(), reader=reader,
                       case=True)
     return make
+
+
+def _project(w: World, reader: str) -> Target:
+    from unionserve.projects.models import Project
+
+    project = Project.objects.select_related("owner_unit", "run_unit").get(name="中医康复理疗")
+    return Target({"code": project.code}, [project.owner_unit, project.run_unit], reader=reader)
 
 
 # Route → how to find its object in the fixture world. Names of demo objects: see unionserve/*/demo.py.
@@ -222,6 +236,10 @@ ROUTES: dict[str, Callable[[World], Target]] = {
     "GET /api/legalaid/cases/{number}": lambda w: Target(
         {"number": w.cases["FY-0003"].number}, w.case_units(w.cases["FY-0003"]), persons={w.users["lawyer2"].pk},
         reader="lawyer2", case=True),
+    # service projects: a station-run project of 东城区 (demo 中医康复理疗)
+    "projects:detail": lambda w: _project(w, reader="dongcheng"),
+    "GET /api/projects/{code}": lambda w: _project(w, reader="dongcheng"),
+    "GET /api/projects/{code}/ratings": lambda w: _project(w, reader="dongcheng"),
     # six-party linkage
     "linkage:partner_edit": lambda w: Target({"pk": w.partner.pk}, [w.partner.unit]),
     "linkage:referral": lambda w: Target({"pk": w.referral.pk},

@@ -33,6 +33,7 @@ DEMO_ACCOUNTS: list[tuple[str, str, str, list[str], str]] = [
     ("station2", "中关村站 社工 黄磊", "110108011", [Role.SOCIAL_WORKER],
      "a station in another district (中关村街道, 海淀区)"),
     ("grassroots", "基层工会 何静", "G000001", [Role.GRASSROOTS_OFFICER], "a grassroots union under 东华门街道"),
+    ("evaluator", "第三方评估 林华", "110000", [Role.EVALUATOR], "the independent project evaluator, read-only"),
 ]
 
 

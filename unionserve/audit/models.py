@@ -61,6 +61,10 @@ class AuditAction(models.TextChoices):
     POLICY_APPROVED = "policy_approved", _("Policy change approved")
     POLICY_REJECTED = "policy_rejected", _("Policy change rejected")
     POLICY_WITHDRAWN = "policy_withdrawn", _("Policy change withdrawn")
+    # Service projects (projects app): the merchant register, the survey, members' ratings and survey answers.
+    MERCHANT_CHANGED = "merchant_changed", _("Merchant changed")
+    SURVEY_CHANGED = "survey_changed", _("Worker-needs survey changed")
+    PROJECT_FEEDBACK = "project_feedback", _("Project rated or survey answered")
 
 
 class AppendOnlyError(RuntimeError):

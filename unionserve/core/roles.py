@@ -26,6 +26,8 @@ class Role(models.TextChoices):
     LAWYER = "lawyer", _("Lawyer")
     MUTUAL_INSURANCE = "mutual_insurance", _("Mutual-insurance office")
     AUDITOR = "auditor", _("Auditor (read-only)")
+    #: The independent evaluation body of seed 002 §四(三) (第三方独立评估机构): reads projects and evaluations.
+    EVALUATOR = "evaluator", _("Independent evaluator (read-only)")
     SYSTEM_ADMIN = "system_admin", _("System administrator")
 
 
@@ -86,6 +88,11 @@ MANAGE_PAYOUTS = "payouts.manage_payouts"
 # --- mutualaid: mutual aid (permission constants) ---
 # --- end mutualaid ---
 # --- projects: service projects (permission constants) ---
+VIEW_PROJECTS = "projects.view_projects"  # projects, merchants and the catalogue in scope
+PROPOSE_PROJECTS = "projects.propose_projects"  # propose a project, inspect the merchant, keep the agreement
+MANAGE_MERCHANTS = "projects.manage_merchants"  # add and edit merchants, issue rating links
+VIEW_PROJECT_EVALUATIONS = "projects.view_evaluations"  # participation, satisfaction, fund efficiency, reach
+MANAGE_SURVEYS = "projects.manage_surveys"  # write the worker-needs survey (职工需求调查)
 # --- end projects ---
 # --- stations: service stations (permission constants) ---
 # --- end stations ---
@@ -162,6 +169,8 @@ ROLE_SPECS: dict[str, RoleSpec] = {
     Role.MUTUAL_INSURANCE: RoleSpec(frozenset(COMMON | {VIEW_MEMBERS, VIEW_PII}), frozenset(LEVEL_1 | LEVEL_2)),
     Role.AUDITOR: RoleSpec(frozenset(COMMON | {VIEW_USERS, VIEW_AUDIT, VIEW_MEMBERS, VIEW_QUALITY, VIEW_HOTLINE_STATS,
                                                VIEW_LEGAL_STATS}), privileged=True),
+    # Seed 002 §四(三): a third-party body evaluates projects from the platform's figures; it changes nothing.
+    Role.EVALUATOR: RoleSpec(frozenset(COMMON), frozenset(LEVEL_1)),
     Role.SYSTEM_ADMIN: RoleSpec(
         frozenset(COMMON | {MANAGE_UNITS, VIEW_USERS, MANAGE_USERS, GRANT_ADMIN_ROLES, VIEW_AUDIT, MANAGE_CALENDAR,
                             VIEW_OUTBOX, MANAGE_OUTBOX, VIEW_QUALITY, MANAGE_SAMPLE_CHECKS} | REGISTER
@@ -186,6 +195,15 @@ AREA_GRANTS: dict[str, dict[str, frozenset[str]]] = {
     # --- mutualaid ---
     # --- end mutualaid ---
     # --- projects ---
+    "projects": {
+        Role.CITY_OFFICE: frozenset({VIEW_PROJECTS, MANAGE_MERCHANTS, VIEW_PROJECT_EVALUATIONS, MANAGE_SURVEYS}),
+        Role.DEPARTMENT_STAFF: frozenset({VIEW_PROJECTS, PROPOSE_PROJECTS, MANAGE_MERCHANTS,
+                                          VIEW_PROJECT_EVALUATIONS}),
+        Role.CENTER_STAFF: frozenset({VIEW_PROJECTS, PROPOSE_PROJECTS, MANAGE_MERCHANTS, VIEW_PROJECT_EVALUATIONS}),
+        Role.SOCIAL_WORKER: frozenset({VIEW_PROJECTS}),
+        Role.EVALUATOR: frozenset({VIEW_PROJECTS, VIEW_PROJECT_EVALUATIONS}),
+        Role.AUDITOR: frozenset({VIEW_PROJECTS, VIEW_PROJECT_EVALUATIONS}),
+    },
     # --- end projects ---
     # --- stations ---
     # --- end stations ---

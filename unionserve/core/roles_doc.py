@@ -56,6 +56,11 @@ MEANING = {
     roles.CHANGE_POLICY: "propose and approve policy changes (a second person approves)",
     roles.VIEW_PAYOUTS: "read payments to members' cards, payout batches and their reconciliation in scope",
     roles.MANAGE_PAYOUTS: "build payout batches, write the bank's payout file, apply the bank's result file",
+    roles.VIEW_PROJECTS: "read service projects, merchants and the catalogue in scope",
+    roles.PROPOSE_PROJECTS: "propose service projects, inspect merchants, sign agreements",
+    roles.MANAGE_MERCHANTS: "add and edit merchants, issue rating links",
+    roles.VIEW_PROJECT_EVALUATIONS: "read and export project evaluations (participation, satisfaction, funds)",
+    roles.MANAGE_SURVEYS: "write the worker-needs survey",
 }
 
 

@@ -51,6 +51,10 @@ NAVIGATION: list[NavEntry] = [
     # --- mutualaid ---
     # --- end mutualaid ---
     # --- projects ---
+    NavEntry(_("Service projects"), "projects:list", "shop", roles.VIEW_PROJECTS),
+    NavEntry(_("Project evaluation"), "projects:evaluations", "clipboard-check", roles.VIEW_PROJECT_EVALUATIONS),
+    NavEntry(_("Project statistics"), "projects:statistics", "bar-chart-steps", roles.VIEW_PROJECTS),
+    NavEntry(_("Worker-needs surveys"), "projects:surveys", "ui-checks", roles.VIEW_PROJECTS),
     # --- end projects ---
     # --- stations ---
     # --- end stations ---
