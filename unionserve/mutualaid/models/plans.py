@@ -3,7 +3,7 @@
 - `Plan`: the eight plans of seed 003 (seeded by ``setup.setup``).
 - `Enrolment`: a member in a plan for a plan year, enrolled and paid for by a unit (one row per member, plan
   and year). The medical plan also needs the member in social insurance.
-- `EnrolmentImport`: one unit's Excel list, all or nothing, with its error rows kept for the error report.
+- `FileImport`: a file read (enrolment list, expense file) and its errors, for the error report.
 - `CardExport`: the daily list of valid card holders sent to the social-security center (its checksum).
 - `ExpenseBatch` / `ExpenseLine`: the center's quarterly expense file, its lines, the payout computed from the
   plan version in force on the visit date, the two reviews, and the payment of each approved line.
@@ -21,8 +21,8 @@ from unionserve.core.money import money_field
 
 from ..catalog import PlanKind
 
-__all__ = ["BatchState", "CardExport", "Enrolment", "EnrolmentImport", "ExpenseBatch", "ExpenseLine", "LineState",
-           "Plan", "PlanKind", "VisitKind"]
+__all__ = ["BatchState", "CardExport", "Enrolment", "ExpenseBatch", "ExpenseLine", "FileImport",
+           "FileKind", "LineState", "Plan", "PlanKind", "VisitKind"]
 
 
 class Plan(models.Model):
@@ -70,19 +70,27 @@ class Enrolment(models.Model):
         return f"{self.member_id} {self.plan_id} {self.year}"
 
 
-class EnrolmentImport(models.Model):
-    """One unit's enrolment list (Excel): all rows are written, or none and the errors are reported."""
+class FileKind(models.TextChoices):
+    ENROLMENT = "enrolment", pgettext_lazy("mutual aid file", "Enrolment list")
+    EXPENSES = "expenses", pgettext_lazy("mutual aid file", "Quarterly expense file")
+
+
+class FileImport(models.Model):
+    """One file read: a unit's enrolment list (all rows written, or none) or the center's expense file (refused
+    whole when a line cannot be read); the errors are kept for the error report."""
 
     scope_paths = ("unit__region_path", "unit__industry_path")
 
-    unit = models.ForeignKey("orgs.OrgUnit", models.PROTECT, related_name="+", verbose_name=_("enrolling unit"))
+    kind = models.CharField(_("kind"), max_length=10, choices=FileKind.choices)
+    unit = models.ForeignKey("orgs.OrgUnit", models.PROTECT, related_name="+", verbose_name=_("unit"))
     original_name = models.CharField(_("file name"), max_length=200)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("imported"), default=timezone.now)
     rows = models.PositiveIntegerField(_("rows"), default=0)
-    created = models.PositiveIntegerField(_("enrolments added"), default=0)
-    #: [{"row": n, "column": "...", "value": "...", "message": "..."}] — empty when the file was accepted.
+    created = models.PositiveIntegerField(_("rows written"), default=0)
+    #: [[row, column, value, message], …] (at most MAX_ERRORS) — empty when the file was accepted.
     errors = models.JSONField(default=list, blank=True)
+    error_count = models.PositiveIntegerField(_("errors"), default=0)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -92,7 +100,7 @@ class EnrolmentImport(models.Model):
 
     @property
     def accepted(self) -> bool:
-        return not self.errors
+        return not self.error_count
 
 
 class CardExport(models.Model):
