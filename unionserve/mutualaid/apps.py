@@ -8,15 +8,11 @@ class MutualaidConfig(AppConfig):
 
     def ready(self) -> None:
         # The bank's answer marks the medical lines paid or failed; the member page shows the member's plans.
+        from unionserve.members.public import register_section
         from unionserve.payouts.public import payment_settled
 
         from .signals import on_payment_settled
+        from .views_plans import member_section
 
         payment_settled.connect(on_payment_settled, dispatch_uid="mutualaid.medical.settled")
-        try:
-            from .views_plans import member_section
-        except ImportError:  # the pages are not there yet
-            return
-        from unionserve.members.public import register_section
-
         register_section(_("Mutual aid"), "mutualaid/_member_section.html", member_section)

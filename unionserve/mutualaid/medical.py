@@ -276,7 +276,7 @@ def compute(lines: list[Line], *, exclude_batch_id: int | None = None) -> None:
         near = values(policies.REVIEW_NEAR_CAP_PERCENT, day)
         sample = values(policies.REVIEW_SAMPLE_PERCENT, day)
         outlier = values(policies.REVIEW_OUTLIER_FACTOR, day)
-        ln.versions = {p.key: p.version for p in (deductible, ratio, cap)}
+        ln.versions = {p.key: {"version": p.version, "value": str(p.value)} for p in (deductible, ratio, cap)}
         ln.computed = (max(Decimal(0), ln.self_paid - deductible.value) * ratio.value / HUNDRED).quantize(
             FEN, ROUND_HALF_UP)
         ln.cap = cap.value

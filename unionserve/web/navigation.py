@@ -48,6 +48,8 @@ NAVIGATION: list[NavEntry] = [
     # --- payouts ---
     # --- end payouts ---
     # --- mutualaid ---
+    NavEntry(_("Mutual aid"), "mutualaid:index", "heart-pulse", roles.VIEW_MUTUALAID),
+    NavEntry(_("Medical batches"), "mutualaid:batches", "clipboard2-pulse", roles.MANAGE_MUTUALAID),
     # --- end mutualaid ---
     # --- projects ---
     # --- end projects ---

@@ -44,8 +44,10 @@ def test_model_worker_paid_exactly_up_to_the_special_cap(tmp_path, tree, insured
                                                                            D("103316.00"), True)
     assert (second.computed, second.payout, second.paid_before) == (D("3316.00"), D("3316.00"), D("100000.00"))
     assert "over_cap" not in second.flags and "near_cap" in second.flags
-    assert second.policy_versions == {"mutualaid.medical.inpatient_deductible": 1,
-                                      "mutualaid.medical.inpatient_ratio": 1, "mutualaid.medical_special_cap": 1}
+    assert second.policy_versions == {
+        "mutualaid.medical.inpatient_deductible": {"version": 1, "value": "300.00"},
+        "mutualaid.medical.inpatient_ratio": {"version": 1, "value": "60.00"},
+        "mutualaid.medical_special_cap": {"version": 1, "value": "103316.00"}}
     assert batch.total_payout == D("103316.00")
 
 

@@ -1,0 +1,90 @@
+"""The explanation of benefits (理赔明细) of a member for a year: each medical line, the rule and the policy
+versions it was computed with, the cap it counted against and what remains of the year's cap."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import policies
+from .eligibility import annual_cap
+from .models import Enrolment, ExpenseLine, LineState, VisitKind
+
+COUNTED = (LineState.ACCEPTED, LineState.FLAGGED, LineState.CLEARED, LineState.REQUESTED, LineState.PAID,
+           LineState.FAILED)
+
+
+@dataclass
+class StatementLine:
+    line: ExpenseLine
+    rule: str
+    counted: bool
+
+
+@dataclass
+class Statement:
+    member: object
+    year: int
+    lines: list[StatementLine] = field(default_factory=list)
+    enrolments: list[Enrolment] = field(default_factory=list)
+    counted: Decimal = Decimal(0)
+    paid: Decimal = Decimal(0)
+    cap: Decimal = Decimal(0)
+    cap_version: int = 0
+    cap_special: bool = False
+    remaining: Decimal = Decimal(0)
+    made_on: dt.date | None = None
+
+
+def rule_text(line: ExpenseLine) -> str:
+    """How the line's amount was computed, with the values and versions used."""
+    if line.state == LineState.REJECTED:
+        from .eligibility import REASONS
+
+        return str(REASONS.get(line.reason, line.reason))
+    used = line.policy_versions or {}
+    inpatient = line.visit_kind == VisitKind.INPATIENT
+    ded = used.get(policies.MEDICAL_INPATIENT_DEDUCTIBLE if inpatient else policies.MEDICAL_OUTPATIENT_DEDUCTIBLE, {})
+    ratio = used.get(policies.MEDICAL_INPATIENT_RATIO if inpatient else policies.MEDICAL_OUTPATIENT_RATIO, {})
+    cap_key = policies.MEDICAL_SPECIAL_CAP if line.special_cap else policies.MEDICAL_ANNUAL_CAP
+    cap = used.get(cap_key, {})
+    return _("(%(paid)s − deductible %(ded)s [v%(dv)s]) × %(ratio)s %% [v%(rv)s] = %(computed)s; "
+             "cap %(cap)s [v%(cv)s], counted before %(before)s") % {
+        "paid": line.self_paid, "ded": ded.get("value", "—"), "dv": ded.get("version", "—"),
+        "ratio": ratio.get("value", "—"), "rv": ratio.get("version", "—"), "computed": line.computed,
+        "cap": cap.get("value", "—"), "cv": cap.get("version", "—"), "before": line.paid_before}
+
+
+def statement(member, year: int) -> Statement:
+    """The member's statement for `year` (call only for a member the user may read)."""
+    today = timezone.localdate()
+    st = Statement(member=member, year=year, made_on=today)
+    st.enrolments = list(Enrolment.objects.filter(member=member, year=year).select_related("plan", "unit"))
+    lines = ExpenseLine.objects.filter(member=member, visit_from__year=year).select_related("batch").order_by(
+        "visit_from", "visit_to", "row")
+    for line in lines:
+        counted = line.state in COUNTED
+        st.lines.append(StatementLine(line, rule_text(line), counted))
+        if counted:
+            st.counted += line.payout
+        if line.state == LineState.PAID:
+            st.paid += line.payout
+    day = min(today, dt.date(year, 12, 31))
+    used = annual_cap(member.pk, day)
+    st.cap, st.cap_version = used.value, used.version
+    st.cap_special = used.key == policies.MEDICAL_SPECIAL_CAP
+    st.remaining = max(Decimal(0), st.cap - st.counted)
+    return st
+
+
+def statement_pdf(st: Statement) -> bytes:
+    """The statement as PDF (the documents app's page and fonts)."""
+    from unionserve.documents.generate import html_document, pdf_from_html
+
+    body = render_to_string("mutualaid/statement_pdf.html", {"st": st})
+    return pdf_from_html(html_document(_("Medical mutual aid statement"), body))
