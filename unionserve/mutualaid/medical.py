@@ -389,8 +389,8 @@ def refresh_totals(batch: ExpenseBatch) -> None:
         flagged=Count("pk", filter=Q(state=LineState.FLAGGED)), claimed=Sum("self_paid"),
         payout=Sum("payout", filter=~Q(state__in=[LineState.REJECTED, LineState.REFUSED])))
     batch.lines, batch.rejected, batch.flagged = agg["lines"], agg["rejected"], agg["flagged"]
-    batch.total_claimed = agg["claimed"] or Decimal(0)
-    batch.total_payout = agg["payout"] or Decimal(0)
+    batch.total_claimed = (agg["claimed"] or Decimal(0)).quantize(FEN)
+    batch.total_payout = (agg["payout"] or Decimal(0)).quantize(FEN)
     batch.save(update_fields=["lines", "rejected", "flagged", "total_claimed", "total_payout"])
 
 

@@ -78,7 +78,8 @@ def statement(member, year: int) -> Statement:
     used = annual_cap(member.pk, day)
     st.cap, st.cap_version = used.value, used.version
     st.cap_special = used.key == policies.MEDICAL_SPECIAL_CAP
-    st.remaining = max(Decimal(0), st.cap - st.counted)
+    st.counted, st.paid = st.counted.quantize(Decimal("0.01")), st.paid.quantize(Decimal("0.01"))
+    st.remaining = max(Decimal(0), st.cap - st.counted).quantize(Decimal("0.01"))
     return st
 
 
