@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from . import policies
@@ -83,9 +84,28 @@ def statement(member, year: int) -> Statement:
     return st
 
 
+#: The statement's page: A4 with page numbers, the CJK fonts the documents app uses, a landscape table.
+PDF_CSS = """
+@page { size: A4 landscape; margin: 1.8cm 1.6cm; @bottom-center { content: counter(page) " / " counter(pages);
+        font-size: 9pt; } }
+body { font-family: "Noto Sans CJK SC", "Noto Serif CJK SC", "Source Han Sans SC", sans-serif; font-size: 10pt; }
+h1 { text-align: center; font-size: 16pt; }
+table { border-collapse: collapse; width: 100%; }
+th, td { border: 0.5pt solid #555; padding: 2pt 4pt; vertical-align: top; }
+caption { text-align: left; font-weight: bold; margin-bottom: 4pt; }
+.text-end { text-align: right; }
+dl { display: grid; grid-template-columns: 14em auto; }
+"""
+
+
 def statement_pdf(st: Statement) -> bytes:
-    """The statement as PDF (the documents app's page and fonts)."""
-    from unionserve.documents.generate import html_document, pdf_from_html
+    """The statement as PDF (WeasyPrint; only data: URLs are fetched, like the documents app)."""
+    import weasyprint  # loads Pango: imported only when a PDF is made
+    from weasyprint.urls import URLFetcher
 
     body = render_to_string("mutualaid/statement_pdf.html", {"st": st})
-    return pdf_from_html(html_document(_("Medical mutual aid statement"), body))
+    html = (f'<!DOCTYPE html><html lang="zh-Hans"><head><meta charset="utf-8">'
+            f"<title>{escape(_('Medical mutual aid statement'))}</title><style>{PDF_CSS}</style></head>"
+            f"<body>{body}</body></html>")
+    fetcher = URLFetcher(allowed_protocols=("data",), timeout=1, allow_redirects=False)
+    return weasyprint.HTML(string=html, url_fetcher=fetcher, base_url=None).write_pdf()
