@@ -17,7 +17,7 @@ def _post(client, url, data=None):
 
 def test_the_batch_over_the_api(client_for, tmp_path, tree, insured, ma_users):
     a, b = insured(tree["g1"], "甲"), insured(tree["g3"], "乙")
-    path = expense_csv(tmp_path, [(a, "门诊", "2026-01-10", "2026-01-10", "150"),
+    path = expense_csv(tmp_path, [(a, "门诊", "2026-01-10", "2026-01-10", "155"),
                                   (b, "住院", "2026-02-10", "2026-02-12", "1300")])
     office = client_for(ma_users["office"])
     with open(path, "rb") as fh:

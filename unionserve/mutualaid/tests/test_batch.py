@@ -1,5 +1,5 @@
 """The quarterly medical batch: payouts hand-computed at, under and over the caps (defaults: outpatient deductible
-50 yuan at 50 %, inpatient deductible 300 yuan at 60 %; caps 100,653 and 103,316 yuan)."""
+55 yuan at 50 %, inpatient deductible 300 yuan at 60 %; caps 100,653 and 103,316 yuan)."""
 
 import datetime as dt
 from decimal import Decimal as D
@@ -54,11 +54,11 @@ def test_model_worker_paid_exactly_up_to_the_special_cap(tmp_path, tree, insured
 def test_model_worker_one_yuan_over_the_special_cap(tmp_path, tree, insured, ma_users):
     m = insured(tree["g1"], "劳模乙")
     special(m, SpecialGroup.HARDSHIP, (2025, 1, 1))
-    # 100000.00 + 3316.00 as above, then an outpatient line (52 − 50) × 50 % = 1.00: one yuan over, paid 0.
+    # 100000.00 + 3316.00 as above, then an outpatient line (57 − 55) × 50 % = 1.00: one yuan over, paid 0.
     batch = run(tmp_path, ma_users["office"], tree["city"], [
         (m, "住院", "2026-01-05", "2026-01-20", "166966.67"),
         (m, "住院", "2026-02-05", "2026-02-10", "5826.67"),
-        (m, "门诊", "2026-03-01", "2026-03-01", "52.00"),
+        (m, "门诊", "2026-03-01", "2026-03-01", "57.00"),
     ])
     over = line_of(batch, 4)
     assert (over.computed, over.payout, over.paid_before) == (D("1.00"), D("0.00"), D("103316.00"))
@@ -72,9 +72,9 @@ def test_ordinary_member_crosses_the_cap_in_the_second_quarter(tmp_path, tree, i
     q1 = run(tmp_path, ma_users["office"], tree["city"], [(m, "住院", "2026-02-01", "2026-02-10", "150300")],
              quarter=1, name="q1.csv")
     assert line_of(q1, 2).payout == D("90000.00")
-    # Q2: (20300 − 300) × 60 % = 12000.00 but 100653 − 90000 = 10653.00 remain; then (250 − 50) × 50 % = 100 → 0.
+    # Q2: (20300 − 300) × 60 % = 12000.00 but 100653 − 90000 = 10653.00 remain; then (255 − 55) × 50 % = 100 → 0.
     q2 = run(tmp_path, ma_users["office"], tree["city"], [
-        (m, "门诊", "2026-05-02", "2026-05-02", "250"),
+        (m, "门诊", "2026-05-02", "2026-05-02", "255"),
         (m, "住院", "2026-04-10", "2026-04-20", "20300"),
     ], quarter=2, name="q2.csv")
     inpatient, outpatient = line_of(q2, 3), line_of(q2, 2)
@@ -113,9 +113,9 @@ def test_status_changed_mid_year(tmp_path, tree, insured, ma_users):
 
 def test_a_line_paid_in_an_earlier_quarter_is_rejected(tmp_path, tree, insured, ma_users):
     m = insured(tree["g1"], "重复")
-    line = (m, "门诊", "2026-03-30", "2026-03-30", "450.50")
+    line = (m, "门诊", "2026-03-30", "2026-03-30", "455.50")
     q1 = run(tmp_path, ma_users["office"], tree["city"], [line], quarter=1, name="q1.csv")
-    assert line_of(q1, 2).payout == D("200.25")  # (450.50 − 50) × 50 %
+    assert line_of(q1, 2).payout == D("200.25")  # (455.50 − 55) × 50 %
     q2 = run(tmp_path, ma_users["office"], tree["city"], [line, line], quarter=2, name="q2.csv")
     again = line_of(q2, 2)
     assert (again.state, again.reason, again.payout, again.line_key) == (LineState.REJECTED, "already_paid",
@@ -176,7 +176,7 @@ def test_two_reviews_by_two_people_then_payment_and_settlement(tmp_path, tree, i
 
     a, b = insured(tree["g1"], "甲"), insured(tree["g3"], "乙")
     batch = run(tmp_path, ma_users["office"], tree["city"], [
-        (a, "门诊", "2026-01-10", "2026-01-10", "150"),
+        (a, "门诊", "2026-01-10", "2026-01-10", "155"),
         (b, "住院", "2026-01-10", "2026-01-12", "99300"),  # an outlier beside a 150-yuan line
         (b, "门诊", "2026-01-20", "2026-01-20", "250"),
     ])

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def batch(tmp_path, tree, insured, ma_users):
     a, b = insured(tree["g1"], "东华门甲"), insured(tree["g3"], "中关村乙")
-    path = expense_csv(tmp_path, [(a, "门诊", "2026-01-10", "2026-01-10", "150"),
+    path = expense_csv(tmp_path, [(a, "门诊", "2026-01-10", "2026-01-10", "155"),
                                   (b, "住院", "2026-02-10", "2026-02-12", "1300")])
     return actions.import_expenses(path=path, name="q.csv", year=2026, quarter=1, office=tree["city"],
                                    acting_user=ma_users["office"])
@@ -60,7 +60,7 @@ def test_member_page_statement_and_pdf(client_for, batch, ma_users):
     line = batch.expense_lines.get(row=2)
     client = client_for(ma_users["st1"])
     page = client.get(f"/mutual-aid/members/{line.member_id}/?year=2026").content.decode()
-    assert "50.00" in page and "v1" in page  # (150 − 50) × 50 %, the policy versions
+    assert "50.00" in page and "v1" in page  # (155 − 55) × 50 %, the policy versions
     pdf = client.get(f"/mutual-aid/members/{line.member_id}/statement.pdf?year=2026")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     detail = client.get(f"/members/{line.member_id}/").content.decode()
