@@ -54,6 +54,10 @@ MEANING = {
     roles.VIEW_LEGAL_STATS: "read the mediation and legal-aid statistics in scope",
     roles.VIEW_POLICY: "read the policy numbers",
     roles.CHANGE_POLICY: "propose and approve policy changes (a second person approves)",
+    roles.VIEW_MUTUALAID: "read the mutual-aid plans, enrolments and members' aid in scope",
+    roles.ENROL_MUTUALAID: "enrol members in scope in the mutual-aid plans (a unit's list, one member)",
+    roles.VIEW_MEDICAL_LINES: "read the medical mutual-aid lines (hospital, visit, amounts) of members in scope",
+    roles.MANAGE_MUTUALAID: "the medical batch: daily card export, expense file, both reviews, approval",
 }
 
 
