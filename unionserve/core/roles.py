@@ -75,6 +75,10 @@ VIEW_LEGAL_STATS = "legalreports.view_statistics"
 VIEW_POLICY = "policy.view_policy"
 CHANGE_POLICY = "policy.change_policy"
 
+#: Permissions added by the later areas that also call for a second factor (personal data as sensitive as health);
+#: defined before the areas' blocks, which add to it.
+AREA_TWO_FACTOR: set[str] = set()
+
 # --- cards: the Jingka card (permission constants) ---
 # --- end cards ---
 # --- visits: served visits (permission constants) ---
@@ -86,6 +90,15 @@ VIEW_PAYOUTS = "payouts.view_payouts"
 MANAGE_PAYOUTS = "payouts.manage_payouts"
 # --- end payouts ---
 # --- mutualaid: mutual aid (permission constants) ---
+#: See the plans, enrolments and the member's mutual-aid section (in the holder's scope).
+VIEW_MUTUALAID = "mutualaid.view_mutualaid"
+#: Enrol members of the holder's scope (a unit's list, 000 §一(三): stations collect and report).
+ENROL_MUTUALAID = "mutualaid.enrol_members"
+#: See the medical batch's lines (hospital, visit, self-paid amount: health data) of members in scope.
+VIEW_MEDICAL_LINES = "mutualaid.view_medical_lines"
+#: The office's work (000 §四.7): the daily card export, the quarterly expense file, both reviews, approval.
+MANAGE_MUTUALAID = "mutualaid.manage_mutualaid"
+AREA_TWO_FACTOR.update({VIEW_MEDICAL_LINES, MANAGE_MUTUALAID})
 # --- end mutualaid ---
 # --- projects: service projects (permission constants) ---
 VIEW_PROJECTS = "projects.view_projects"  # projects, merchants and the catalogue in scope
@@ -193,6 +206,13 @@ AREA_GRANTS: dict[str, dict[str, frozenset[str]]] = {
                 Role.CENTER_STAFF: frozenset({VIEW_PAYOUTS}), Role.AUDITOR: frozenset({VIEW_PAYOUTS})},
     # --- end payouts ---
     # --- mutualaid ---
+    "mutualaid": {
+        Role.MUTUAL_INSURANCE: frozenset({VIEW_MUTUALAID, ENROL_MUTUALAID, VIEW_MEDICAL_LINES, MANAGE_MUTUALAID}),
+        Role.CITY_OFFICE: frozenset({VIEW_MUTUALAID, ENROL_MUTUALAID, VIEW_MEDICAL_LINES, MANAGE_MUTUALAID}),
+        Role.CENTER_STAFF: frozenset({VIEW_MUTUALAID, VIEW_MEDICAL_LINES}),
+        Role.SOCIAL_WORKER: frozenset({VIEW_MUTUALAID, ENROL_MUTUALAID, VIEW_MEDICAL_LINES}),
+        Role.AUDITOR: frozenset({VIEW_MUTUALAID}),
+    },
     # --- end mutualaid ---
     # --- projects ---
     "projects": {
@@ -216,9 +236,6 @@ AREA_GRANTS: dict[str, dict[str, frozenset[str]]] = {
     # --- joining ---
     # --- end joining ---
 }
-
-#: Permissions added by the later areas that also call for a second factor (personal data as sensitive as health).
-AREA_TWO_FACTOR: set[str] = set()
 
 
 def _merge_area_grants() -> None:

@@ -61,6 +61,10 @@ MEANING = {
     roles.MANAGE_MERCHANTS: "add and edit merchants, issue rating links",
     roles.VIEW_PROJECT_EVALUATIONS: "read and export project evaluations (participation, satisfaction, funds)",
     roles.MANAGE_SURVEYS: "write the worker-needs survey",
+    roles.VIEW_MUTUALAID: "read the mutual-aid plans, enrolments and members' aid in scope",
+    roles.ENROL_MUTUALAID: "enrol members in scope in the mutual-aid plans (a unit's list, one member)",
+    roles.VIEW_MEDICAL_LINES: "read the medical mutual-aid lines (hospital, visit, amounts) of members in scope",
+    roles.MANAGE_MUTUALAID: "the medical batch: daily card export, expense file, both reviews, approval",
 }
 
 

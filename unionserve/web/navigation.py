@@ -49,6 +49,8 @@ NAVIGATION: list[NavEntry] = [
     NavEntry(_("Card payouts"), "payouts:batches", "credit-card", roles.VIEW_PAYOUTS),
     # --- end payouts ---
     # --- mutualaid ---
+    NavEntry(_("Mutual aid"), "mutualaid:index", "heart-pulse", roles.VIEW_MUTUALAID),
+    NavEntry(_("Medical batches"), "mutualaid:batches", "clipboard2-pulse", roles.MANAGE_MUTUALAID),
     # --- end mutualaid ---
     # --- projects ---
     NavEntry(_("Service projects"), "projects:list", "shop", roles.VIEW_PROJECTS),
