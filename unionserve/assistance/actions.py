@@ -385,16 +385,17 @@ def set_budget(program: Program, *, district_id: int, amount: Decimal, acting_us
 
 def _eligibility_sql(kind: str, today: dt.date) -> tuple[str, list]:
     """The WHERE clause (on member m) of a program's eligibility, from the register and the hardship files."""
-    files = HardshipFile._meta.db_table
-    groups = "members_specialgrouprecord"
-    live_file = (f"EXISTS (SELECT 1 FROM {files} f WHERE f.member_id = m.id AND f.status = %s "
+    qn = connection.ops.quote_name
+    files, groups = qn(HardshipFile._meta.db_table), qn("members_specialgrouprecord")
+    # Table names come from the models; every value is a query parameter.
+    live_file = (f"EXISTS (SELECT 1 FROM {files} f WHERE f.member_id = m.id AND f.status = %s "  # noqa: S608
                  f"AND f.valid_until >= %s{{extra}})")
     if kind == ProgramKind.SPRING:
         return f"(m.hardship = %s OR {live_file.format(extra='')})", [True, FileStatus.APPROVED, today]
     if kind == ProgramKind.WOMEN:
         return "m.single_mother = %s", [True]
     if kind == ProgramKind.LABOUR:
-        return (f"EXISTS (SELECT 1 FROM {groups} s WHERE s.member_id = m.id AND s.group = %s "
+        return (f"EXISTS (SELECT 1 FROM {groups} s WHERE s.member_id = m.id AND s.{qn('group')} = %s "  # noqa: S608
                 "AND s.until IS NULL)", [members.SpecialGroup.MODEL_WORKER.value])
     return live_file.format(extra=" AND f.children_in_school > 0"), [FileStatus.APPROVED, today]
 
@@ -418,9 +419,11 @@ def draw_nominations(program: Program, *, acting_user, district: OrgUnit | None 
     if not root:
         raise ValidationError(_("Your unit has no districts to draw from."))
     where, params = _eligibility_sql(program.kind, timezone.localdate())
-    member_t, unit_t, nom_t = "members_member", OrgUnit._meta.db_table, Nomination._meta.db_table
+    qn = connection.ops.quote_name
+    member_t, unit_t, nom_t = qn("members_member"), qn(OrgUnit._meta.db_table), qn(Nomination._meta.db_table)
     # The district of a member is the second segment of its grassroots union's region path (city, district, …).
-    sql = (f"INSERT INTO {nom_t} (program_id, member_id, district_id, status, added_by_hand, reason) "
+    # Table names come from the models; every value is a query parameter.
+    sql = (f"INSERT INTO {nom_t} (program_id, member_id, district_id, status, added_by_hand, reason) "  # noqa: S608
            f"SELECT %s, m.id, d.id, %s, %s, '' FROM {member_t} m "
            f"JOIN {unit_t} g ON g.id = m.grassroots_id "
            f"JOIN {unit_t} d ON d.region_path = substr(g.region_path, 1, 16) "
