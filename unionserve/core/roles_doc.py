@@ -54,6 +54,12 @@ MEANING = {
     roles.VIEW_LEGAL_STATS: "read the mediation and legal-aid statistics in scope",
     roles.VIEW_POLICY: "read the policy numbers",
     roles.CHANGE_POLICY: "propose and approve policy changes (a second person approves)",
+    roles.VIEW_ASSISTANCE: "read assistance in scope (hardship files masked), programs, statistics",
+    roles.APPLY_ASSISTANCE: "apply for hardship files, emergency aid and the skills boost for members in scope",
+    roles.REVIEW_ASSISTANCE: "draw and review a program's nomination list in scope (remove, add with reasons)",
+    roles.APPROVE_ASSISTANCE: "set up and approve seasonal programs, decide skills-boost applications",
+    roles.MANAGE_WARM_FUND: "keep the warm fund's ledger (income)",
+    roles.VIEW_HARDSHIP_FILE: "open a hardship file's household data in clear (each view audited)",
 }
 
 
