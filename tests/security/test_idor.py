@@ -113,6 +113,18 @@ EXEMPT: dict[str, str] = {
     "legalaid:lawyer_new": "the city-wide registry of contracted law firms, gated by MANAGE_LAW_FIRMS",
     "legalaid:lawyer_edit": "the city-wide registry of contracted law firms, gated by MANAGE_LAW_FIRMS",
     "legalaid:engagement_new": "the city-wide registry of contracted law firms, gated by MANAGE_LAW_FIRMS",
+    # assistance: a seasonal program is a city-wide plan without a unit; its nominations are read and changed
+    # through the scope (the remove routes below are listed with their nomination), the rest by permission.
+    "assistance:program": "a city-wide seasonal program; the page lists only the nominations in the user's scope",
+    "assistance:program_draw": "a city-wide program: a district draws only its own subtree (REVIEW_ASSISTANCE)",
+    "assistance:program_budget": "a city-wide program, budgets set only with APPROVE_ASSISTANCE (city office)",
+    "assistance:program_add": "a city-wide program; the member added is looked up in the user's scope",
+    "assistance:program_approve": "a city-wide program, approved only with APPROVE_ASSISTANCE (city office)",
+    "PUT /api/assistance/programs/{program_id}/budget": "a city-wide program, budgets only with APPROVE_ASSISTANCE",
+    "GET /api/assistance/programs/{program_id}/nominations": "a city-wide program; lists only nominations in scope",
+    "POST /api/assistance/programs/{program_id}/draw": "a city-wide program: a district draws only its subtree",
+    "POST /api/assistance/programs/{program_id}/nominations": "a city-wide program; the member is looked up in scope",
+    "POST /api/assistance/programs/{program_id}/approve": "a city-wide program, approved only with APPROVE_ASSISTANCE",
 }
 
 # Roles held only at level 1 (the city center and its departments): their scope is the whole city by design, so
@@ -125,6 +137,38 @@ def _case(number: str, reader: str = "admin", persons: set[int] | None = None):
         case = w.cases[number]
         return Target({"number": case.number}, units=w.case_units(case), persons=persons or set(), reader=reader,
                       case=True)
+    return make
+
+
+def _assist(kind: str):
+    """Assistance objects of the demo at 东华门站: a hardship file, a nomination, a skills application."""
+    from unionserve.assistance.models import HardshipFile, Nomination, SkillApplication
+
+    def make(w: World) -> Target:
+        if kind == "file":
+            f = HardshipFile.objects.filter(station=w.station).order_by("pk").first()
+            return Target({"pk": f.pk}, [f.member.grassroots], reader="station")
+        if kind == "file_api":
+            f = HardshipFile.objects.filter(station=w.station).order_by("pk").first()
+            return Target({"file_id": f.pk}, [f.member.grassroots], reader="station")
+        if kind == "recheck":
+            f = HardshipFile.objects.filter(station=w.station, status="approved").order_by("pk").first()
+            return Target({"file_id": f.pk}, [f.member.grassroots],
+                          body={"still_eligible": True, "note": "越权"})
+        if kind == "recheck_page":
+            f = HardshipFile.objects.filter(station=w.station, status="approved").order_by("pk").first()
+            return Target({"pk": f.pk}, [f.member.grassroots])
+        n = Nomination.objects.filter(program__status="nominating", status="nominated",
+                                      member__grassroots__region_path__startswith=w.station.region_path
+                                      ).order_by("pk").first()
+        if kind == "remove":
+            return Target({"pk": n.program_id, "nomination": n.pk}, [n.member.grassroots])
+        if kind == "remove_api":
+            return Target({"program_id": n.program_id, "nomination_id": n.pk}, [n.member.grassroots],
+                          body={"reason": "越权"})
+        a = SkillApplication.objects.filter(status="applied").order_by("pk").first()
+        return Target({"pk" if kind == "decide" else "app_id": a.pk}, [a.member.grassroots], permission_only=True,
+                      body=None if kind == "decide" else {"approve": True})
     return make
 
 
@@ -235,6 +279,15 @@ ROUTES: dict[str, Callable[[World], Target]] = {
     "POST /api/linkage/referrals/{pk}/outcome": lambda w: Target(
         {"pk": w.referral.pk}, w.case_units(w.referral.case), case=True,
         body={"version": getattr(w.referral, "version", 1), "status": "accepted", "outcome": "越权"}),
+    # assistance
+    "assistance:hardship_detail": _assist("file"),
+    "assistance:hardship_recheck": _assist("recheck_page"),
+    "assistance:program_remove": _assist("remove"),
+    "assistance:skills_decide": _assist("decide"),
+    "GET /api/assistance/hardship-files/{file_id}": _assist("file_api"),
+    "POST /api/assistance/hardship-files/{file_id}/recheck": _assist("recheck"),
+    "POST /api/assistance/programs/{program_id}/nominations/{nomination_id}/remove": _assist("remove_api"),
+    "POST /api/assistance/skills/{app_id}/decide": _assist("decide_api"),
 }
 
 # --- the attackers: every role, outside the objects' scope ---------------------------------------------------

@@ -4,7 +4,6 @@ Hardship files and emergency aid move through the case API (`/api/work/cases/{nu
 recommend, approve or grant, reject. The sealed household data is read one file at a time, audited.
 """
 
-from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal

@@ -310,6 +310,7 @@ def program_budget(request, pk: int):
 @require_POST
 def program_remove(request, pk: int, nomination: int):
     """The district takes a member off the list, with the reason."""
+    scope_of(request.user).get_object_or_404(Nomination.objects.all(), pk=nomination, program_id=pk)
     form = forms.ReasonForm(request.POST)
 
     def remove(prog):
