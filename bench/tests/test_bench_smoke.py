@@ -32,7 +32,8 @@ def _digest(path) -> str:
 
 def test_every_benchmark_is_covered_here():
     assert set(discover()) == {*DB_BENCHMARKS, "datagen_members", "csv_import_baseline", "quality_rates",
-                               "member_lookup", "nomination_list", *IMPORT_BENCHMARKS, *WORKFLOW_BENCHMARKS, *HOTLINE_BENCHMARKS,
+                               "member_lookup", "nomination_list", *IMPORT_BENCHMARKS, *WORKFLOW_BENCHMARKS,
+                               *HOTLINE_BENCHMARKS,
                                *KNOWLEDGE_BENCHMARKS}
 
 

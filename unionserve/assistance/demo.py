@@ -29,7 +29,8 @@ STORIES = [
 ]
 
 PROGRAMS = [
-    (ProgramKind.SPRING, "两节送温暖", "800", "【北京市总工会】两节送温暖慰问金{amount}元已发放至您的京卡，祝节日快乐！"),
+    (ProgramKind.SPRING, "两节送温暖", "800",
+     "【北京市总工会】两节送温暖慰问金{amount}元已发放至您的京卡，祝节日快乐！"),
     (ProgramKind.WOMEN, "三八助单亲", "500", "【北京市总工会】三八助单亲慰问金{amount}元已发放至您的京卡。"),
     (ProgramKind.LABOUR, "五一关爱劳模", "1000", "【北京市总工会】五一关爱劳模慰问金{amount}元已发放至您的京卡。"),
     (ProgramKind.SCHOOL, "九月金秋助学", "2000", "【北京市总工会】金秋助学金{amount}元已发放至您的京卡。"),
@@ -62,7 +63,8 @@ def seed_demo() -> str:
     """Seed the demo rows (idempotent); returns a line saying what was added."""
     if Fund.objects.exists():
         return "already seeded"
-    users = {u.username: u for u in User.objects.filter(username__in=["station", "dongcheng", "cityoffice", "station2"])}
+    names = ["station", "dongcheng", "cityoffice", "station2"]
+    users = {u.username: u for u in User.objects.filter(username__in=names)}
     city = OrgUnit.objects.filter(code="110000").first()
     station = OrgUnit.objects.filter(code="110101001").first()
     if city is None or station is None or not {"station", "dongcheng", "cityoffice"} <= set(users):

@@ -298,3 +298,26 @@ def test_emergency_aid_within_the_cap_from_the_fund(people, mem, fund):
     assert Payment.objects.get(source_key=f"assistance:emergency:{aid.pk}").amount == Decimal("3000")
     fund.refresh_from_db()
     assert fund.balance == 0
+
+
+def test_model_workers_are_drawn_from_the_registers_open_group_records(people, tree, mem):
+    from unionserve.members.public import set_special_group
+
+    set_special_group(mem["a"], "model_worker", True, acting_user=people["city"], detail="北京市劳动模范")
+    set_special_group(mem["b"], "model_worker", True, acting_user=people["city"])
+    set_special_group(mem["b"], "model_worker", False, acting_user=people["city"])  # no longer: history only
+    program = _program(people, tree, kind="labour")
+    assert actions.draw_nominations(program, acting_user=people["city"]) == 1
+    assert Nomination.objects.get(program=program).member == mem["a"]
+
+
+def test_inputs_are_bounded(people, mem, fund):
+    with pytest.raises(ValidationError):
+        actions.add_income(fund, amount=Decimal("0"), memo="x", acting_user=people["city"])
+    with pytest.raises(ValidationError):
+        actions.add_income(fund, amount=Decimal("100000000.01"), memo="x", acting_user=people["city"])
+    with pytest.raises(ValidationError, match="future"):
+        actions.apply_skills(member=mem["a"], basis="senior", certificate_number="F1", issuer="X",
+                             applied_on=dt.date.today() + dt.timedelta(days=2), acting_user=people["st1"])
+    with pytest.raises(ValidationError, match="household"):
+        apply_file(mem["a"], people["st1"], household=[{"name": " \u3000"}])
