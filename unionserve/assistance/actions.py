@@ -388,7 +388,8 @@ def _eligibility_sql(kind: str, today: dt.date) -> tuple[str, list]:
     qn = connection.ops.quote_name
     files, groups = qn(HardshipFile._meta.db_table), qn("members_specialgrouprecord")
     # Table names come from the models; every value is a query parameter.
-    live_file = (f"EXISTS (SELECT 1 FROM {files} f WHERE f.member_id = m.id AND f.status = %s "  # noqa: S608
+    # Not correlated: the (small) set of members with a file in force is computed once, not probed per member.
+    live_file = (f"m.id IN (SELECT f.member_id FROM {files} f WHERE f.status = %s "  # noqa: S608
                  f"AND f.valid_until >= %s{{extra}})")
     if kind == ProgramKind.SPRING:
         return f"(m.hardship = %s OR {live_file.format(extra='')})", [True, FileStatus.APPROVED, today]
