@@ -137,7 +137,7 @@ def seed_demo() -> str:
 
         # Emergency aid: one granted and paid from the fund, one waiting at the district.
         aid = actions.apply_emergency(member=local[16], what_happened="家中突发火灾，衣物家具损毁。",
-                                      amount_asked=Decimal("5000"), acting_user=users["station"])
+                                      amount_asked=Decimal("4800"), acting_user=users["station"])
         _through(aid, users, "grant", {"amount": "3000"})
         waiting = actions.apply_emergency(member=local[17], what_happened="子女突发重病住院，急需医疗费用。",
                                           amount_asked=Decimal("4000"), acting_user=users["station"])

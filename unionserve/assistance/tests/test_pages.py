@@ -134,3 +134,18 @@ def test_api_skills_and_bounds(client_for, people, mem):
     assert bad.status_code == 422
     assert client.get("/api/assistance/statistics?year=99999").status_code == 422
     assert client.get("/api/assistance/statistics").status_code == 200
+
+
+def test_case_page_shows_the_panel_and_the_command_expires(client_for, people, mem, clock):
+    import io
+
+    from django.core.management import call_command
+
+    clock.set(2026, 1, 10)
+    file = approve_file(apply_file(mem["a"], people["st1"]), people)
+    page = client_for(people["st1"]).get(f"/work/cases/{file.case.number}/")
+    assert page.status_code == 200 and mem["a"].id_masked in page.content.decode()
+    clock.set(2027, 2, 1)
+    out = io.StringIO()
+    call_command("expire_hardship_files", stdout=out)
+    assert "1 hardship files expired" in out.getvalue()
