@@ -1,5 +1,6 @@
 """Assistance's policy numbers (seed 002 §二(一), §二(九); seed 003 温暖基金); the platform sets those the seeds
 leave open. Every amount or period a decision uses is read here with `policy.value(key, on=day)` and stored.
+The skills boost's amounts are bounded to the seed's 1,000–2,000 yuan: a proposal outside it is refused.
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -9,15 +10,15 @@ from unionserve.policy import Kind, register
 #: 002 §二(一): 对获得技师……职业资格证书……的会员，给予1000至2000元的助推资助 (the low end for a technician).
 SKILLS_TECHNICIAN = register(
     "assistance.skills.technician", Kind.MONEY, _("Skills boost: technician certificate"),
-    "002 §二(一)", 1000)
+    "002 §二(一)", 1000, min_value=1000, max_value=2000)
 #: 002 §二(一): ……高级技师职业资格证书…… 1000至2000元 (the high end for a senior technician).
 SKILLS_SENIOR = register(
     "assistance.skills.senior_technician", Kind.MONEY, _("Skills boost: senior-technician certificate"),
-    "002 §二(一)", 2000)
+    "002 §二(一)", 2000, min_value=1000, max_value=2000)
 #: 002 §二(一): 获得市级职业技能竞赛前10名的会员 (the platform pays the high end).
 SKILLS_COMPETITION = register(
     "assistance.skills.competition_top10", Kind.MONEY, _("Skills boost: top 10 of a city skills competition"),
-    "002 §二(一)（1000至2000元，平台定2000元）", 2000)
+    "002 §二(一)（1000至2000元，平台定2000元）", 2000, min_value=1000, max_value=2000)
 #: 002 §二(一): the place in a city competition that qualifies (前10名).
 SKILLS_COMPETITION_PLACES = register(
     "assistance.skills.competition_places", Kind.COUNT, _("Skills boost: best place that qualifies"),

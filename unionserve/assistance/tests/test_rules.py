@@ -321,3 +321,11 @@ def test_inputs_are_bounded(people, mem, fund):
                              applied_on=dt.date.today() + dt.timedelta(days=2), acting_user=people["st1"])
     with pytest.raises(ValidationError, match="household"):
         apply_file(mem["a"], people["st1"], household=[{"name": " \u3000"}])
+
+
+def test_skills_amounts_stay_within_the_seeds_range(people):
+    from unionserve.policy import actions as policy_actions
+
+    with pytest.raises(ValidationError):
+        policy_actions.propose("assistance.skills.senior_technician", "2500", dt.date.today(),
+                               acting_user=people["city"], reason="超出范围")
