@@ -241,9 +241,10 @@ def recheck_hardship(file: HardshipFile, *, still_eligible: bool, note: str, lev
     if level and level not in HardshipLevel.values:
         raise ValidationError(_("Choose the level from the list."))
     with transaction.atomic():
-        file = scope_of(acting_user).filter(HardshipFile.objects.select_for_update()).filter(pk=file.pk).first()
-        if file is None or file.status != FileStatus.APPROVED:
+        locked = scope_of(acting_user).filter(HardshipFile.objects.select_for_update()).filter(pk=file.pk).first()
+        if locked is None or locked.status != FileStatus.APPROVED:
             raise ValidationError(_("Only a file in force is re-checked."))
+        file = locked
         if still_eligible:
             today = timezone.localdate()
             file.valid_until, used = _validity(today)
@@ -270,7 +271,7 @@ def expire_hardship_files(*, today: dt.date | None = None, acting_user=None) -> 
             if file.status != FileStatus.APPROVED:
                 continue
             _end_file(file, FileStatus.EXPIRED, _("Not re-checked in time"), acting_user)
-            record(FILE_EXPIRED, actor=acting_user, obj=file, detail={"end": file.valid_until.isoformat()})
+            record(FILE_EXPIRED, actor=acting_user, obj=file, detail={"end": str(file.valid_until)})
             count += 1
     return count
 

@@ -67,7 +67,8 @@ def seed_demo() -> str:
     users = {u.username: u for u in User.objects.filter(username__in=names)}
     city = OrgUnit.objects.filter(code="110000").first()
     station = OrgUnit.objects.filter(code="110101001").first()
-    if city is None or station is None or not {"station", "dongcheng", "cityoffice"} <= set(users):
+    if city is None or station is None or not station.region_path or not {"station", "dongcheng",
+                                                                          "cityoffice"} <= set(users):
         return "skipped (no demo org tree or accounts)"
     local = list(Member.objects.filter(grassroots__region_path__startswith=station.region_path,
                                        status=MemberStatus.ACTIVE).order_by("pk")[:40])

@@ -86,7 +86,9 @@ class BudgetForm(forms.Form):
 
     def __init__(self, *args, districts=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["district"].choices = [(d.pk, d.name) for d in districts]
+        field = self.fields["district"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = [(d.pk, d.name) for d in districts]
 
 
 class ReasonForm(forms.Form):

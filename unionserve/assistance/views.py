@@ -130,7 +130,7 @@ def hardship_new(request):
             _error(form, exc)
         else:
             messages.success(request, _("Hardship file applied for: case %(number)s. Submit it to the district on "
-                                        "the case page.") % {"number": file.case.number})
+                                        "the case page.") % {"number": file.case.number if file.case else ""})
             return redirect("assistance:hardship_detail", file.pk)
     return render(request, "assistance/hardship_new.html", {**pick, "form": form, "household": household})
 
@@ -380,8 +380,9 @@ def emergency_new(request):
         except (ValidationError, PermissionDenied) as exc:
             _error(form, exc)
         else:
-            messages.success(request, _("Emergency aid applied for: case %(number)s.") % {"number": aid.case.number})
-            return redirect("workflow:case", aid.case.number)
+            number = aid.case.number if aid.case else ""
+            messages.success(request, _("Emergency aid applied for: case %(number)s.") % {"number": number})
+            return redirect("workflow:case", number)
     return render(request, "assistance/emergency_new.html", {**pick, "form": form})
 
 
