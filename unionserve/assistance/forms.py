@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from unionserve.core.forms import StyledForm
 from unionserve.core.money import money_form_field
 
 from .models import HardshipCause, HardshipLevel, ProgramKind, SkillBasis
@@ -12,7 +13,7 @@ from .models import HardshipCause, HardshipLevel, ProgramKind, SkillBasis
 HOUSEHOLD_ROWS = 6
 
 
-class HardshipForm(forms.Form):
+class HardshipForm(StyledForm):
     level = forms.ChoiceField(label=_("Level of hardship"), choices=HardshipLevel.choices)
     cause = forms.ChoiceField(label=_("Main cause"), choices=HardshipCause.choices)
     monthly_income = money_form_field(_("Household income per month (yuan)"))
@@ -23,7 +24,7 @@ class HardshipForm(forms.Form):
                                  help_text=_("Leave empty for today."))
 
 
-class PersonForm(forms.Form):
+class PersonForm(StyledForm):
     name = forms.CharField(label=_("Name"), max_length=40, required=False)
     relation = forms.CharField(label=_("Relation"), max_length=20, required=False,
                                help_text=_("本人 for the member"))
@@ -36,7 +37,7 @@ HouseholdFormSet = forms.formset_factory(PersonForm, extra=HOUSEHOLD_ROWS, max_n
                                          absolute_max=HOUSEHOLD_ROWS)
 
 
-class RecheckForm(forms.Form):
+class RecheckForm(StyledForm):
     still_eligible = forms.TypedChoiceField(label=_("Result of the re-check"), coerce=lambda v: v == "yes",
                                             choices=(("yes", _("Still in hardship: extend the file")),
                                                      ("no", _("No longer in hardship: end the file"))))
@@ -45,13 +46,13 @@ class RecheckForm(forms.Form):
     note = forms.CharField(label=_("What the re-check found"), max_length=200)
 
 
-class EmergencyForm(forms.Form):
+class EmergencyForm(StyledForm):
     what_happened = forms.CharField(label=_("What happened"), max_length=2000, widget=forms.Textarea(
         attrs={"rows": 4}))
     amount_asked = money_form_field(_("Amount asked (yuan)"))
 
 
-class SkillForm(forms.Form):
+class SkillForm(StyledForm):
     basis = forms.ChoiceField(label=_("Basis"), choices=SkillBasis.choices)
     certificate_number = forms.CharField(label=_("Certificate or award number"), max_length=60)
     issuer = forms.CharField(label=_("Issued by"), max_length=100)
@@ -61,18 +62,18 @@ class SkillForm(forms.Form):
                                  help_text=_("Leave empty for today. The amount is the policy's on this day."))
 
 
-class DecideForm(forms.Form):
+class DecideForm(StyledForm):
     decision = forms.ChoiceField(label=_("Decision"), choices=(("approve", _("Approve and pay")),
                                                                ("reject", _("Reject"))))
     reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
 
 
-class IncomeForm(forms.Form):
+class IncomeForm(StyledForm):
     amount = money_form_field(_("Amount (yuan)"))
     memo = forms.CharField(label=_("Where it comes from"), max_length=200)
 
 
-class ProgramForm(forms.Form):
+class ProgramForm(StyledForm):
     kind = forms.ChoiceField(label=_("Program"), choices=ProgramKind.choices)
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     title = forms.CharField(label=_("Title"), max_length=100)
@@ -80,7 +81,7 @@ class ProgramForm(forms.Form):
     sms_text = forms.CharField(label=_("SMS text"), max_length=200)
 
 
-class BudgetForm(forms.Form):
+class BudgetForm(StyledForm):
     district = forms.TypedChoiceField(label=_("District"), coerce=int, choices=())
     amount = money_form_field(_("Budget (yuan)"))
 
@@ -91,5 +92,5 @@ class BudgetForm(forms.Form):
         field.choices = [(d.pk, d.name) for d in districts]
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(StyledForm):
     reason = forms.CharField(label=_("Reason"), max_length=200)
