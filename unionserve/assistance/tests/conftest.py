@@ -21,6 +21,15 @@ class Clock:
         return now
 
 
+@pytest.fixture(autouse=True)
+def english():
+    """Messages are matched in English, whatever language an earlier test left active."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def clock(monkeypatch):
     return Clock(monkeypatch)
