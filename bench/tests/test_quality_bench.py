@@ -55,3 +55,18 @@ def test_member_lookup_benchmark(tmp_path):
     assert {"id_number", "phone", "card", "name_prefix", "initials", "id_number_district", "page_id_number"} <= set(
         cases)
     assert cases["id_number"]["params"]["found_id"] == cases["id_number"]["params"]["sample"]
+
+
+@pytest.mark.django_db
+def test_nomination_list_benchmark(tmp_path):
+    """The nomination-list benchmark draws every hardship member of the register, once per call."""
+    from unionserve.members.models import Member
+
+    load_dataset(TINY, log=lambda _m: None)
+    ctx = Context(scale=TINY, db="test", work_dir=tmp_path, repeat=2, warmup=1, processes=1, log=lambda _m: None)
+    doc = runner.run(["nomination_list"], ctx, isolate=False, dataset={})
+    bench = doc["benchmarks"][0]
+    assert bench["status"] == "ok", bench
+    case = bench["cases"][0]
+    hardship = Member.objects.filter(hardship=True, status="active", grassroots__region_path__isnull=False).count()
+    assert case["params"]["nominations"] == hardship > 0

@@ -122,6 +122,18 @@ EXEMPT: dict[str, str] = {
     "projects:rate": "the public portal: a signed token names the project and the member; a forged one is 404",
     "mutualaid:card_export_checksum": "the checksum of the office's daily card export (no personal data), "
                                       "MANAGE_MUTUALAID only",
+    # assistance: a seasonal program is a city-wide plan without a unit; its nominations are read and changed
+    # through the scope (the remove routes below are listed with their nomination), the rest by permission.
+    "assistance:program": "a city-wide seasonal program; the page lists only the nominations in the user's scope",
+    "assistance:program_draw": "a city-wide program: a district draws only its own subtree (REVIEW_ASSISTANCE)",
+    "assistance:program_budget": "a city-wide program, budgets set only with APPROVE_ASSISTANCE (city office)",
+    "assistance:program_add": "a city-wide program; the member added is looked up in the user's scope",
+    "assistance:program_approve": "a city-wide program, approved only with APPROVE_ASSISTANCE (city office)",
+    "PUT /api/assistance/programs/{program_id}/budget": "a city-wide program, budgets only with APPROVE_ASSISTANCE",
+    "GET /api/assistance/programs/{program_id}/nominations": "a city-wide program; lists only nominations in scope",
+    "POST /api/assistance/programs/{program_id}/draw": "a city-wide program: a district draws only its subtree",
+    "POST /api/assistance/programs/{program_id}/nominations": "a city-wide program; the member is looked up in scope",
+    "POST /api/assistance/programs/{program_id}/approve": "a city-wide program, approved only with APPROVE_ASSISTANCE",
 }
 
 # Roles held only at level 1 (the city center and its departments): their scope is the whole city by design, so
@@ -142,6 +154,36 @@ def _project(w: World, reader: str) -> Target:
 
     project = Project.objects.select_related("owner_unit", "run_unit").get(name="中医康复理疗")
     return Target({"code": project.code}, [project.owner_unit, project.run_unit], reader=reader)
+def _assist(kind: str):
+    """Assistance objects of the demo at 东华门站: a hardship file, a nomination, a skills application."""
+    from unionserve.assistance.models import HardshipFile, Nomination, SkillApplication
+
+    def make(w: World) -> Target:
+        if kind == "file":
+            f = HardshipFile.objects.filter(station=w.station).order_by("pk").first()
+            return Target({"pk": f.pk}, [f.member.grassroots], reader="station")
+        if kind == "file_api":
+            f = HardshipFile.objects.filter(station=w.station).order_by("pk").first()
+            return Target({"file_id": f.pk}, [f.member.grassroots], reader="station")
+        if kind == "recheck":
+            f = HardshipFile.objects.filter(station=w.station, status="approved").order_by("pk").first()
+            return Target({"file_id": f.pk}, [f.member.grassroots],
+                          body={"still_eligible": True, "note": "越权"})
+        if kind == "recheck_page":
+            f = HardshipFile.objects.filter(station=w.station, status="approved").order_by("pk").first()
+            return Target({"pk": f.pk}, [f.member.grassroots])
+        n = Nomination.objects.filter(program__status="nominating", status="nominated",
+                                      member__grassroots__region_path__startswith=w.station.region_path
+                                      ).order_by("pk").first()
+        if kind == "remove":
+            return Target({"pk": n.program_id, "nomination": n.pk}, [n.member.grassroots])
+        if kind == "remove_api":
+            return Target({"program_id": n.program_id, "nomination_id": n.pk}, [n.member.grassroots],
+                          body={"reason": "越权"})
+        a = SkillApplication.objects.filter(status="applied").order_by("pk").first()
+        return Target({"pk" if kind == "decide" else "app_id": a.pk}, [a.member.grassroots], permission_only=True,
+                      body=None if kind == "decide" else {"approve": True})
+    return make
 
 
 # Route → how to find its object in the fixture world. Names of demo objects: see unionserve/*/demo.py.
@@ -269,6 +311,15 @@ ROUTES: dict[str, Callable[[World], Target]] = {
                                                                   [w.payout_batch.org_unit]),
     "POST /api/payouts/batches/{batch_id}/result": lambda w: Target({"batch_id": w.payout_batch.pk},
                                                                     [w.payout_batch.org_unit]),
+    # assistance
+    "assistance:hardship_detail": _assist("file"),
+    "assistance:hardship_recheck": _assist("recheck_page"),
+    "assistance:program_remove": _assist("remove"),
+    "assistance:skills_decide": _assist("decide"),
+    "GET /api/assistance/hardship-files/{file_id}": _assist("file_api"),
+    "POST /api/assistance/hardship-files/{file_id}/recheck": _assist("recheck"),
+    "POST /api/assistance/programs/{program_id}/nominations/{nomination_id}/remove": _assist("remove_api"),
+    "POST /api/assistance/skills/{app_id}/decide": _assist("decide_api"),
 }
 
 ROUTES.update({

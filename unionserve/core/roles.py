@@ -110,6 +110,14 @@ MANAGE_SURVEYS = "projects.manage_surveys"  # write the worker-needs survey (职
 # --- stations: service stations (permission constants) ---
 # --- end stations ---
 # --- assistance: assistance and the skills boost (permission constants) ---
+VIEW_ASSISTANCE = "assistance.view_assistance"  # lists (masked), programs, the fund's balance, statistics
+APPLY_ASSISTANCE = "assistance.apply"  # the station collects: hardship files, emergency aid, skills boost
+REVIEW_ASSISTANCE = "assistance.review"  # the district reviews: nomination lists (remove, add with reasons)
+APPROVE_ASSISTANCE = "assistance.approve"  # the city approves: programs, skills boost; creates programs
+MANAGE_WARM_FUND = "assistance.manage_fund"  # the fund manager records the warm fund's income
+#: A hardship file's household, income, spending and cause in clear (every view audited): as sensitive as health.
+VIEW_HARDSHIP_FILE = "assistance.view_hardship_file"
+AREA_TWO_FACTOR.update({VIEW_HARDSHIP_FILE})
 # --- end assistance ---
 # --- jobs: job placement (permission constants) ---
 # --- end jobs ---
@@ -228,6 +236,14 @@ AREA_GRANTS: dict[str, dict[str, frozenset[str]]] = {
     # --- stations ---
     # --- end stations ---
     # --- assistance ---
+    "assistance": {
+        Role.CITY_OFFICE: frozenset({VIEW_ASSISTANCE, APPROVE_ASSISTANCE, REVIEW_ASSISTANCE, MANAGE_WARM_FUND,
+                                     VIEW_HARDSHIP_FILE}),
+        Role.CENTER_STAFF: frozenset({VIEW_ASSISTANCE, REVIEW_ASSISTANCE, APPLY_ASSISTANCE, VIEW_HARDSHIP_FILE}),
+        Role.SOCIAL_WORKER: frozenset({VIEW_ASSISTANCE, APPLY_ASSISTANCE, VIEW_HARDSHIP_FILE}),
+        Role.GRASSROOTS_OFFICER: frozenset({VIEW_ASSISTANCE, APPLY_ASSISTANCE}),
+        Role.AUDITOR: frozenset({VIEW_ASSISTANCE}),
+    },
     # --- end assistance ---
     # --- jobs ---
     # --- end jobs ---

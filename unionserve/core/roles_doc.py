@@ -65,6 +65,12 @@ MEANING = {
     roles.ENROL_MUTUALAID: "enrol members in scope in the mutual-aid plans (a unit's list, one member)",
     roles.VIEW_MEDICAL_LINES: "read the medical mutual-aid lines (hospital, visit, amounts) of members in scope",
     roles.MANAGE_MUTUALAID: "the medical batch: daily card export, expense file, both reviews, approval",
+    roles.VIEW_ASSISTANCE: "read assistance in scope (hardship files masked), programs, statistics",
+    roles.APPLY_ASSISTANCE: "apply for hardship files, emergency aid and the skills boost for members in scope",
+    roles.REVIEW_ASSISTANCE: "draw and review a program's nomination list in scope (remove, add with reasons)",
+    roles.APPROVE_ASSISTANCE: "set up and approve seasonal programs, decide skills-boost applications",
+    roles.MANAGE_WARM_FUND: "keep the warm fund's ledger (income)",
+    roles.VIEW_HARDSHIP_FILE: "open a hardship file's household data in clear (each view audited)",
 }
 
 

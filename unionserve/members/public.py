@@ -10,6 +10,9 @@ from the register's internals. Finding a member follows **one** scoped policy:
   platform's agents, and the portal's service account, identify any caller in Beijing; what they are then
   shown of the member is masked). For anybody else it is `find_member`.
 - `get_member(pk, user=)`: a member by id, inside the scope (a member id sent by a form or the API).
+- `set_special_group(member, group, value, acting_user=, detail=, source=)`: put a member in or take them out of
+  a special group (an area's decision: an approved hardship file), writing the register's history and flag the
+  same way the register's own page does.
 
 The register's transfer page (接收) keeps its own rule — a member anywhere, by full ID number *and* name, for
 the receiving union only — inside the register (``members.actions``); no other area uses it.
@@ -36,7 +39,7 @@ __all__ = [
     "Education", "Employer", "Employment", "Gender", "Hukou", "Member", "MemberFilter", "MemberStatus",
     "QueryKind", "SpecialGroup", "SpecialGroupRecord", "classify", "describe_member", "find_member", "get_member",
     "identify_caller", "in_group", "in_special_group_on", "members_in_scope", "register_section", "search_members",
-    "special_group_periods", "to_code", "unit_scope", "unregister_section",
+    "set_special_group", "special_group_periods", "to_code", "unit_scope", "unregister_section",
 ]
 
 
@@ -99,3 +102,12 @@ def in_special_group_on(member_id: int, groups, day: dt.date) -> bool:
     """Whether the member was in any of `groups` on `day` (the register's history)."""
     return any(since <= day and (until is None or until > day)
                for since, until in special_group_periods([member_id], groups).get(int(member_id), []))
+
+
+def set_special_group(member: Member, group: str, value: bool, *, acting_user, detail: str = "",
+                      source: str = "") -> bool:
+    """Put `member` in (value=True) or take them out of a special group, with history, flag and audit; True if
+    anything changed. `source` names the deciding record (e.g. ``assistance:hardship:12``)."""
+    from .actions import set_special_group as _set_special_group
+
+    return _set_special_group(member, group, value, acting_user=acting_user, detail=detail, source=source or "area")

@@ -61,6 +61,8 @@ NAVIGATION: list[NavEntry] = [
     # --- stations ---
     # --- end stations ---
     # --- assistance ---
+    NavEntry(_("Assistance"), "assistance:index", "heart", roles.VIEW_ASSISTANCE),
+    NavEntry(_("Warm fund"), "assistance:fund", "piggy-bank", roles.MANAGE_WARM_FUND),
     # --- end assistance ---
     # --- jobs ---
     # --- end jobs ---
