@@ -76,6 +76,10 @@ CHANGE_POLICY = "policy.change_policy"
 # --- cards: the Jingka card (permission constants) ---
 # --- end cards ---
 # --- visits: served visits (permission constants) ---
+#: See the served-visit ledger, the imports, the activities and the served-visit rates of the scope.
+VIEW_VISITS = "visits.view_visits"
+#: Import swipe files, hold activities and sign members in (seed 002 §三(二): 完善项目化运作).
+RECORD_VISITS = "visits.record_visits"
 # --- end visits ---
 # --- payouts: card payouts (permission constants) ---
 # --- end payouts ---
@@ -173,6 +177,12 @@ AREA_GRANTS: dict[str, dict[str, frozenset[str]]] = {
     # --- cards ---
     # --- end cards ---
     # --- visits ---
+    "visits": {Role.CITY_OFFICE: frozenset({VIEW_VISITS, RECORD_VISITS}),
+               Role.DEPARTMENT_STAFF: frozenset({VIEW_VISITS}),
+               Role.CENTER_STAFF: frozenset({VIEW_VISITS, RECORD_VISITS}),
+               Role.SOCIAL_WORKER: frozenset({VIEW_VISITS, RECORD_VISITS}),
+               Role.GRASSROOTS_OFFICER: frozenset({VIEW_VISITS, RECORD_VISITS}),
+               Role.AUDITOR: frozenset({VIEW_VISITS})},
     # --- end visits ---
     # --- payouts ---
     # --- end payouts ---

@@ -1,0 +1,204 @@
+"""The served-visit rate (实名制服务职工人次 ÷ 已采集会员人数, seed 002 §一) per unit, against the year's target.
+
+For every unit: the served visits of the year under it ÷ the collected members under it (the register's active
+members of its grassroots unions), both summed up both lines of the tree (``core.rollup``) from two GROUP BY
+queries per grassroots union, read through the user's scope. The target is the year's policy version
+(``visits.policies``): 2015 20% … 2019 80%, later years keep 2019's; no target before 2015.
+
+Monthly figures as seed 004 reports them (实名制服务职工190万人次，同比增长234%，月均服务职工15.83万人次; 月均搭载
+93.42项; 高峰月): visits per month, distinct services and projects per month, the monthly mean, the peak months
+and the growth on the year before.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, Q
+from django.db.models.functions import ExtractMonth, ExtractYear
+from django.utils import timezone
+
+from unionserve import policy
+from unionserve.core import rollup
+from unionserve.core.numbers import below, percent
+from unionserve.core.scope import Scope
+from unionserve.members.public import Member, MemberStatus
+from unionserve.orgs.models import OrgUnit
+
+from .models import ServedVisit
+from .policies import FIRST_YEAR, LAST_YEAR, TARGET_KEYS
+
+VISITS, MEMBERS = 0, 1
+#: The years the page offers (bounded input).
+MIN_YEAR, MAX_YEAR = 2013, 2100
+
+
+@dataclass(frozen=True)
+class Target:
+    """The year's target and the policy version it comes from."""
+
+    percent: Decimal
+    key: str
+    version: int
+    source: str
+
+
+def target_for(year: int) -> Target | None:
+    """The served-visit rate target of `year` (the version in force at the year's end, or today); None before
+    the first year of the seed's schedule."""
+    if year < FIRST_YEAR:
+        return None
+    key = TARGET_KEYS[min(year, LAST_YEAR)]
+    on = min(dt.date(year, 12, 31), max(timezone.localdate(), dt.date(year, 1, 1)))
+    used = policy.value(key, on=on)
+    return Target(Decimal(used.value), key, used.version, used.source)
+
+
+def year_bounds(year: int) -> tuple[dt.date, dt.date]:
+    return dt.date(year, 1, 1), dt.date(year + 1, 1, 1)
+
+
+def shortfall(visits: int, members: int, target: Decimal | None) -> int:
+    """How many more visits the unit needs for its rate (as shown) to reach the target; 0 when it does."""
+    if target is None or not members or not below(visits, members, target):
+        return 0
+    need = max(1, math.ceil(target * members / 100) - visits)
+    while need > 1 and not below(visits + need - 1, members, target):
+        need -= 1  # the shown rate rounds half up: a visit less may already show the target
+    return need
+
+
+@dataclass(frozen=True)
+class UnitRate:
+    unit: OrgUnit
+    visits: int
+    members: int
+    target: Decimal | None
+    rank: int = 0
+
+    @property
+    def rate(self) -> Decimal | None:
+        return percent(self.visits, self.members)
+
+    @property
+    def met(self) -> bool | None:
+        if self.target is None or not self.members:
+            return None
+        return not below(self.visits, self.members, self.target)
+
+    @property
+    def shortfall(self) -> int:
+        return shortfall(self.visits, self.members, self.target)
+
+
+def leaf_counts(year: int, scope: Scope) -> dict[int, list[int]]:
+    """[visits, collected members] per grassroots union in the scope (two GROUP BY queries)."""
+    start, end = year_bounds(year)
+    counts: dict[int, list[int]] = {}
+    visits = (scope.filter(ServedVisit.objects.filter(day__gte=start, day__lt=end))
+              .values_list("grassroots_id").annotate(n=Count("*")).order_by())
+    for grassroots_id, n in visits:
+        counts.setdefault(grassroots_id, [0, 0])[VISITS] = n
+    members = (scope.filter(Member.objects.filter(status=MemberStatus.ACTIVE))
+               .values_list("grassroots_id").annotate(n=Count("*")).order_by())
+    for grassroots_id, n in members:
+        counts.setdefault(grassroots_id, [0, 0])[MEMBERS] = n
+    return counts
+
+
+def unit_totals(year: int, scope: Scope) -> dict[int, list[int]]:
+    """[visits, members] of every unit with anything under it, rolled up both lines."""
+    counts = leaf_counts(year, scope)
+    paths = dict((pk, (rp, ip)) for pk, rp, ip in OrgUnit.objects.filter(pk__in=list(counts))
+                 .values_list("pk", "region_path", "industry_path").order_by().iterator(chunk_size=10_000))
+
+    def leaves() -> Iterator[rollup.Leaf]:
+        for pk, vector in counts.items():
+            rp, ip = paths.get(pk, (None, None))
+            yield rp, ip, vector
+
+    return rollup.roll_up(leaves())
+
+
+def rows_for(units: list[OrgUnit], totals: dict[int, list[int]], target: Decimal | None) -> list[UnitRate]:
+    """The units' rates, ranked by rate (highest first; units without members last)."""
+    rows = [UnitRate(u, *totals.get(u.pk, [0, 0])[:2], target=target) for u in units]
+    rows.sort(key=lambda r: (r.rate is None, -(r.rate or 0), -r.visits, r.unit.code))
+    return [UnitRate(r.unit, r.visits, r.members, r.target, rank=i) for i, r in enumerate(rows, start=1)]
+
+
+def unit_scope(unit: OrgUnit) -> Scope:
+    """The subtree under a unit on both lines, as a scope (the unit's own figures)."""
+    return Scope(region_path=unit.region_path or None, industry_path=unit.industry_path or None)
+
+
+@dataclass(frozen=True)
+class Month:
+    month: int
+    visits: int
+    services: int
+    projects: int
+    members: int
+    last_year: int
+
+    @property
+    def growth(self) -> Decimal | None:
+        """Growth on the same month of the year before, in percent."""
+        return percent(self.visits - self.last_year, self.last_year)
+
+
+@dataclass(frozen=True)
+class Monthly:
+    months: list[Month]
+    visits: int
+    last_year: int
+    projects: int
+
+    @property
+    def growth(self) -> Decimal | None:
+        return percent(self.visits - self.last_year, self.last_year)
+
+    @property
+    def mean_visits(self) -> Decimal:
+        active = [m for m in self.months if m.visits] or self.months
+        return (Decimal(sum(m.visits for m in active)) / max(1, len(active))).quantize(Decimal("0.01"))
+
+    @property
+    def mean_projects(self) -> Decimal:
+        active = [m for m in self.months if m.visits] or self.months
+        return (Decimal(sum(m.projects for m in active)) / max(1, len(active))).quantize(Decimal("0.01"))
+
+    @property
+    def peak_visits(self) -> list[Month]:
+        return sorted((m for m in self.months if m.visits), key=lambda m: (-m.visits, m.month))[:2]
+
+    @property
+    def peak_projects(self) -> list[Month]:
+        return sorted((m for m in self.months if m.projects), key=lambda m: (-m.projects, m.month))[:2]
+
+
+def monthly(year: int, scope: Scope) -> Monthly:
+    """Visits, distinct services, projects and members per month of `year` under the scope, and the year before."""
+    start, end = dt.date(year - 1, 1, 1), dt.date(year + 1, 1, 1)
+    rows = (scope.filter(ServedVisit.objects.filter(day__gte=start, day__lt=end))
+            .annotate(y=ExtractYear("day"), m=ExtractMonth("day")).values_list("y", "m")
+            .annotate(n=Count("id"), services=Count("service", distinct=True),
+                      projects=Count("service", distinct=True, filter=Q(service__startswith="project:")),
+                      members=Count("member_id", distinct=True))
+            .order_by())
+    this: dict[int, tuple[int, int, int, int]] = {}
+    before: dict[int, int] = {}
+    for y, m, n, services, projects, members in rows:
+        if y == year:
+            this[m] = (n, services, projects, members)
+        else:
+            before[m] = n
+    months = [Month(m, *this.get(m, (0, 0, 0, 0)), last_year=before.get(m, 0)) for m in range(1, 13)]
+    projects = (scope.filter(ServedVisit.objects.filter(day__gte=dt.date(year, 1, 1), day__lt=end,
+                                                        service__startswith="project:"))
+                .values("service").distinct().count())
+    return Monthly(months, sum(m.visits for m in months), sum(before.values()), projects)
