@@ -172,12 +172,12 @@ def read_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
                             "page.") % {"columns": "、".join(missing)})
     order = [positions[CARD], positions[TIME], positions[CODE], positions.get(AMOUNT, -1)]
     width = max(order) + 1
-    for number, row in enumerate(raw, start=number + 1):
+    for line, row in enumerate(raw, start=number + 1):
         if len(row) < width:
             if not any(c.strip() for c in row):
                 continue
             row = row + [""] * (width - len(row))
-        yield number, [row[i].strip() if i >= 0 else "" for i in order]
+        yield line, [row[i].strip() if i >= 0 else "" for i in order]
 
 
 # --- validating ------------------------------------------------------------------------------------------
@@ -224,8 +224,9 @@ def _amount_ok(text: str) -> bool:
     return value.is_finite() and Decimal(0) <= value <= MAX_AMOUNT
 
 
-_INSERT = (f"INSERT INTO {ServedVisit._meta.db_table} (member_id, day, service, kind, grassroots_id, source, "
-           "created_at) VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING")
+#: The ledger's table name is ours, not input; ON CONFLICT DO NOTHING is the same on SQLite and PostgreSQL.
+_INSERT = (f"INSERT INTO {ServedVisit._meta.db_table} (member_id, day, service, kind, grassroots_id, "  # noqa: S608
+           "source, created_at) VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING")
 
 
 def insert_visits(rows: list[tuple]) -> int:
@@ -266,7 +267,7 @@ def import_rows(rows: Iterator[tuple[int, list[str]]], *, source: str, scope: Sc
     def flush() -> None:
         cards: dict[str, CardRef] = cards_by_numbers(r[1][0] for r in chunk)
         visits = []
-        for number, (card_no, when, code, amount) in chunk:
+        for number, (card_no, when, code, _amount) in chunk:
             card = cards.get(card_no)
             if card is None or (allowed is not None and card.grassroots_id not in allowed):
                 outcome.error(number, CARD, card_no, _("Unknown card number."))

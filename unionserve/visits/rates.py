@@ -26,6 +26,7 @@ from unionserve import policy
 from unionserve.core import rollup
 from unionserve.core.numbers import below, percent
 from unionserve.core.scope import Scope
+from unionserve.core.units import UnitKind
 from unionserve.members.public import Member, MemberStatus
 from unionserve.orgs.models import OrgUnit
 
@@ -33,6 +34,8 @@ from .models import ServedVisit
 from .policies import FIRST_YEAR, LAST_YEAR, TARGET_KEYS
 
 VISITS, MEMBERS = 0, 1
+#: The units the seed judges (002 §一: 各区县、企事业工会): the level-2 centers and the industry and company unions.
+JUDGED_KINDS = (UnitKind.DISTRICT_CENTER, UnitKind.DEV_AREA_CENTER, UnitKind.INDUSTRY_UNION, UnitKind.COMPANY_UNION)
 #: The years the page offers (bounded input).
 MIN_YEAR, MAX_YEAR = 2013, 2100
 

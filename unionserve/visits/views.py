@@ -16,7 +16,6 @@ from unionserve.core import roles
 from unionserve.core.export import export_link, wants_xlsx, xlsx_response
 from unionserve.core.paging import LookaheadPaginator
 from unionserve.core.scope import scope_of, scoped_view
-from unionserve.core.units import UnitKind
 from unionserve.orgs.models import OrgUnit
 
 from . import actions, rates
@@ -25,8 +24,7 @@ from .importing import COLUMNS
 from .models import Activity, ServedVisit, SignIn, SwipeImport
 
 PAGE = 50
-#: The units the seed judges (002 §一: 各区县、企事业工会): the level-2 centers and the industry and company unions.
-JUDGED_KINDS = (UnitKind.DISTRICT_CENTER, UnitKind.DEV_AREA_CENTER, UnitKind.INDUSTRY_UNION, UnitKind.COMPANY_UNION)
+JUDGED_KINDS = rates.JUDGED_KINDS
 
 
 def _year(request) -> int:
