@@ -66,7 +66,7 @@ COLUMN_LABELS = {CARD: gettext_lazy("Card number"), TIME: gettext_lazy("Swipe ti
 
 _CARD_RE = re.compile(r"^\d{12,19}$")
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,39}$")
-_TIME_RE = re.compile(r"\d{1,2}:?\d{2}(:?\d{2}(\.\d+)?)?")
+_TIME_RE = re.compile(r"([01]?\d|2[0-3]):?[0-5]\d(:?[0-5]\d(\.\d+)?)?")
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%Y.%m.%d")
 
 
@@ -317,7 +317,7 @@ def error_report_csv(errors: list[tuple[int, str, str, str]]) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow([_("Row"), _("Column"), _("Value"), _("Error")])
-    writer.writerows(errors)
+    writer.writerows(sorted(errors))  # checked rows come back a chunk later than refused ones: file order
     return out.getvalue()
 
 
