@@ -27,7 +27,8 @@ def test_same_file_twice_adds_nothing(people):
                      "6219990000000000022,2026-05-01 10:00:00,P001,\n"
                      "6219990000000000033,2026-05-02 11:00:00,P002,5\n")
     first = run(people["city"], text)
-    assert (first.rows, first.valid_rows, first.visits_added, first.already_counted, first.error_rows) == (3, 3, 3, 0, 0)
+    counts = (first.rows, first.valid_rows, first.visits_added, first.already_counted, first.error_rows)
+    assert counts == (3, 3, 3, 0, 0)
     second = run(people["city"], text)
     assert (second.rows, second.visits_added, second.already_counted) == (3, 0, 3)
     assert ServedVisit.objects.count() == 3

@@ -61,12 +61,13 @@ def test_a_concluded_legal_aid_case_counts_for_its_member(tree, people):
     from unionserve.legalaid.models import LegalAidCase
 
     case = _case(tree, "legalaid", "FY20260001")
-    LegalAidCase.objects.create(case=case, path="down", applicant_name="王一", member=people["m1"], dispute_type="wages",
-                                employer_name="e", matter="m")
+    LegalAidCase.objects.create(case=case, path="down", applicant_name="王一", member=people["m1"],
+                                dispute_type="wages", employer_name="e", matter="m")
     on_archive(case, {}, people["city"])
     on_archive(case, {}, people["city"])  # twice the same day: one visit
     assert ServedVisit.objects.filter(service="legalaid", member=people["m1"], day=timezone.localdate()).count() == 1
     other = _case(tree, "legalaid", "FY20260002")
-    LegalAidCase.objects.create(case=other, path="down", applicant_name="无会员", dispute_type="wages", employer_name="e", matter="m")
+    LegalAidCase.objects.create(case=other, path="down", applicant_name="无会员", dispute_type="wages",
+                                employer_name="e", matter="m")
     on_archive(other, {}, people["city"])
     assert ServedVisit.objects.count() == 1
