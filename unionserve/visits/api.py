@@ -4,7 +4,6 @@ Every operation checks the role and reads through the caller's scope; the writes
 pages (``actions.py``).
 """
 
-from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal

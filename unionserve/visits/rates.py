@@ -58,7 +58,7 @@ def target_for(year: int) -> Target | None:
     key = TARGET_KEYS[min(year, LAST_YEAR)]
     on = min(dt.date(year, 12, 31), max(timezone.localdate(), dt.date(year, 1, 1)))
     used = policy.value(key, on=on)
-    return Target(Decimal(used.value), key, used.version, used.source)
+    return Target(Decimal(used.value).quantize(Decimal("0.1")), key, used.version, used.source)
 
 
 def year_bounds(year: int) -> tuple[dt.date, dt.date]:
