@@ -3,8 +3,8 @@
 import datetime as dt
 
 import pytest
-from django.utils import timezone
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from unionserve.visits import actions
 from unionserve.visits.models import Activity, ServedVisit, SignIn, SwipeImport, VisitKind
