@@ -235,6 +235,18 @@ ROUTES: dict[str, Callable[[World], Target]] = {
     "POST /api/linkage/referrals/{pk}/outcome": lambda w: Target(
         {"pk": w.referral.pk}, w.case_units(w.referral.case), case=True,
         body={"version": getattr(w.referral, "version", 1), "status": "accepted", "outcome": "越权"}),
+    # served visits: Dongcheng's merchant file, the Donghuamen station's activity (unionserve/visits/demo.py)
+    "visits:import": lambda w: Target({"pk": w.swipe_import.pk}, [w.swipe_import.unit], reader="dongcheng"),
+    "visits:import_errors": lambda w: Target({"pk": w.swipe_import.pk}, [w.swipe_import.unit], reader="dongcheng"),
+    "visits:activity": lambda w: Target({"pk": w.activity.pk}, [w.activity.unit], reader="station"),
+    "GET /api/visits/imports/{import_id}": lambda w: Target({"import_id": w.swipe_import.pk}, [w.swipe_import.unit],
+                                                            reader="dongcheng"),
+    "GET /api/visits/activities/{activity_id}": lambda w: Target({"activity_id": w.activity.pk}, [w.activity.unit],
+                                                                 reader="station"),
+    "GET /api/visits/activities/{activity_id}/sign-ins": lambda w: Target(
+        {"activity_id": w.activity.pk}, [w.activity.unit], reader="station"),
+    "POST /api/visits/activities/{activity_id}/sign-ins": lambda w: Target(
+        {"activity_id": w.activity.pk}, [w.activity.unit], body={"card_number": "6219990000000000000"}),
 }
 
 # --- the attackers: every role, outside the objects' scope ---------------------------------------------------
@@ -313,6 +325,10 @@ class World:
         self.mediator = Mediator.objects.filter(unit__code="110101").order_by("pk").first()
         self.partner = PartnerBody.objects.filter(unit__code="110101").order_by("pk").first()
         self.referral = Referral.objects.order_by("pk").first()
+        from unionserve.visits.models import Activity, SwipeImport
+
+        self.swipe_import = SwipeImport.objects.filter(unit__code="110101").order_by("pk").first()
+        self.activity = Activity.objects.order_by("pk").first()
 
     def case_units(self, case) -> list:
         return [a.unit for a in case.access.select_related("unit")]

@@ -41,6 +41,7 @@ LABELS: dict[str, str | Promise] = {
     "unchanged": _("Unchanged"), "unit": _("Org unit"), "unit_kind": _("Sampled per"), "units": _("Units"),
     "updated": _("Updated"), "value": _("Value"), "version": _("Version"), "what": _("What"),
     "without_phone": _("Without a phone"), "year": _("Year"),
+    "visits_added": _("Visits added"), "already_counted": _("Already counted"), "error_rows": _("Rows with errors"),
 }
 
 

@@ -54,6 +54,8 @@ MEANING = {
     roles.VIEW_LEGAL_STATS: "read the mediation and legal-aid statistics in scope",
     roles.VIEW_POLICY: "read the policy numbers",
     roles.CHANGE_POLICY: "propose and approve policy changes (a second person approves)",
+    roles.VIEW_VISITS: "read the served-visit ledger, imports, activities and rates in scope",
+    roles.RECORD_VISITS: "import swipe files, hold activities and sign members in, in scope",
 }
 
 
