@@ -19,6 +19,7 @@ IMPORT_BENCHMARKS = ["member_import", "member_import_xlsx"]
 WORKFLOW_BENCHMARKS = ["inbox_station", "inbox_district", "sweep"]  # run in test_workflow_bench.py
 HOTLINE_BENCHMARKS = ["hotline_lookup", "hotline_statistics", "hotline_pages", "hotline_load"]
 KNOWLEDGE_BENCHMARKS = ["knowledge_suggest"]  # run in unionserve/knowledge/tests/test_bench.py
+VISITS_BENCHMARKS = ["swipe_import", "visit_rates"]  # run in bench/tests/test_visits_bench.py
 
 
 @pytest.fixture
@@ -33,7 +34,7 @@ def _digest(path) -> str:
 def test_every_benchmark_is_covered_here():
     assert set(discover()) == {*DB_BENCHMARKS, "datagen_members", "csv_import_baseline", "quality_rates",
                                "member_lookup", *IMPORT_BENCHMARKS, *WORKFLOW_BENCHMARKS, *HOTLINE_BENCHMARKS,
-                               *KNOWLEDGE_BENCHMARKS}
+                               *KNOWLEDGE_BENCHMARKS, *VISITS_BENCHMARKS}
 
 
 def test_generated_files_are_deterministic_whatever_the_processes(tmp_path):
