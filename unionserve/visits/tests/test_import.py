@@ -160,3 +160,17 @@ def test_record_visits_in_bulk(people):
     assert record_visits(rows) == 0
     assert record_visit(member_id=people["m1"].pk, day=day, service="hotline") is False
     assert record_visit(member_id=people["m3"].pk, day=day, service="hotline") is True
+
+
+def test_import_command(people, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    path = tmp_path / "s.csv"
+    path.write_text(HEADER + "6219990000000000011,2026-05-01 09:00:00,P001,\n", encoding="utf-8")
+    out = io.StringIO()
+    call_command("import_swipes", str(path), user="city", stdout=out)
+    assert "1 visits added" in out.getvalue()
+    with pytest.raises(CommandError):
+        call_command("import_swipes", str(path), user="auditor")
+    with pytest.raises(CommandError):
+        call_command("import_swipes", str(tmp_path / "none.csv"), user="city")
