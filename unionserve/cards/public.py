@@ -63,4 +63,5 @@ def cards_by_numbers(numbers: Iterable[str]) -> dict[str, CardRef]:
         return {}
     rows = Card.objects.filter(number__in=wanted).values_list(
         "number", "member_id", "member__grassroots_id", "status", "valid_from", "valid_until").order_by()
-    return {number: CardRef(*rest) for number, *rest in rows}
+    return {number: CardRef(member_id, grassroots_id, status, valid_from, valid_until)
+            for number, member_id, grassroots_id, status, valid_from, valid_until in rows if number}

@@ -99,7 +99,7 @@ def sign_in(activity: Activity, *, card_number: str = "", id_number: str = "", a
     if card_number:
         card = card_by_number(card_number)
         member = get_member(card.member_id, user=acting_user) if card is not None else None
-        if member is None:
+        if card is None or member is None:
             raise VisitRefused(_("No member of your scope holds this card."))
         if not (card.valid_from and card.valid_from <= activity.day
                 and (card.valid_until is None or activity.day <= card.valid_until)):

@@ -161,7 +161,8 @@ class ActivityOut(Schema):
 
     @staticmethod
     def resolve_signed_in(obj: Activity) -> int:
-        return getattr(obj, "n", None) if getattr(obj, "n", None) is not None else obj.sign_ins.count()
+        n = getattr(obj, "n", None)  # annotated by the list's query
+        return int(n) if n is not None else obj.sign_ins.count()
 
 
 def _activities(request):
@@ -306,7 +307,7 @@ def get_rates(request, filters: Query[RatesQuery]):
     monthly = rates.monthly(year, scope if judged else rates.unit_scope(unit))
     return {
         "year": year, "target": pct, "target_version": target.version if target else None,
-        "unit": _rate(rates.UnitRate(unit, *totals.get(unit.pk, [0, 0])[:2], target=pct)),
+        "unit": _rate(rates.rate_of(unit, totals, pct)),
         "units": [_rate(r) for r in rates.rows_for(list(below), totals, pct)],
         "visits": monthly.visits, "last_year": monthly.last_year, "growth": monthly.growth,
         "mean_visits_per_month": monthly.mean_visits, "projects": monthly.projects,

@@ -105,7 +105,7 @@ def _activity(rng: random.Random, cards: dict[int, str], today: dt.date) -> int:
                                            acting_user=station_user)
     unit = station_user.org_unit
     local = [pk for pk in Member.objects.filter(status=MemberStatus.ACTIVE, pk__in=list(cards),
-                                                grassroots__region_path__startswith=unit.region_path)
+                                                grassroots__region_path__startswith=unit.region_path or "-")
              .order_by("pk").values_list("pk", flat=True)[:12]]
     signed = set(SignIn.objects.filter(activity=activity).values_list("member_id", flat=True))
     made = 0
@@ -136,8 +136,9 @@ def seed_demo() -> str:
         added = _import(BANK_FILE, _swipes(rng, cards, today, max(50, len(cards) // 2)), city) if city else 0
         dongcheng = OrgUnit.objects.filter(code="110101").first()
         if district is not None and dongcheng is not None:
+            prefix = dongcheng.region_path or "-"
             local = {m.pk: cards[m.pk] for m in members
-                     if m.pk in cards and m.grassroots.region_path.startswith(dongcheng.region_path)}
+                     if m.pk in cards and (m.grassroots.region_path or "").startswith(prefix)}
             if local:
                 added += _import(MERCHANT_FILE, _swipes(rng, local, today, 40), district)
         history = _history(rng, members, today)

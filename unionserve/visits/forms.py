@@ -43,7 +43,7 @@ class SignInForm(StyledForm):
     id_number = forms.CharField(label=_("or ID number"), max_length=18, required=False)
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         if not (data.get("card_number") or "").strip() and not (data.get("id_number") or "").strip():
             raise forms.ValidationError(_("Give the card number or the ID number."))
         return data
@@ -56,7 +56,7 @@ class LedgerFilter(StyledForm):
     kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("Any")), *VisitKind.choices])
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         for key in ("day_from", "day_to"):
             day = data.get(key)
             if day is not None and not MIN_DAY <= day <= timezone.localdate() + dt.timedelta(days=366):

@@ -29,6 +29,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -237,7 +238,7 @@ def insert_visits(rows: list[tuple]) -> int:
     ops = connection.ops
     now = ops.adapt_datetimefield_value(timezone.now())
     days: dict[dt.date, object] = {}
-    params = []
+    params: list[tuple[Any, ...]] = []
     for member_id, day, service, kind, grassroots_id, source in rows:
         adapted = days.get(day)
         if adapted is None:

@@ -127,9 +127,15 @@ def unit_totals(year: int, scope: Scope) -> dict[int, list[int]]:
     return rollup.roll_up(leaves())
 
 
+def rate_of(unit: OrgUnit, totals: dict[int, list[int]], target: Decimal | None) -> UnitRate:
+    """One unit's rate from the rolled-up totals (a unit with nothing under it: 0 of 0)."""
+    visits, members = totals.get(unit.pk, [0, 0])[:2]
+    return UnitRate(unit, visits, members, target)
+
+
 def rows_for(units: list[OrgUnit], totals: dict[int, list[int]], target: Decimal | None) -> list[UnitRate]:
     """The units' rates, ranked by rate (highest first; units without members last)."""
-    rows = [UnitRate(u, *totals.get(u.pk, [0, 0])[:2], target=target) for u in units]
+    rows = [rate_of(u, totals, target) for u in units]
     rows.sort(key=lambda r: (r.rate is None, -(r.rate or 0), -r.visits, r.unit.code))
     return [UnitRate(r.unit, r.visits, r.members, r.target, rank=i) for i, r in enumerate(rows, start=1)]
 

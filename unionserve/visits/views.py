@@ -57,7 +57,7 @@ def rates_context(request, year: int) -> dict:
         below = list(scope.filter(OrgUnit.objects.filter(Q(region_parent=unit) | Q(industry_parent=unit)))
                      .order_by("code"))
     pct = target.percent if target else None
-    own = rates.UnitRate(unit, *totals.get(unit.pk, [0, 0])[:2], target=pct)
+    own = rates.rate_of(unit, totals, pct)
     rows = rates.rows_for(below, totals, pct)
     # The months of the user's whole scope for the judged units, else of the chosen unit (inside the scope).
     monthly = rates.monthly(year, scope if judged else rates.unit_scope(unit))
