@@ -29,6 +29,8 @@ BANK_FILE = "bank-swipes-demo.csv"
 MERCHANT_FILE = "merchant-swipes-dongcheng-demo.csv"
 ACTIVITY = "职工健康讲座（演示）"
 HISTORY = "demo"
+#: The demo activity was held this many days ago (a demo choice, no rule).
+ACTIVITY_DAYS_AGO = 3
 
 
 def _cards(members: list[Member], today: dt.date) -> dict[int, str]:
@@ -100,7 +102,7 @@ def _activity(rng: random.Random, cards: dict[int, str], today: dt.date) -> int:
         return 0
     activity = Activity.objects.filter(name=ACTIVITY).first()
     if activity is None:
-        activity = actions.create_activity(name=ACTIVITY, day=today - dt.timedelta(days=3),
+        activity = actions.create_activity(name=ACTIVITY, day=today - dt.timedelta(days=ACTIVITY_DAYS_AGO),
                                            unit=station_user.org_unit, project_code="HLTH-TALK",
                                            acting_user=station_user)
     unit = station_user.org_unit
