@@ -254,7 +254,6 @@ class RateOut(Schema):
 class MonthOut(Schema):
     month: int
     visits: int
-    members: int
     services: int
     projects: int
     last_year: int
@@ -311,6 +310,6 @@ def get_rates(request, filters: Query[RatesQuery]):
         "units": [_rate(r) for r in rates.rows_for(list(below), totals, pct)],
         "visits": monthly.visits, "last_year": monthly.last_year, "growth": monthly.growth,
         "mean_visits_per_month": monthly.mean_visits, "projects": monthly.projects,
-        "months": [{"month": m.month, "visits": m.visits, "members": m.members, "services": m.services,
+        "months": [{"month": m.month, "visits": m.visits, "services": m.services,
                     "projects": m.projects, "last_year": m.last_year, "growth": m.growth} for m in monthly.months],
     }

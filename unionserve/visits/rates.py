@@ -18,8 +18,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Q
-from django.db.models.functions import ExtractMonth, ExtractYear
+from django.db.models import CharField, Count
+from django.db.models.functions import Cast, Substr
 from django.utils import timezone
 
 from unionserve import policy
@@ -98,15 +98,31 @@ class UnitRate:
         return shortfall(self.visits, self.members, self.target)
 
 
+def in_scope(qs, scope: Scope):
+    """Visits or members of the grassroots unions inside the scope.
+
+    The scope narrows the org units and the rows follow by their grassroots union: a scope holding every
+    grassroots union (the city office) reads the rows unfiltered, so the visits' index on (day, grassroots)
+    answers the year's counts alone; another scope filters by ``grassroots_id IN (SELECT …)`` — the units' paths
+    read once, instead of joining every visit to its unit (2M visits: 14 s joined).
+    """
+    if scope.is_empty:
+        return qs.none()
+    outside = OrgUnit.objects.filter(kind=UnitKind.GRASSROOTS).exclude(scope.q(OrgUnit))
+    if scope.everything or not outside.exists():
+        return qs
+    return qs.filter(grassroots_id__in=scope.filter(OrgUnit.objects.all()).values("pk"))
+
+
 def leaf_counts(year: int, scope: Scope) -> dict[int, list[int]]:
     """[visits, collected members] per grassroots union in the scope (two GROUP BY queries)."""
     start, end = year_bounds(year)
     counts: dict[int, list[int]] = {}
-    visits = (scope.filter(ServedVisit.objects.filter(day__gte=start, day__lt=end))
+    visits = (in_scope(ServedVisit.objects.filter(day__gte=start, day__lt=end), scope)
               .values_list("grassroots_id").annotate(n=Count("*")).order_by())
     for grassroots_id, n in visits:
         counts.setdefault(grassroots_id, [0, 0])[VISITS] = n
-    members = (scope.filter(Member.objects.filter(status=MemberStatus.ACTIVE))
+    members = (in_scope(Member.objects.filter(status=MemberStatus.ACTIVE), scope)
                .values_list("grassroots_id").annotate(n=Count("*")).order_by())
     for grassroots_id, n in members:
         counts.setdefault(grassroots_id, [0, 0])[MEMBERS] = n
@@ -151,7 +167,6 @@ class Month:
     visits: int
     services: int
     projects: int
-    members: int
     last_year: int
 
     @property
@@ -191,23 +206,29 @@ class Monthly:
 
 
 def monthly(year: int, scope: Scope) -> Monthly:
-    """Visits, distinct services, projects and members per month of `year` under the scope, and the year before."""
+    """Visits, distinct services and projects per month of `year` under the scope, and the year before.
+
+    Grouped by the day's "YYYY-MM" cut from its text (a native function on both databases; a date-part function
+    is a Python call per row on SQLite).
+    """
     start, end = dt.date(year - 1, 1, 1), dt.date(year + 1, 1, 1)
-    rows = (scope.filter(ServedVisit.objects.filter(day__gte=start, day__lt=end))
-            .annotate(y=ExtractYear("day"), m=ExtractMonth("day")).values_list("y", "m")
-            .annotate(n=Count("id"), services=Count("service", distinct=True),
-                      projects=Count("service", distinct=True, filter=Q(service__startswith="project:")),
-                      members=Count("member_id", distinct=True))
-            .order_by())
-    this: dict[int, tuple[int, int, int, int]] = {}
+    # One GROUP BY (month, service): the distinct services and projects of a month are counted from its groups.
+    rows = (in_scope(ServedVisit.objects.filter(day__gte=start, day__lt=end), scope)
+            .annotate(ym=Substr(Cast("day", output_field=CharField()), 1, 7)).values_list("ym", "service")
+            .annotate(n=Count("*")).order_by())
+    this: dict[int, list[int]] = {}
     before: dict[int, int] = {}
-    for y, m, n, services, projects, members in rows:
+    year_projects: set[str] = set()
+    for ym, service, n in rows:
+        y, m = int(ym[:4]), int(ym[5:7])
         if y == year:
-            this[m] = (n, services, projects, members)
+            acc = this.setdefault(m, [0, 0, 0])
+            acc[0] += n
+            acc[1] += 1
+            if service.startswith("project:"):
+                acc[2] += 1
+                year_projects.add(service)
         else:
-            before[m] = n
-    months = [Month(m, *this.get(m, (0, 0, 0, 0)), last_year=before.get(m, 0)) for m in range(1, 13)]
-    projects = (scope.filter(ServedVisit.objects.filter(day__gte=dt.date(year, 1, 1), day__lt=end,
-                                                        service__startswith="project:"))
-                .values("service").distinct().count())
-    return Monthly(months, sum(m.visits for m in months), sum(before.values()), projects)
+            before[m] = before.get(m, 0) + n
+    months = [Month(m, *this.get(m, [0, 0, 0]), last_year=before.get(m, 0)) for m in range(1, 13)]
+    return Monthly(months, sum(m.visits for m in months), sum(before.values()), len(year_projects))

@@ -114,7 +114,7 @@ def test_months_as_seed_004_reports_them(tree, people):
     visits(ms, dt.date(2025, 4, 4), 5, "project:P1")
     m = rates.monthly(2026, EVERYTHING)
     april, may = m.months[3], m.months[4]
-    assert (april.visits, april.services, april.projects, april.members, april.last_year) == (15, 2, 2, 10, 5)
+    assert (april.visits, april.services, april.projects, april.last_year) == (15, 2, 2, 5)
     assert april.growth == Decimal("200.0")
     assert (may.visits, may.services, may.projects) == (3, 1, 0)
     assert (m.visits, m.last_year, m.growth, m.projects) == (18, 5, Decimal("260.0"), 2)
