@@ -21,6 +21,7 @@ HOTLINE_BENCHMARKS = ["hotline_lookup", "hotline_statistics", "hotline_pages", "
 KNOWLEDGE_BENCHMARKS = ["knowledge_suggest"]  # run in unionserve/knowledge/tests/test_bench.py
 PAYOUT_BENCHMARKS = ["payout_file"]  # run in unionserve/payouts/tests/test_bench.py
 MUTUALAID_BENCHMARKS = ["medical_batch"]
+VISITS_BENCHMARKS = ["swipe_import", "visit_rates"]  # run in bench/tests/test_visits_bench.py
 
 
 @pytest.fixture
@@ -35,7 +36,8 @@ def _digest(path) -> str:
 def test_every_benchmark_is_covered_here():
     assert set(discover()) == {*DB_BENCHMARKS, "datagen_members", "csv_import_baseline", "quality_rates",
                                "member_lookup", "nomination_list", *IMPORT_BENCHMARKS, *WORKFLOW_BENCHMARKS,
-                               *HOTLINE_BENCHMARKS, *KNOWLEDGE_BENCHMARKS, *PAYOUT_BENCHMARKS, *MUTUALAID_BENCHMARKS}
+                               *HOTLINE_BENCHMARKS, *KNOWLEDGE_BENCHMARKS, *PAYOUT_BENCHMARKS, *MUTUALAID_BENCHMARKS,
+                               *VISITS_BENCHMARKS}
 
 
 def test_generated_files_are_deterministic_whatever_the_processes(tmp_path):

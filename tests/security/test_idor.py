@@ -320,6 +320,18 @@ ROUTES: dict[str, Callable[[World], Target]] = {
     "POST /api/assistance/hardship-files/{file_id}/recheck": _assist("recheck"),
     "POST /api/assistance/programs/{program_id}/nominations/{nomination_id}/remove": _assist("remove_api"),
     "POST /api/assistance/skills/{app_id}/decide": _assist("decide_api"),
+    # served visits: Dongcheng's merchant file, the Donghuamen station's activity (unionserve/visits/demo.py)
+    "visits:import": lambda w: Target({"pk": w.swipe_import.pk}, [w.swipe_import.unit], reader="dongcheng"),
+    "visits:import_errors": lambda w: Target({"pk": w.swipe_import.pk}, [w.swipe_import.unit], reader="dongcheng"),
+    "visits:activity": lambda w: Target({"pk": w.activity.pk}, [w.activity.unit], reader="station"),
+    "GET /api/visits/imports/{import_id}": lambda w: Target({"import_id": w.swipe_import.pk}, [w.swipe_import.unit],
+                                                            reader="dongcheng"),
+    "GET /api/visits/activities/{activity_id}": lambda w: Target({"activity_id": w.activity.pk}, [w.activity.unit],
+                                                                 reader="station"),
+    "GET /api/visits/activities/{activity_id}/sign-ins": lambda w: Target(
+        {"activity_id": w.activity.pk}, [w.activity.unit], reader="station"),
+    "POST /api/visits/activities/{activity_id}/sign-ins": lambda w: Target(
+        {"activity_id": w.activity.pk}, [w.activity.unit], body={"card_number": "6219990000000000000"}),
 }
 
 ROUTES.update({
@@ -449,6 +461,10 @@ class World:
                                                    kind="enrolment").order_by("pk").first()
         self.ma_batch = ExpenseBatch.objects.select_related("office").order_by("-quarter").first()
         self.ma_batch_line = self.ma_batch.expense_lines.exclude(state="rejected").order_by("pk").first()
+        from unionserve.visits.models import Activity, SwipeImport
+
+        self.swipe_import = SwipeImport.objects.filter(unit__code="110101").order_by("pk").first()
+        self.activity = Activity.objects.order_by("pk").first()
 
     def case_units(self, case) -> list:
         return [a.unit for a in case.access.select_related("unit")]

@@ -44,6 +44,7 @@ LABELS: dict[str, str | Promise] = {
     # Card payouts (payouts app).
     "batch": _("Payout batch"), "purpose": _("Purpose"), "total": _("Total (yuan)"), "held": _("Held"),
     "resumed": _("Resumed"), "paid": _("Paid"), "failed": _("Failed"),
+    "visits_added": _("Visits added"), "already_counted": _("Already counted"), "error_rows": _("Rows with errors"),
 }
 
 

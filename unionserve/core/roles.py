@@ -82,6 +82,10 @@ AREA_TWO_FACTOR: set[str] = set()
 # --- cards: the Jingka card (permission constants) ---
 # --- end cards ---
 # --- visits: served visits (permission constants) ---
+#: See the served-visit ledger, the imports, the activities and the served-visit rates of the scope.
+VIEW_VISITS = "visits.view_visits"
+#: Import swipe files, hold activities and sign members in (seed 002 §三(二): 完善项目化运作).
+RECORD_VISITS = "visits.record_visits"
 # --- end visits ---
 # --- payouts: card payouts (permission constants) ---
 #: See payments to members' cards, batches, their files and reconciliation (read-only).
@@ -207,6 +211,12 @@ AREA_GRANTS: dict[str, dict[str, frozenset[str]]] = {
     # --- cards ---
     # --- end cards ---
     # --- visits ---
+    "visits": {Role.CITY_OFFICE: frozenset({VIEW_VISITS, RECORD_VISITS}),
+               Role.DEPARTMENT_STAFF: frozenset({VIEW_VISITS}),
+               Role.CENTER_STAFF: frozenset({VIEW_VISITS, RECORD_VISITS}),
+               Role.SOCIAL_WORKER: frozenset({VIEW_VISITS, RECORD_VISITS}),
+               Role.GRASSROOTS_OFFICER: frozenset({VIEW_VISITS, RECORD_VISITS}),
+               Role.AUDITOR: frozenset({VIEW_VISITS})},
     # --- end visits ---
     # --- payouts ---
     "payouts": {Role.CITY_OFFICE: frozenset({VIEW_PAYOUTS, MANAGE_PAYOUTS}),

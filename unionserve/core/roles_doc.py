@@ -71,6 +71,8 @@ MEANING = {
     roles.APPROVE_ASSISTANCE: "set up and approve seasonal programs, decide skills-boost applications",
     roles.MANAGE_WARM_FUND: "keep the warm fund's ledger (income)",
     roles.VIEW_HARDSHIP_FILE: "open a hardship file's household data in clear (each view audited)",
+    roles.VIEW_VISITS: "read the served-visit ledger, imports, activities and rates in scope",
+    roles.RECORD_VISITS: "import swipe files, hold activities and sign members in, in scope",
 }
 
 

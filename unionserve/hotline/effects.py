@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from unionserve.orgs.models import OrgUnit, UnitKind
+from unionserve.visits.public import record_visit
 from unionserve.workflow.errors import ActionRefused
 from unionserve.workflow.models import Step
 
@@ -51,6 +52,13 @@ def index_answer(request: HotlineRequest, answer: str) -> None:
     transaction.on_commit(lambda: answer_archived.send(sender=HotlineRequest, **kwargs), robust=True)
 
 
+def served(request: HotlineRequest) -> None:
+    """A request closed for a member of the register is a served visit (seed 002 §一 实名制服务职工人次)."""
+    if request.member_id:
+        record_visit(member_id=request.member_id, day=timezone.localdate(), service="hotline",
+                     source=f"case:{request.case.number}")
+
+
 def departments_only(case, data: dict) -> str | None:
     """Guard: a consultation is referred to functional departments only (seed: 专业部门)."""
     codes = [c.strip() for c in str(data.get("units") or "").replace("，", ",").split(",") if c.strip()]
@@ -82,6 +90,7 @@ def agent_answered(case, data: dict, actor) -> None:
     request.archived_at = request.answered_at
     request.save(update_fields=["answer", "answered_at", "answered_unit", "resolved", "archived_at"])
     index_answer(request, request.answer)
+    served(request)
 
 
 def referred(case, data: dict, actor) -> None:
@@ -115,6 +124,7 @@ def consultation_called_back(case, data: dict, actor) -> None:
     fields = _rate(request, data)
     request.archived_at = request.callback_at
     request.save(update_fields=[*fields, "archived_at"])
+    served(request)
 
 
 def fed_back(case, data: dict, actor) -> None:
@@ -147,6 +157,7 @@ def affair_closed(case, data: dict, actor) -> None:
     request.archived_at = request.callback_at
     request.save(update_fields=[*fields, "archived_at"])
     index_answer(request, request.feedback)
+    served(request)
 
 
 def sent_back(case, data: dict, actor) -> None:

@@ -21,6 +21,7 @@ from unionserve.audit.models import AuditAction
 from unionserve.core.text import lines_of, strip_text
 from unionserve.core.validators import InvalidValue, validate_uscc
 from unionserve.pii import validate_mobile
+from unionserve.visits.public import record_visit
 from unionserve.workflow import actions as engine
 from unionserve.workflow.errors import ActionRefused, StaleCase
 from unionserve.workflow.models import Case, StepKind, StepStatus
@@ -455,6 +456,10 @@ def on_report(case: Case, data: dict, actor) -> None:
 
 def on_archive(case: Case, data: dict, actor) -> None:
     LegalAidCase.objects.filter(case=case).update(archived_at=timezone.now())
+    # A concluded case is a served visit of its applicant when a member (seed 002 §一 实名制服务职工人次).
+    member_id = LegalAidCase.objects.filter(case=case).values_list("member_id", flat=True).first()
+    if member_id:
+        record_visit(member_id=member_id, day=timezone.localdate(), service="legalaid", source=f"case:{case.number}")
 
 
 def representing_steps_of(user):

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from unionserve.core.roles import LEVEL_1_STAFF, LEVEL_2_STAFF, LEVEL_3_STAFF, Role
 from unionserve.core.vocab import DisputeType
+from unionserve.visits.public import record_visit
 from unionserve.workflow.definitions import (
     APPOINT,
     DISPATCH,
@@ -130,6 +131,9 @@ def _conclude(case, data, actor, outcome: str, text_field: str) -> MediationCase
     mc.concluded_at = timezone.now()
     mc.version += 1
     mc.save(update_fields=["outcome", "outcome_text", "performance", "amount_recovered", "concluded_at", "version"])
+    # A concluded case is a served visit of each worker who is a member (seed 002 §一 实名制服务职工人次).
+    for member_id in mc.parties.exclude(member=None).values_list("member_id", flat=True):
+        record_visit(member_id=member_id, day=timezone.localdate(), service="mediation", source=f"case:{case.number}")
     return mc
 
 

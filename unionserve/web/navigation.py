@@ -44,6 +44,7 @@ NAVIGATION: list[NavEntry] = [
     # --- cards ---
     # --- end cards ---
     # --- visits ---
+    NavEntry(_("Served visits"), "visits:rates", "person-check", roles.VIEW_VISITS),
     # --- end visits ---
     # --- payouts ---
     NavEntry(_("Card payouts"), "payouts:batches", "credit-card", roles.VIEW_PAYOUTS),
