@@ -80,6 +80,12 @@ CHANGE_POLICY = "policy.change_policy"
 # --- payouts: card payouts (permission constants) ---
 # --- end payouts ---
 # --- mutualaid: mutual aid (permission constants) ---
+# Claims (accident, death and fire-loss claims, issue 16 item 3): read the claims of one's scope (the disability
+# grade is health data), collect them at a station, read their statistics.
+CLAIMS_VIEW = "mutualaid.view_claims"
+CLAIMS_COLLECT = "mutualaid.collect_claims"
+CLAIMS_VIEW_STATS = "mutualaid.view_claim_statistics"
+# (end of claims)
 # --- end mutualaid ---
 # --- projects: service projects (permission constants) ---
 # --- end projects ---
@@ -177,6 +183,15 @@ AREA_GRANTS: dict[str, dict[str, frozenset[str]]] = {
     # --- payouts ---
     # --- end payouts ---
     # --- mutualaid ---
+    # Claims: the station collects, the district agency signs, the mutual-insurance office decides (the engine
+    # checks who acts on each step); the city office and the auditor read the figures.
+    "mutualaid_claims": {
+        Role.SOCIAL_WORKER: frozenset({CLAIMS_VIEW, CLAIMS_COLLECT}),
+        Role.CENTER_STAFF: frozenset({CLAIMS_VIEW, CLAIMS_VIEW_STATS}),
+        Role.MUTUAL_INSURANCE: frozenset({CLAIMS_VIEW, CLAIMS_VIEW_STATS}),
+        Role.CITY_OFFICE: frozenset({CLAIMS_VIEW, CLAIMS_VIEW_STATS}),
+        Role.AUDITOR: frozenset({CLAIMS_VIEW_STATS}),
+    },
     # --- end mutualaid ---
     # --- projects ---
     # --- end projects ---
