@@ -73,6 +73,10 @@ VIEW_LEGAL_STATS = "legalreports.view_statistics"
 VIEW_POLICY = "policy.view_policy"
 CHANGE_POLICY = "policy.change_policy"
 
+#: Permissions added by the later areas that also call for a second factor (personal data as sensitive as health);
+#: defined before the areas' blocks, which add to it.
+AREA_TWO_FACTOR: set[str] = set()
+
 # --- cards: the Jingka card (permission constants) ---
 # --- end cards ---
 # --- visits: served visits (permission constants) ---
@@ -80,11 +84,21 @@ CHANGE_POLICY = "policy.change_policy"
 # --- payouts: card payouts (permission constants) ---
 # --- end payouts ---
 # --- mutualaid: mutual aid (permission constants) ---
+#: See the plans, enrolments and the member's mutual-aid section (in the holder's scope).
+VIEW_MUTUALAID = "mutualaid.view_mutualaid"
+#: Enrol members of the holder's scope (a unit's list, 000 §一(三): stations collect and report).
+ENROL_MUTUALAID = "mutualaid.enrol_members"
+#: See the medical batch's lines (hospital, visit, self-paid amount: health data) of members in scope.
+VIEW_MEDICAL_LINES = "mutualaid.view_medical_lines"
+#: The office's work (000 §四.7): the daily card export, the quarterly expense file, both reviews, approval.
+MANAGE_MUTUALAID = "mutualaid.manage_mutualaid"
+AREA_TWO_FACTOR.update({VIEW_MEDICAL_LINES, MANAGE_MUTUALAID})
 # Claims (accident, death and fire-loss claims, issue 16 item 3): read the claims of one's scope (the disability
 # grade is health data), collect them at a station, read their statistics.
 CLAIMS_VIEW = "mutualaid.view_claims"
 CLAIMS_COLLECT = "mutualaid.collect_claims"
 CLAIMS_VIEW_STATS = "mutualaid.view_claim_statistics"
+AREA_TWO_FACTOR.update({CLAIMS_VIEW})
 # (end of claims)
 # --- end mutualaid ---
 # --- projects: service projects (permission constants) ---
@@ -183,6 +197,13 @@ AREA_GRANTS: dict[str, dict[str, frozenset[str]]] = {
     # --- payouts ---
     # --- end payouts ---
     # --- mutualaid ---
+    "mutualaid": {
+        Role.MUTUAL_INSURANCE: frozenset({VIEW_MUTUALAID, ENROL_MUTUALAID, VIEW_MEDICAL_LINES, MANAGE_MUTUALAID}),
+        Role.CITY_OFFICE: frozenset({VIEW_MUTUALAID, ENROL_MUTUALAID, VIEW_MEDICAL_LINES, MANAGE_MUTUALAID}),
+        Role.CENTER_STAFF: frozenset({VIEW_MUTUALAID, VIEW_MEDICAL_LINES}),
+        Role.SOCIAL_WORKER: frozenset({VIEW_MUTUALAID, ENROL_MUTUALAID, VIEW_MEDICAL_LINES}),
+        Role.AUDITOR: frozenset({VIEW_MUTUALAID}),
+    },
     # Claims: the station collects, the district agency signs, the mutual-insurance office decides (the engine
     # checks who acts on each step); the city office and the auditor read the figures.
     "mutualaid_claims": {
@@ -206,9 +227,6 @@ AREA_GRANTS: dict[str, dict[str, frozenset[str]]] = {
     # --- joining ---
     # --- end joining ---
 }
-
-#: Permissions added by the later areas that also call for a second factor (personal data as sensitive as health).
-AREA_TWO_FACTOR: set[str] = set()
 
 
 def _merge_area_grants() -> None:

@@ -17,24 +17,26 @@ the receiving union only — inside the register (``members.actions``); no other
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from unionserve import pii
 from unionserve.core import roles
 from unionserve.core.scope import scope_of
 
-from .models import Employer, Gender, Member, MemberStatus, SpecialGroup
+from .models import Employer, Gender, Member, MemberStatus, SpecialGroup, SpecialGroupRecord
 from .search import MemberFilter, QueryKind, classify, in_group, search_members, unit_scope
 from .sections import register_section, unregister_section
 from .vocab import Education, Employment, Hukou, to_code
 
 __all__ = [
     "Education", "Employer", "Employment", "Gender", "Hukou", "Member", "MemberFilter", "MemberStatus",
-    "QueryKind", "SpecialGroup", "classify", "describe_member", "find_member", "get_member", "identify_caller",
-    "in_group", "members_in_scope", "register_section", "search_members", "to_code", "unit_scope",
-    "unregister_section",
+    "QueryKind", "SpecialGroup", "SpecialGroupRecord", "classify", "describe_member", "find_member", "get_member",
+    "identify_caller", "in_group", "in_special_group_on", "members_in_scope", "register_section", "search_members",
+    "special_group_periods", "to_code", "unit_scope", "unregister_section",
 ]
 
 
@@ -75,3 +77,25 @@ def describe_member(member: Member) -> dict[str, Any]:
         "id": member.pk, "name": member.name, "id_masked": member.id_masked, "phone_masked": member.phone_masked,
         "status": member.status, "grassroots_code": member.grassroots.code, "grassroots_name": member.grassroots.name,
     }
+
+
+def special_group_periods(member_ids, groups) -> dict[int, list[tuple[dt.date, dt.date | None]]]:
+    """Each member's periods in any of `groups`, from the register's history: {member id: [(since, until)]}.
+
+    Days are Beijing dates; a period includes its first day and excludes its last (``until``), None when still
+    open. Read in chunks, for many members at once (mutual aid's quarterly batch).
+    """
+    ids = sorted({int(i) for i in member_ids})
+    out: dict[int, list[tuple[dt.date, dt.date | None]]] = {}
+    for start in range(0, len(ids), 500):
+        rows = SpecialGroupRecord.objects.filter(member_id__in=ids[start:start + 500], group__in=list(groups))
+        for member_id, since, until in rows.values_list("member_id", "since", "until"):
+            out.setdefault(member_id, []).append(
+                (timezone.localdate(since), timezone.localdate(until) if until is not None else None))
+    return out
+
+
+def in_special_group_on(member_id: int, groups, day: dt.date) -> bool:
+    """Whether the member was in any of `groups` on `day` (the register's history)."""
+    return any(since <= day and (until is None or until > day)
+               for since, until in special_group_periods([member_id], groups).get(int(member_id), []))

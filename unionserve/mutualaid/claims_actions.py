@@ -110,9 +110,10 @@ def create_claim(case, data: dict, actor) -> Claim:
                               "One claim is made per person and event.")
                             % {"member": member.name, "type": existing.get_claim_type_display(), "day": day,
                                "number": existing.case.number})
-    if not rules.is_eligible(member.pk, day):
-        raise ActionRefused(_("%(member)s was not covered by the accident and fire-loss plan on %(day)s.")
-                            % {"member": member.name, "day": day})
+    ok, why = rules.eligibility(member.pk, day)
+    if not ok:
+        raise ActionRefused(_("%(member)s was not covered by the accident and fire-loss plan on %(day)s: %(why)s.")
+                            % {"member": member.name, "day": day, "why": why})
     try:
         with transaction.atomic():
             return Claim.objects.create(

@@ -18,10 +18,11 @@ from unionserve import policy
 from unionserve.core.money import MAX_AMOUNT
 
 from . import claims_policies as cp
+from .catalog import ACCIDENT_FIRE
 from .models import ClaimType
 
 #: The plan a claim is paid under (seed 003's list of the eight plans: 《非工伤意外及家财火灾损失互助保障计划》).
-PLAN_CODE = "非工伤意外及家财火灾损失"
+PLAN_CODE = ACCIDENT_FIRE
 CENT = Decimal("0.01")
 #: How far back an event may lie (a typing bound: the plans pay events of the running years only).
 MAX_EVENT_AGE_DAYS = 3 * 366
@@ -83,8 +84,10 @@ def check_event_date(day: dt.date, today: dt.date) -> None:
         raise ValueError(_("The event date is too long ago for a claim."))
 
 
-def is_eligible(member_id: int, on: dt.date) -> bool:
-    """Whether the member was covered by the accident and fire-loss plan on the event date (the plans decide)."""
+def eligibility(member_id: int, on: dt.date) -> tuple[bool, str]:
+    """Whether the member was covered by the accident and fire-loss plan on the event date, and if not why (the
+    plans' rule: an active member with a valid card, enrolled for that year)."""
     from . import public
 
-    return bool(public.is_eligible(member_id, PLAN_CODE, on))
+    ok, reason = public.is_eligible(member_id, PLAN_CODE, on)
+    return bool(ok), "" if ok else str(public.REASONS.get(reason, reason))

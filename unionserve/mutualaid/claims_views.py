@@ -125,7 +125,7 @@ def collect(request, member_id: int):
     checklists = [(ClaimType(t).label, [Document(d).label for d in docs]) for t, docs in DOCUMENTS_BY_TYPE.items()]
     return render(request, "mutualaid/claims/collect.html", {
         "form": form, "member": members.describe_member(member), "checklists": checklists,
-        "eligible_today": rules.is_eligible(member.pk, timezone.localdate()),
+        "eligible_today": rules.eligibility(member.pk, timezone.localdate())[0],
     })
 
 
