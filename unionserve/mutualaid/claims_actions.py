@@ -22,7 +22,7 @@ from unionserve.audit import log as audit
 from unionserve.core.roles import Role
 from unionserve.core.text import strip_text
 from unionserve.members import public as members
-from unionserve.orgs.models import OrgUnit
+from unionserve.orgs.models import OrgUnit, UnitStatus
 from unionserve.payouts import public as payouts
 from unionserve.workflow import actions as engine
 from unionserve.workflow import timeline
@@ -36,7 +36,8 @@ log = logging.getLogger(__name__)
 PROCESS = "mutualaid_claim"
 PURPOSE = "mutualaid.claim"
 #: Seed 003's SMS (医疗互助: "您好，……互助金已打入您的京卡·互助服务卡，请注意查收。祝您幸福安康！"), naming this plan.
-SMS_TEXT = "您好，在职职工非工伤意外及家财火灾损失互助保障计划互助金已打入您的京卡·互助服务卡，请注意查收。祝您幸福安康！"
+SMS_TEXT = ("您好，在职职工非工伤意外及家财火灾损失互助保障计划互助金已打入您的京卡·互助服务卡，"
+            "请注意查收。祝您幸福安康！")
 
 
 def source_key(claim: Claim) -> str:
@@ -53,7 +54,7 @@ def claim_of(case) -> Claim:
 
 def insurance_office() -> OrgUnit | None:
     """The city's mutual-insurance office (互助保险北京办事处): the level-1 unit whose staff hold the office's role."""
-    return (OrgUnit.objects.filter(is_active=True, level=1, users__is_active=True,
+    return (OrgUnit.objects.filter(status=UnitStatus.ACTIVE, level=1, users__is_active=True,
                                    users__role_grants__role=Role.MUTUAL_INSURANCE)
             .order_by("code").distinct().first())
 

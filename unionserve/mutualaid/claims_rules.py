@@ -9,13 +9,14 @@ date**, and the decision records the versions it used.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
 from unionserve import policy
-from unionserve.core.money import MAX_AMOUNT
+from unionserve.core.money import MAX_AMOUNT, MONEY_PATTERN
 
 from . import claims_policies as cp
 from .catalog import ACCIDENT_FIRE
@@ -67,11 +68,14 @@ def cap_for(claim_type: str, event_date: dt.date, *, grade: int | None = None,
 def parse_amount(raw, label: str) -> Decimal:
     """A money amount typed by a person: above zero, two decimals at most, bounded (ValueError with a message)."""
     text = str(raw if raw is not None else "").strip().replace(",", "").replace("，", "")
+    # Digits and at most two decimals, as people write yuan (no exponent, no sign, no "NaN").
+    if not re.fullmatch(MONEY_PATTERN, text):
+        raise ValueError(_("%(field)s must be an amount in yuan, e.g. 1234.50.") % {"field": label})
     try:
         value = Decimal(text)
     except InvalidOperation:
         raise ValueError(_("%(field)s must be an amount in yuan, e.g. 1234.50.") % {"field": label}) from None
-    if not value.is_finite() or value <= 0 or value > MAX_AMOUNT or value != value.quantize(CENT):
+    if value <= 0 or value > MAX_AMOUNT:
         raise ValueError(_("%(field)s must be an amount above zero with at most two decimals.") % {"field": label})
     return value.quantize(CENT)
 

@@ -60,7 +60,7 @@ PROCESS = register(ProcessDefinition(
     initial="collected",
     states=(
         State("collected", pgettext_lazy("claim state", "Collected at the station"),
-              Deadline.working_days(policies.STATION_DAYS, "三级工作平台收集理赔申请资料上报二级工作平台（平台定3个工作日）")),
+              Deadline.working_days(policies.STATION_DAYS, "三级平台收集理赔资料上报二级平台（平台定3个工作日）")),
         State("district_review", pgettext_lazy("claim state", "District agency reviews"),
               Deadline.working_days(policies.DISTRICT_DAYS, "二级工作平台审核并签署意见后上报（平台定5个工作日）")),
         State("city_decision", pgettext_lazy("claim state", "Mutual-insurance office decides"),
