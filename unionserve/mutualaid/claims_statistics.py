@@ -122,6 +122,11 @@ class Figures:
         }
 
 
+def _money(value) -> Decimal:
+    """Yuan with two decimals (SQLite's SUM drops the scale)."""
+    return Decimal(value or 0).quantize(Decimal("0.01"))
+
+
 def _in(field_name: str, period: Period) -> Q:
     return Q(**{f"{field_name}__gte": period.start, f"{field_name}__lte": period.end})
 
@@ -156,10 +161,10 @@ def compute(user, period: Period) -> Figures:
 
     paid = claims.filter(case__state="paid").filter(_in("paid_on", period))
     totals = paid.aggregate(n=Count("pk"), amount=Sum("amount"), members=Count("member", distinct=True))
-    f.paid, f.amount, f.members = totals["n"], totals["amount"] or Decimal("0.00"), totals["members"]
+    f.paid, f.amount, f.members = totals["n"], _money(totals["amount"]), totals["members"]
     type_rows = {r["claim_type"]: r for r in paid.values("claim_type").annotate(n=Count("pk"), a=Sum("amount"))}
     f.by_type = [Line(t.value, str(t.label), type_rows.get(t.value, {}).get("n", 0),
-                      type_rows.get(t.value, {}).get("a") or Decimal("0.00")) for t in ClaimType]
+                      _money(type_rows.get(t.value, {}).get("a"))) for t in ClaimType]
     quarters = [q for q in QUARTERS if period.quarter in (None, q)]
     by_q = {q: Line(f"Q{q}", f"{period.year} Q{q}") for q in quarters}
 
@@ -173,7 +178,7 @@ def compute(user, period: Period) -> Figures:
         line = by_q.get((paid_on.month - 1) // 3 + 1)
         if line is not None:
             line.paid += 1
-            line.amount += amount or 0
+            line.amount = _money(line.amount + (amount or 0))
         if decided_at is not None:
             days_total += max(0, (paid_on - timezone.localdate(decided_at)).days)
         due_at = due.get(case_id)

@@ -48,6 +48,9 @@ NAVIGATION: list[NavEntry] = [
     # --- payouts ---
     # --- end payouts ---
     # --- mutualaid ---
+    # Claims (accident, death, fire loss) and their statistics.
+    NavEntry(_("Accident and fire-loss claims"), "mutualaid:claims", "shield-plus", roles.CLAIMS_VIEW),
+    NavEntry(_("Claims statistics"), "mutualaid:claim_statistics", "bar-chart", roles.CLAIMS_VIEW_STATS),
     # --- end mutualaid ---
     # --- projects ---
     # --- end projects ---
