@@ -235,6 +235,16 @@ ROUTES: dict[str, Callable[[World], Target]] = {
     "POST /api/linkage/referrals/{pk}/outcome": lambda w: Target(
         {"pk": w.referral.pk}, w.case_units(w.referral.case), case=True,
         body={"version": getattr(w.referral, "version", 1), "status": "accepted", "outcome": "越权"}),
+    # mutual-aid claims: the claim the demo station collected (still at the station), asked for by other units
+    "mutualaid:claim": lambda w: Target({"pk": w.claim.pk}, w.case_units(w.claim.case), case=True),
+    "mutualaid:claim_documents": lambda w: Target({"pk": w.claim.pk}, w.case_units(w.claim.case), case=True),
+    "mutualaid:claim_collect": lambda w: Target({"member_id": w.claim.member_id}, [w.claim.member.grassroots],
+                                                reader="station"),
+    "GET /api/mutual-aid/claims/{claim_id}": lambda w: Target({"claim_id": w.claim.pk}, w.case_units(w.claim.case),
+                                                              case=True, reader="station"),
+    "POST /api/mutual-aid/claims/{claim_id}/actions/{action}": lambda w: Target(
+        {"claim_id": w.claim.pk, "action": "comment"}, w.case_units(w.claim.case), case=True,
+        body={"version": w.claim.case.version, "data": {"comment": "越权"}}),
 }
 
 # --- the attackers: every role, outside the objects' scope ---------------------------------------------------
@@ -275,8 +285,13 @@ class World:
         from unionserve.workflow import actions as wf_actions
         from unionserve.workflow.models import Case
 
+        from unionserve.mutualaid.claims_demo import seed_demo_claims
+        from unionserve.mutualaid.models import Claim
+
+        seed_demo_claims()  # idempotent: the claims demo, in case the app's demo does not call it
         self.users = {u.username: u for u in User.objects.all()}
         self.station = OrgUnit.objects.get(code="110101001")
+        self.claim = Claim.objects.select_related("case", "member__grassroots").get(case__state="collected")
         self.cases = {}
         for case in Case.objects.all():
             # "GD20261208-0003" → "GD-0003": the demo numbers carry today's date.
