@@ -161,7 +161,10 @@ def record_documents(claim: Claim, *, acting_user, documents: list[str], request
     claim.save(update_fields=["documents"])
     audit.record("mutualaid_claim_documents", actor=acting_user, request=request, obj=claim.case,
                  unit=acting_user.org_unit,
-                 detail={"case": claim.case.number, "documents_before": before, "documents": chosen})
+                 detail={"case": claim.case.number, "before": before, "after": chosen})
+    # On the case's timeline too, so the district sees when the checklist was completed.
+    timeline.append_event(claim.case, "claim_documents", _("Documents recorded."), actor=acting_user,
+                          data={"documents": chosen})
     return claim
 
 
