@@ -280,13 +280,12 @@ class World:
         from unionserve.mediation.models import Mediator
         from unionserve.members.importing.runner import create_job
         from unionserve.members.models import Member
+        from unionserve.mutualaid.claims_demo import seed_demo_claims
+        from unionserve.mutualaid.models import Claim
         from unionserve.notifications.models import Notification
         from unionserve.orgs.models import OrgUnit, UnitKind
         from unionserve.workflow import actions as wf_actions
         from unionserve.workflow.models import Case
-
-        from unionserve.mutualaid.claims_demo import seed_demo_claims
-        from unionserve.mutualaid.models import Claim
 
         seed_demo_claims()  # idempotent: the claims demo, in case the app's demo does not call it
         self.users = {u.username: u for u in User.objects.all()}

@@ -104,7 +104,8 @@ def seed_demo_claims() -> str:
             continue
         if target == "refused":
             engine.perform(case, "refuse", actor=office, data={
-                "reason": "work_injury", "explanation": "经核实，事故发生于工作时间和工作场所内，属工伤，应由工伤保险支付。"})
+                "reason": "work_injury",
+                "explanation": "经核实，事故发生于工作时间和工作场所内，属工伤，应由工伤保险支付。"})
             continue
         claim = Claim.objects.get(case=case)
         case = engine.perform(case, "approve", actor=office, data={"amount": str(_amount(claim))})

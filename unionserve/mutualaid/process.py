@@ -92,5 +92,8 @@ PROCESS = register(ProcessDefinition(
                    guard=actions.guard_paid, effect=actions.on_paid, panel_only=True),
     ),
     on_overdue="escalate",
-    operation_roles={"return": frozenset(), "request_extension": frozenset(), "escalate": frozenset()},
+    # The steps are sent up, not dispatched: nothing to return, extend or hand up besides the process's own moves.
+    # A note on the timeline is open to the city office too (the three-level office follows the claims).
+    operation_roles={"return": frozenset(), "request_extension": frozenset(), "escalate": frozenset(),
+                     "comment": STATION | DISTRICT | OFFICE | {Role.CITY_OFFICE}},
 ))

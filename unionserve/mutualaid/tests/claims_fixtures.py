@@ -8,6 +8,8 @@ import pytest
 from unionserve.core.roles import Role
 
 TZ = ZoneInfo("Asia/Shanghai")
+#: The fixtures; test modules take them with ``from .claims_fixtures import *`` (helpers are imported by name).
+__all__ = ["clock", "covered", "cu", "office_unit"]
 
 
 class Clock:

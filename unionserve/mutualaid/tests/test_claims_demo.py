@@ -5,7 +5,7 @@ import pytest
 from unionserve.core.roles import Role
 from unionserve.mutualaid.models import Claim
 
-from .claims_fixtures import office_unit  # noqa: F401
+from .claims_fixtures import *  # noqa: F403  (the fixtures)
 
 pytestmark = pytest.mark.django_db
 

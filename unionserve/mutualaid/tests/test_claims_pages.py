@@ -10,7 +10,8 @@ from django.urls import reverse
 from unionserve.mutualaid.models import Claim
 from unionserve.workflow import actions as engine
 
-from .claims_fixtures import clock, collect, covered, cu, office_unit, settle, to_city  # noqa: F401
+from .claims_fixtures import *  # noqa: F403  (the fixtures)
+from .claims_fixtures import collect, settle, to_city
 
 pytestmark = pytest.mark.django_db
 

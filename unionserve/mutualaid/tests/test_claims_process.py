@@ -12,7 +12,8 @@ from unionserve.workcalendar import service as calendar
 from unionserve.workflow import actions as engine
 from unionserve.workflow.errors import ActionRefused, NotAllowed
 
-from .claims_fixtures import TZ, clock, collect, covered, cu, office_unit, settle, to_city  # noqa: F401
+from .claims_fixtures import *  # noqa: F403  (the fixtures)
+from .claims_fixtures import TZ, collect, settle, to_city
 
 pytestmark = pytest.mark.django_db
 
