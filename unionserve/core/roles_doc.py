@@ -54,6 +54,9 @@ MEANING = {
     roles.VIEW_LEGAL_STATS: "read the mediation and legal-aid statistics in scope",
     roles.VIEW_POLICY: "read the policy numbers",
     roles.CHANGE_POLICY: "propose and approve policy changes (a second person approves)",
+    roles.CLAIMS_VIEW: "read the accident and fire-loss claims of cases the units in scope take part in",
+    roles.CLAIMS_COLLECT: "collect a claim at a station for a member of its register",
+    roles.CLAIMS_VIEW_STATS: "read the claims statistics in scope",
 }
 
 

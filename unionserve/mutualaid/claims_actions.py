@@ -190,7 +190,8 @@ def on_sign(case, data: dict, actor) -> None:
     claim.save(update_fields=["district_opinion", "signed_at"])
 
 
-def _limit(claim: Claim) -> rules.Limit:
+def limit_of(claim: Claim) -> rules.Limit:
+    """The most this claim may be paid, from the plan versions in force on its event date."""
     return rules.cap_for(claim.claim_type, claim.event_date, grade=claim.disability_grade,
                          assessed_loss=claim.assessed_loss)
 
@@ -200,7 +201,7 @@ def guard_amount(case, data: dict) -> str | None:
     claim = claim_of(case)
     try:
         amount = rules.parse_amount(data.get("amount"), _("Amount paid"))
-        limit = _limit(claim)
+        limit = limit_of(claim)
     except ValueError as exc:
         return str(exc)
     if amount > limit.amount:
@@ -214,7 +215,7 @@ def guard_amount(case, data: dict) -> str | None:
 def on_approve(case, data: dict, actor) -> None:
     """Record the decision with the policy versions used and ask payouts to pay the member's card."""
     claim = claim_of(case)
-    limit = _limit(claim)
+    limit = limit_of(claim)
     claim.amount = Decimal(str(data["amount"]))
     claim.policy_record = {**limit.records, "limit": str(limit.amount), "explanation": limit.explanation}
     claim.decided_at = timezone.now()

@@ -49,7 +49,7 @@ def _cover(member, unit, day: dt.date, actor) -> None:
     """A card valid on the event day and the plan's enrolment for its year (demo members may lack both)."""
     if cards.valid_card(member.pk, on=day) is None:
         cards.Card.objects.create(member=member, number=f"6217{member.pk:015d}"[-19:], status=cards.CardStatus.ISSUED,
-                                  applied_at_unit=unit, valid_from=day - dt.timedelta(days=365))
+                                  applied_at_unit=unit, valid_from=dt.date(day.year - 1, 1, 1))
     plan = Plan.objects.get(code=ACCIDENT_FIRE)
     contribution = policy.value(f"mutualaid.{ACCIDENT_FIRE}.contribution", on=day).value
     Enrolment.objects.get_or_create(member=member, plan=plan, year=day.year, defaults={
@@ -115,8 +115,8 @@ def seed_demo_claims() -> str:
             payment.save(update_fields=["status", "paid_on"])
             payouts.payment_settled.send(sender=type(payment), payment=payment)
         elif target == "overdue":
-            # Decided three weeks ago and still not paid: past its 10 working days; the sweep marks it overdue.
-            decided = timezone.now() - dt.timedelta(days=21)
-            backdate(case, opened_at=decided, due_at=timezone.now() - dt.timedelta(days=5), state="pay")
+            # Decided weeks ago and still not paid: past its payment deadline (due yesterday); the sweep marks it.
+            now = timezone.now()
+            backdate(case, opened_at=now - dt.timedelta(weeks=3), due_at=now - dt.timedelta(days=1), state="pay")
     sweep.sweep()
     return f"claims: {made} in every state"

@@ -93,7 +93,7 @@ def pick_member(request):
     form = MemberSearchForm(request.GET or None)
     found, more = [], False
     if form.is_valid() and form.cleaned_data["q"]:
-        result = members.search_members(request.user, members.MemberFilter(q=form.cleaned_data["q"]), limit=20)
+        result = members.search_members(request.user, members.MemberFilter(q=form.cleaned_data["q"]))
         found, more = result.members, result.more
     return render(request, "mutualaid/claims/pick_member.html", {"form": form, "found": found, "more": more,
                                                                  "searched": bool(request.GET.get("q"))})
@@ -197,7 +197,7 @@ def case_panel(case: Case, user) -> dict | None:
     if claim is None:
         return None
     try:
-        limit = actions._limit(claim)
+        limit = actions.limit_of(claim)
     except (ValueError, KeyError):
         limit = None
     may_tick = (case.state == "collected" and user.org_unit_id == claim.station_id and _may_collect(user))

@@ -120,6 +120,9 @@ def test_social_worker_cannot_decide_through_the_api(client, clock, cu, covered)
                     {"version": case.version, "data": {"amount": "100"}}, content_type="application/json")
     assert r.status_code == 403
     client.force_login(cu["office"])
+    # The case page shows the office the most it may pay (grade 1: the whole disability cap) and the form.
+    page = client.get(reverse("workflow:case", args=[case.number])).content.decode()
+    assert "5000.00" in page and "/act/approve/" in page
     detail = client.get(f"/api/mutual-aid/claims/{claim.pk}").json()
     assert {a["code"] for a in detail["actions"]} >= {"approve", "refuse"}
     over = client.post(f"/api/mutual-aid/claims/{claim.pk}/actions/approve",
