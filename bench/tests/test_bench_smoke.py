@@ -19,6 +19,7 @@ IMPORT_BENCHMARKS = ["member_import", "member_import_xlsx"]
 WORKFLOW_BENCHMARKS = ["inbox_station", "inbox_district", "sweep"]  # run in test_workflow_bench.py
 HOTLINE_BENCHMARKS = ["hotline_lookup", "hotline_statistics", "hotline_pages", "hotline_load"]
 KNOWLEDGE_BENCHMARKS = ["knowledge_suggest"]  # run in unionserve/knowledge/tests/test_bench.py
+MUTUALAID_BENCHMARKS = ["medical_batch"]
 
 
 @pytest.fixture
@@ -33,7 +34,7 @@ def _digest(path) -> str:
 def test_every_benchmark_is_covered_here():
     assert set(discover()) == {*DB_BENCHMARKS, "datagen_members", "csv_import_baseline", "quality_rates",
                                "member_lookup", *IMPORT_BENCHMARKS, *WORKFLOW_BENCHMARKS, *HOTLINE_BENCHMARKS,
-                               *KNOWLEDGE_BENCHMARKS}
+                               *KNOWLEDGE_BENCHMARKS, *MUTUALAID_BENCHMARKS}
 
 
 def test_generated_files_are_deterministic_whatever_the_processes(tmp_path):
@@ -122,6 +123,18 @@ def test_member_import_benchmarks_run(ctx, monkeypatch, settings, tmp_path):
     assert entry["status"] == "ok", entry.get("traceback") or entry
     assert [c["name"] for c in entry["cases"]] == ["xlsx", "xlsx_excel"]
     assert [c["params"]["created"] for c in entry["cases"]] == [TINY.members, TINY.members]
+
+
+@pytest.mark.skipif(shutil.which("sqlite3") is None, reason="the sqlite3 shell is not installed")
+@pytest.mark.django_db
+def test_medical_batch_benchmark_runs(ctx, monkeypatch):
+    """The quarterly medical batch at tiny size: 300 lines over the tiny register."""
+    monkeypatch.setenv("BENCH_MEDICAL_LINES", "300")
+    load_dataset(TINY, log=lambda _m: None)
+    entry = runner.run_benchmark("medical_batch", ctx, with_db=False)
+    assert entry["status"] == "ok", entry.get("traceback") or entry
+    case = entry["cases"][0]
+    assert case["params"]["lines"] == 300 and case["baselines"][0]["name"] == "sqlite3_cli"
 
 
 @pytest.mark.django_db

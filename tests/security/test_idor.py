@@ -113,6 +113,8 @@ EXEMPT: dict[str, str] = {
     "legalaid:lawyer_new": "the city-wide registry of contracted law firms, gated by MANAGE_LAW_FIRMS",
     "legalaid:lawyer_edit": "the city-wide registry of contracted law firms, gated by MANAGE_LAW_FIRMS",
     "legalaid:engagement_new": "the city-wide registry of contracted law firms, gated by MANAGE_LAW_FIRMS",
+    "mutualaid:card_export_checksum": "the checksum of the office's daily card export (no personal data), "
+                                      "MANAGE_MUTUALAID only",
 }
 
 # Roles held only at level 1 (the city center and its departments): their scope is the whole city by design, so
@@ -247,6 +249,45 @@ ROUTES: dict[str, Callable[[World], Target]] = {
         body={"version": w.claim.case.version, "data": {"comment": "越权"}}),
 }
 
+ROUTES.update({
+    # mutual aid: plans, enrolment and the medical batch
+    "mutualaid:import": lambda w: Target({"pk": w.ma_import.pk}, [w.ma_import.unit], reader="station"),
+    "mutualaid:import_errors": lambda w: Target({"pk": w.ma_import.pk}, [w.ma_import.unit], reader="station"),
+    "GET /api/mutual-aid/imports/{import_id}": lambda w: Target({"import_id": w.ma_import.pk}, [w.ma_import.unit],
+                                                               reader="station"),
+    "mutualaid:member": lambda w: Target({"member_id": w.ma_line.member_id}, [w.ma_line.member.grassroots],
+                                         reader="station"),
+    "mutualaid:member_statement": lambda w: Target({"member_id": w.ma_line.member_id},
+                                                   [w.ma_line.member.grassroots], reader="station"),
+    "mutualaid:member_enrol": lambda w: Target({"member_id": w.ma_line.member_id}, [w.ma_line.member.grassroots],
+                                               reader="station"),
+    "GET /api/mutual-aid/members/{member_id}": lambda w: Target({"member_id": w.ma_line.member_id},
+                                                                [w.ma_line.member.grassroots], reader="station"),
+    "mutualaid:line": lambda w: Target({"pk": w.ma_line.pk}, [w.ma_line.member.grassroots], reader="station"),
+    "GET /api/mutual-aid/lines/{line_id}": lambda w: Target({"line_id": w.ma_line.pk}, [w.ma_line.member.grassroots],
+                                                            reader="station"),
+    "mutualaid:batch": lambda w: Target({"pk": w.ma_batch.pk}, [w.ma_batch.office], reader="insurance"),
+    "mutualaid:batch_finish": lambda w: Target({"pk": w.ma_batch.pk}, [w.ma_batch.office]),
+    "mutualaid:batch_approve": lambda w: Target({"pk": w.ma_batch.pk}, [w.ma_batch.office]),
+    "mutualaid:batch_return": lambda w: Target({"pk": w.ma_batch.pk}, [w.ma_batch.office]),
+    "mutualaid:line_review": lambda w: Target({"pk": w.ma_batch.pk, "line_pk": w.ma_batch_line.pk},
+                                              [w.ma_batch.office]),
+    "GET /api/mutual-aid/batches/{batch_id}": lambda w: Target({"batch_id": w.ma_batch.pk}, [w.ma_batch.office],
+                                                               reader="insurance"),
+    "GET /api/mutual-aid/batches/{batch_id}/lines": lambda w: Target({"batch_id": w.ma_batch.pk},
+                                                                     [w.ma_batch.office], reader="insurance"),
+    "POST /api/mutual-aid/batches/{batch_id}/finish": lambda w: Target({"batch_id": w.ma_batch.pk},
+                                                                       [w.ma_batch.office]),
+    "POST /api/mutual-aid/batches/{batch_id}/approve": lambda w: Target({"batch_id": w.ma_batch.pk},
+                                                                        [w.ma_batch.office]),
+    "POST /api/mutual-aid/batches/{batch_id}/return": lambda w: Target({"batch_id": w.ma_batch.pk},
+                                                                       [w.ma_batch.office], body={"note": "越权"}),
+    "POST /api/mutual-aid/batches/{batch_id}/lines/{line_id}/clear": lambda w: Target(
+        {"batch_id": w.ma_batch.pk, "line_id": w.ma_batch_line.pk}, [w.ma_batch.office], body={"note": "越权"}),
+    "POST /api/mutual-aid/batches/{batch_id}/lines/{line_id}/refuse": lambda w: Target(
+        {"batch_id": w.ma_batch.pk, "line_id": w.ma_batch_line.pk}, [w.ma_batch.office], body={"note": "越权"}),
+})
+
 # --- the attackers: every role, outside the objects' scope ---------------------------------------------------
 
 #: (name, role, unit code): demo accounts where they exist (unionserve/accounts/demo.py), the rest made here.
@@ -327,6 +368,15 @@ class World:
         self.mediator = Mediator.objects.filter(unit__code="110101").order_by("pk").first()
         self.partner = PartnerBody.objects.filter(unit__code="110101").order_by("pk").first()
         self.referral = Referral.objects.order_by("pk").first()
+        from unionserve.mutualaid.models import ExpenseBatch, ExpenseLine, FileImport
+
+        in_station = {"member__grassroots__region_path__startswith": self.station.region_path}
+        self.ma_line = ExpenseLine.objects.filter(**in_station).select_related("member__grassroots").order_by(
+            "pk").first()
+        self.ma_import = FileImport.objects.filter(unit__region_path__startswith=self.station.region_path,
+                                                   kind="enrolment").order_by("pk").first()
+        self.ma_batch = ExpenseBatch.objects.select_related("office").order_by("-quarter").first()
+        self.ma_batch_line = self.ma_batch.expense_lines.exclude(state="rejected").order_by("pk").first()
 
     def case_units(self, case) -> list:
         return [a.unit for a in case.access.select_related("unit")]

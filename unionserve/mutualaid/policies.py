@@ -53,7 +53,7 @@ FIRE_LOSS_MAX = register(
 #: 002 §二(四): 超过医保起付线后，按一定比例给予保障金 — the line and the ratios are the office's.
 MEDICAL_OUTPATIENT_DEDUCTIBLE = register(
     "mutualaid.medical.outpatient_deductible", Kind.MONEY,
-    _("Medical mutual aid: deductible per outpatient line"), "002 §二(四)" + OFFICE, Decimal("50"), help=OFFICE_SETS)
+    _("Medical mutual aid: deductible per outpatient line"), "002 §二(四)" + OFFICE, Decimal("55"), help=OFFICE_SETS)
 MEDICAL_INPATIENT_DEDUCTIBLE = register(
     "mutualaid.medical.inpatient_deductible", Kind.MONEY,
     _("Medical mutual aid: deductible per hospital stay"), "002 §二(四)" + OFFICE, Decimal("300"), help=OFFICE_SETS)
@@ -84,15 +84,15 @@ REVIEW_OUTLIER_FACTOR = register(
 
 #: Contribution per member and plan year, per plan (003 §三 names the eight plans; the amounts are the office's).
 CONTRIBUTION_DEFAULTS: dict[str, Decimal] = {
-    "inpatient": Decimal("60"), "hospital_allowance": Decimal("30"), "women_illness": Decimal("25"),
-    "critical_illness": Decimal("40"), "accident": Decimal("20"), "child_accident": Decimal("15"),
-    "accident_fire": Decimal("10"), "medical": Decimal("80"),
+    "inpatient": Decimal("58.50"), "hospital_allowance": Decimal("29.50"), "women_illness": Decimal("26.50"),
+    "critical_illness": Decimal("45.50"), "accident": Decimal("18.50"), "child_accident": Decimal("16.50"),
+    "accident_fire": Decimal("12.50"), "medical": Decimal("86.50"),
 }
 #: The per-plan benefit cap of the plans paid by claim (not the medical batch, nor the accident/fire plan whose
 #: caps the seed sets above).
 PLAN_CAP_DEFAULTS: dict[str, Decimal] = {
-    "inpatient": Decimal("15000"), "hospital_allowance": Decimal("3600"), "women_illness": Decimal("8000"),
-    "critical_illness": Decimal("30000"), "accident": Decimal("25000"), "child_accident": Decimal("12000"),
+    "inpatient": Decimal("15800"), "hospital_allowance": Decimal("3650"), "women_illness": Decimal("7600"),
+    "critical_illness": Decimal("31500"), "accident": Decimal("26500"), "child_accident": Decimal("11800"),
 }
 CONTRIBUTION = {
     code: register(f"mutualaid.{code}.contribution", Kind.MONEY,
@@ -109,10 +109,10 @@ PLAN_CAP = {
 #: The inpatient plan's deductible and ratio (a claim plan; the claims part reads them).
 INPATIENT_DEDUCTIBLE = register(
     "mutualaid.inpatient.deductible", Kind.MONEY, _("Inpatient plan: deductible per stay"), "003 §三" + OFFICE,
-    Decimal("500"), help=OFFICE_SETS)
+    Decimal("480"), help=OFFICE_SETS)
 INPATIENT_RATIO = register(
     "mutualaid.inpatient.ratio", Kind.PERCENT, _("Inpatient plan: share reimbursed"), "003 §三" + OFFICE,
     Decimal("50"), help=OFFICE_SETS)
 HOSPITAL_ALLOWANCE_PER_DAY = register(
     "mutualaid.hospital_allowance.per_day", Kind.MONEY, _("Hospital allowance plan: allowance per day in hospital"),
-    "003 §三" + OFFICE, Decimal("30"), help=OFFICE_SETS)
+    "003 §三" + OFFICE, Decimal("32.50"), help=OFFICE_SETS)

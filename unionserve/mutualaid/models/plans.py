@@ -209,7 +209,7 @@ class ExpenseLine(models.Model):
     cap = money_field(_("annual cap"), default=0)
     special_cap = models.BooleanField(_("special cap"), default=False)
     paid_before = money_field(_("paid earlier this year"), default=0)
-    #: The policy versions the computation used: {key: version}.
+    #: The policy versions the computation used: {key: {"version": n, "value": "…"}}.
     policy_versions = models.JSONField(default=dict, blank=True)
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
                                     related_name="+")
