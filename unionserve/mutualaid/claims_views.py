@@ -71,7 +71,7 @@ def claim_list(request):
         return xlsx_response(
             filename="mutual-aid-claims", title=_("Accident and fire-loss claims"),
             headers=[_("Number"), _("Member"), _("Claim type"), _("Event date"), _("State"), _("Station"),
-                     _("Amount paid (yuan)"), _("Decided at"), _("Paid on")],
+                     _("Amount paid (yuan)"), _("Decided at"), _("Paid to the card on")],
             rows=((c.case.number, c.member.name, c.get_claim_type_display(), c.event_date, c.case.state_label(),
                    c.station.name, c.amount, c.decided_at, c.paid_on) for c in qs[:EXPORT_MAX_ROWS + 1]))
     page = Paginator(qs, PAGE).get_page(request.GET.get("page"))
