@@ -80,7 +80,7 @@ def create_claim(case, data: dict, actor) -> Claim:
     member = members.get_member(data.get("member"), user=actor)
     if member is None:
         raise ActionRefused(_("Pick the member from the register of your station."))
-    claim_type = data.get("claim_type")
+    claim_type = str(data.get("claim_type") or "")
     try:
         day = data["event_date"] if isinstance(data.get("event_date"), dt.date) else \
             dt.date.fromisoformat(str(data.get("event_date") or "").strip())

@@ -111,6 +111,7 @@ def seed_demo_claims() -> str:
         case = engine.perform(case, "approve", actor=office, data={"amount": str(_amount(claim))})
         if target == "paid":
             payment = payouts.payment_for(claims_actions.source_key(claim))
+            assert payment is not None  # asked for by the approval just above
             payment.status, payment.paid_on = payouts.PaymentStatus.PAID, today
             payment.save(update_fields=["status", "paid_on"])
             payouts.payment_settled.send(sender=type(payment), payment=payment)

@@ -63,7 +63,7 @@ class CollectForm(StyledForm):
         return day
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         kind = data.get("claim_type")
         if kind == ClaimType.DISABILITY and not data.get("disability_grade"):
             self.add_error("disability_grade", _("Give the disability grade (1 to 10) from the assessment."))
@@ -80,4 +80,6 @@ class DocumentsForm(StyledForm):
         super().__init__(*args, **kwargs)
         from .models import DOCUMENTS_BY_TYPE
 
-        self.fields["documents"].choices = [(d, Document(d).label) for d in DOCUMENTS_BY_TYPE[claim_type]]
+        field = self.fields["documents"]
+        assert isinstance(field, forms.MultipleChoiceField)
+        field.choices = [(d, Document(d).label) for d in DOCUMENTS_BY_TYPE[claim_type]]

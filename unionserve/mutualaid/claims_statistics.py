@@ -162,9 +162,11 @@ def compute(user, period: Period) -> Figures:
     paid = claims.filter(case__state="paid").filter(_in("paid_on", period))
     totals = paid.aggregate(n=Count("pk"), amount=Sum("amount"), members=Count("member", distinct=True))
     f.paid, f.amount, f.members = totals["n"], _money(totals["amount"]), totals["members"]
-    type_rows = {r["claim_type"]: r for r in paid.values("claim_type").annotate(n=Count("pk"), a=Sum("amount"))}
-    f.by_type = [Line(t.value, str(t.label), type_rows.get(t.value, {}).get("n", 0),
-                      _money(type_rows.get(t.value, {}).get("a"))) for t in ClaimType]
+    type_rows: dict[str, tuple[int, Decimal | None]] = {
+        r["claim_type"]: (r["n"], r["a"])
+        for r in paid.values("claim_type").annotate(n=Count("pk"), a=Sum("amount"))}
+    f.by_type = [Line(t.value, str(t.label), type_rows.get(t.value, (0, None))[0],
+                      _money(type_rows.get(t.value, (0, None))[1])) for t in ClaimType]
     quarters = [q for q in QUARTERS if period.quarter in (None, q)]
     by_q = {q: Line(f"Q{q}", f"{period.year} Q{q}") for q in quarters}
 
@@ -175,6 +177,8 @@ def compute(user, period: Period) -> Figures:
     leaves: dict[int, list[int]] = {}
     rows = paid.values_list("case_id", "decided_at", "paid_on", "amount", "member__grassroots_id")
     for case_id, decided_at, paid_on, amount, grassroots_id in rows.iterator():
+        if paid_on is None:  # the filter above keeps paid claims only; a guard for the type checker
+            continue
         line = by_q.get((paid_on.month - 1) // 3 + 1)
         if line is not None:
             line.paid += 1
@@ -202,7 +206,8 @@ def _lines_by_unit(leaves: dict[int, list[int]]) -> tuple[list[Line], list[Line]
     paths = OrgUnit.objects.filter(pk__in=leaves).values_list("pk", "region_path", "industry_path")
     totals = rollup.roll_up((region, industry, leaves[pk]) for pk, region, industry in paths)
     units = OrgUnit.objects.filter(pk__in=totals, kind__in=(*REGION_KINDS, UnitKind.INDUSTRY_UNION)).order_by("code")
-    region, industry = [], []
+    region: list[Line] = []
+    industry: list[Line] = []
     for unit in units:
         n, fen = totals[unit.pk]
         line = Line(unit.code, unit.name, n, (Decimal(fen) / 100).quantize(Decimal("0.01")))
