@@ -99,7 +99,8 @@ def card_export(day: dt.date) -> tuple[bytes, int]:
     for card in qs.iterator(chunk_size=2000):
         # The office's own transfer to the center, recorded below as one audited export (not a per-member reveal).
         number = pii.decrypt_unchecked(card.member.id_encrypted)
-        writer.writerow((number, card.member.name, card.number or "", card.valid_from.isoformat()))
+        writer.writerow((number, card.member.name, card.number or "",
+                         card.valid_from.isoformat() if card.valid_from else ""))
         count += 1
     return out.getvalue().encode("utf-8"), count
 
@@ -149,7 +150,7 @@ def clear_line(line: ExpenseLine, *, acting_user, note: str = "", request=None) 
         line.state, line.review_note = LineState.CLEARED, note[:200]
         line.reviewed_by, line.reviewed_at = acting_user, timezone.now()
         line.save(update_fields=["state", "review_note", "reviewed_by", "reviewed_at"])
-        if was == LineState.REFUSED:
+        if was == LineState.REFUSED and line.member_id is not None and line.year is not None:
             medical.recompute_member(line.batch, line.member_id, line.year)
         medical.refresh_totals(line.batch)
         record("mutualaid_line_cleared", actor=acting_user, request=request, obj=line, unit=line.batch.office,
@@ -168,7 +169,8 @@ def refuse_line(line: ExpenseLine, *, acting_user, note: str, request=None) -> E
         line.state, line.review_note = LineState.REFUSED, note[:200]
         line.reviewed_by, line.reviewed_at = acting_user, timezone.now()
         line.save(update_fields=["state", "review_note", "reviewed_by", "reviewed_at"])
-        medical.recompute_member(line.batch, line.member_id, line.year)
+        if line.member_id is not None and line.year is not None:
+            medical.recompute_member(line.batch, line.member_id, line.year)
         medical.refresh_totals(line.batch)
         record("mutualaid_line_refused", actor=acting_user, request=request, obj=line, unit=line.batch.office,
                detail={"id": line.pk, "reason": note[:200]})
@@ -219,9 +221,12 @@ def approve_batch(batch: ExpenseBatch, *, acting_user, request=None) -> ExpenseB
             raise ActionRefused(_("The batch is not in its second review."))
         if batch.first_reviewer_id == acting_user.pk:
             raise ActionRefused(_("The second review is another person's: you did the first."))
-        payable = batch.expense_lines.filter(state__in=[LineState.ACCEPTED, LineState.CLEARED], payout__gt=0)
+        payable = batch.expense_lines.filter(state__in=[LineState.ACCEPTED, LineState.CLEARED], payout__gt=0,
+                                             member__isnull=False)
         requested = 0
         for line in payable.iterator(chunk_size=2000):
+            if line.member_id is None:  # filtered out above; for the type checker
+                continue
             payouts.request_payment(
                 source_key=f"{SOURCE_PREFIX}{line.pk}", purpose=MEDICAL_PURPOSE, member_id=line.member_id,
                 amount=line.payout, reference=f"{batch} {line.hospital} {line.visit_from:%Y-%m-%d}",

@@ -241,7 +241,7 @@ def enrol(request, payload: EnrolIn):
 
 
 def _check_upload(upload: UploadedFile) -> None:
-    if upload.size > MAX_BYTES:
+    if (upload.size or 0) > MAX_BYTES:
         raise HttpError(400, _("The file is larger than %(mb)d MB.") % {"mb": MAX_BYTES // (1024 * 1024)})
     if not (upload.name or "").lower().endswith((".xlsx", ".csv")):
         raise HttpError(400, _("Send the file as .xlsx or .csv."))

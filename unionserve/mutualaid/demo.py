@@ -74,7 +74,7 @@ def _demo_members() -> list:
     out = []
     for code in STATIONS:
         station = OrgUnit.objects.filter(code=code).first()
-        if station is not None:
+        if station is not None and station.region_path:
             out += list(qs.filter(grassroots__region_path__startswith=station.region_path).order_by("pk")[:60])
     return out
 

@@ -85,7 +85,7 @@ def annual_cap(member_id: int, on: dt.date) -> Any:
 class EligibilityIndex:
     """Everything needed to decide many lines of a set of members, read in chunked bulk queries."""
 
-    CHUNK = 500
+    CHUNK = 2000
 
     def __init__(self, member_ids, plan_code: str, years) -> None:
         ids = sorted({int(i) for i in member_ids})
@@ -102,7 +102,8 @@ class EligibilityIndex:
             valid = cards.Card.objects.filter(member_id__in=chunk, status__in=cards.VALID_STATUSES,
                                               valid_from__isnull=False)
             for member_id, since, until in valid.values_list("member_id", "valid_from", "valid_until"):
-                self.cards[member_id].append((since, until))
+                if since is not None:
+                    self.cards[member_id].append((since, until))
             rows = Enrolment.objects.filter(member_id__in=chunk, plan__code=plan_code, year__in=years)
             for member_id, year, insured in rows.values_list("member_id", "year", "in_social_insurance"):
                 self.enrolled[(member_id, year)] = insured
@@ -143,5 +144,6 @@ def paid_this_year(member_ids, years, *, exclude_batch_id: int | None = None) ->
         if exclude_batch_id is not None:
             qs = qs.exclude(batch_id=exclude_batch_id)
         for member_id, year, payout in qs.values_list("member_id", "year", "payout"):
-            out[(member_id, year)] += payout
+            if member_id is not None and year is not None:
+                out[(member_id, year)] += payout
     return out

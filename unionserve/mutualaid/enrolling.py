@@ -54,7 +54,7 @@ def read_enrolments(path: str, name: str, *, user) -> tuple[list[dict], list[lis
         if count > MAX_ROWS:
             raise FileRefused(_("A list has at most %(n)d rows.") % {"n": MAX_ROWS})
         cells = cells + [""] * (width - len(cells))
-        problems = []
+        problems: list[list] = []
 
         def bad(col: str, message: str, cells=cells, problems=problems, number=number) -> None:
             problems.append([number, str(titles[col]), cells[cols[col]][:60], message])
@@ -80,7 +80,7 @@ def read_enrolments(path: str, name: str, *, user) -> tuple[list[dict], list[lis
         social = cells[cols["social"]].lower()
         if social not in YES | NO:
             bad("social", _("Write 是 or 否."))
-        if problems:
+        if problems or info is None or plan is None:
             errors.extend(problems)
             continue
         parsed.append((number, pii.lookup_hash(info.number), {

@@ -31,7 +31,7 @@ class EnrolmentUploadForm(StyledForm):
         return upload
 
 
-def _years() -> list[tuple[int, int]]:
+def _years() -> list[tuple[int, str]]:
     year = timezone.localdate().year
     return [(y, str(y)) for y in (year + 1, year, year - 1)]
 

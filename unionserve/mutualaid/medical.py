@@ -39,8 +39,10 @@ import hashlib
 import statistics
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
 
 from django.db import connection
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from unionserve import pii, policy
@@ -152,6 +154,7 @@ def read_file(path: str, name: str, year: int, quarter: int) -> tuple[list[Line]
     errors: list[list] = []
     count = 0
     parse_id = pii.parse_id_number
+    today = timezone.localdate()
     lookup = pii.lookup_hash
     for number, cells in rows:
         if not any(cells):
@@ -162,7 +165,7 @@ def read_file(path: str, name: str, year: int, quarter: int) -> tuple[list[Line]
         problems = []
         raw_id = cells[cols["id_number"]]
         try:
-            info = parse_id(raw_id)
+            info = parse_id(raw_id, today)
         except pii.InvalidValue as exc:
             problems.append(("id_number", raw_id, str(exc)))
             info = None
@@ -188,7 +191,7 @@ def read_file(path: str, name: str, year: int, quarter: int) -> tuple[list[Line]
         if amount is None:
             problems.append(("self_paid", cells[cols["self_paid"]],
                              _("Not an amount in yuan above zero with at most two decimals.")))
-        if problems:
+        if problems or info is None or kind is None or start is None or end is None or amount is None:
             if len(errors) < MAX_ERRORS:
                 errors.extend([number, str(titles[col]), value[:60], message] for col, value, message in problems)
             continue
@@ -199,33 +202,78 @@ def read_file(path: str, name: str, year: int, quarter: int) -> tuple[list[Line]
 
 
 class _Policy:
-    """policy.value cached per key and day (a quarter has ~92 days: a few hundred reads for a million lines)."""
+    """policy.value for the visit days of a file, read by ranges: when the same version is in force on the first and
+    the last day of a range, it is in force on every day between (the version in force is the latest effective on
+    or before the day), so a key that did not change in the quarter costs two reads, not one per day."""
 
-    def __init__(self) -> None:
-        self._cache: dict[tuple[str, dt.date], object] = {}
+    def __init__(self, days) -> None:
+        self.days = sorted(set(days))
+        self._cache: dict[tuple[str, dt.date], Any] = {}
 
-    def __call__(self, key: str, day: dt.date):
+    def _resolve(self, key: str, lo: int, hi: int) -> None:
+        first = self._read(key, self.days[lo])
+        last = self._read(key, self.days[hi])
+        if first.version_id == last.version_id:
+            for k in range(lo + 1, hi):
+                self._cache[(key, self.days[k])] = first
+        elif hi - lo > 1:
+            mid = (lo + hi) // 2
+            self._resolve(key, lo, mid)
+            self._resolve(key, mid, hi)
+
+    def _read(self, key: str, day: dt.date):
         found = self._cache.get((key, day))
         if found is None:
             found = self._cache[(key, day)] = policy.value(key, on=day)
         return found
 
+    def __call__(self, key: str, day: dt.date):
+        found = self._cache.get((key, day))
+        if found is None:
+            if self.days:
+                self._resolve(key, 0, len(self.days) - 1)
+            found = self._read(key, day)
+        return found
+
+
+def _rows(sql: str, params: list) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _chunk() -> int:
+    """Values per IN (…): as many as the database takes in one statement (SQLite 3.32+: 32,766), at most 5,000."""
+    limit = getattr(connection.features, "max_query_params", None) or 100_000
+    return max(CHUNK, min(5000, limit - 10))
+
 
 def _member_ids(hashes: list[str]) -> dict[str, tuple[int, str]]:
+    """Members by ID-number hash, in raw chunked queries (the ORM prepares every value of an IN list: too slow for
+    a million)."""
+    qn = connection.ops.quote_name
+    table = qn(members.Member._meta.db_table)
     out: dict[str, tuple[int, str]] = {}
     unique = sorted(set(hashes))
-    for start in range(0, len(unique), CHUNK):
-        for pk, id_hash, name in members.Member.objects.filter(id_hash__in=unique[start:start + CHUNK]).values_list(
-                "pk", "id_hash", "name"):
+    size = _chunk()
+    for start in range(0, len(unique), size):
+        part = unique[start:start + size]
+        marks = ", ".join(["%s"] * len(part))
+        for pk, id_hash, name in _rows(f"SELECT id, id_hash, name FROM {table} WHERE id_hash IN ({marks})",  # noqa: S608
+                                       part):
             out[id_hash] = (pk, name)
     return out
 
 
 def _existing_keys(keys: list[str]) -> set[str]:
+    qn = connection.ops.quote_name
+    table, column = qn(ExpenseLine._meta.db_table), qn("line_key")
     found: set[str] = set()
-    for start in range(0, len(keys), CHUNK):
-        found.update(ExpenseLine.objects.filter(line_key__in=keys[start:start + CHUNK]).values_list(
-            "line_key", flat=True))
+    size = _chunk()
+    for start in range(0, len(keys), size):
+        part = keys[start:start + size]
+        marks = ", ".join(["%s"] * len(part))
+        found.update(k for (k,) in _rows(f"SELECT {column} FROM {table} WHERE {column} IN ({marks})", part))  # noqa: S608
     return found
 
 
@@ -253,16 +301,19 @@ def compute(lines: list[Line], *, exclude_batch_id: int | None = None) -> None:
     years = {ln.visit_from.year for ln in candidates}
     index = EligibilityIndex(member_ids, MEDICAL, years)
     used = paid_this_year(member_ids, years, exclude_batch_id=exclude_batch_id)
-    values = _Policy()
+    values = _Policy({ln.visit_from for ln in candidates})
     names = {pk: name for pk, name in found.values()}
     amounts = [ln.self_paid for ln in candidates]
     median = statistics.median(amounts) if amounts else Decimal(0)
     candidates.sort(key=lambda ln: (ln.visit_from, ln.visit_to, ln.row))
+    shared: dict[tuple, dict] = {}
     for ln in candidates:
         if ln.key in already:
             ln.state, ln.reason = LineState.REJECTED, "already_paid"
             continue
         day, member_id = ln.visit_from, ln.member_id
+        if member_id is None:  # candidates all have one; for the type checker
+            continue
         reason = index.reason(member_id, day)
         if reason:
             ln.state, ln.reason = LineState.REJECTED, reason
@@ -276,7 +327,9 @@ def compute(lines: list[Line], *, exclude_batch_id: int | None = None) -> None:
         near = values(policies.REVIEW_NEAR_CAP_PERCENT, day)
         sample = values(policies.REVIEW_SAMPLE_PERCENT, day)
         outlier = values(policies.REVIEW_OUTLIER_FACTOR, day)
-        ln.versions = {p.key: {"version": p.version, "value": str(p.value)} for p in (deductible, ratio, cap)}
+        shared_key = (day, inpatient, ln.special)
+        ln.versions = shared.get(shared_key) or shared.setdefault(
+            shared_key, {p.key: {"version": p.version, "value": str(p.value)} for p in (deductible, ratio, cap)})
         ln.computed = (max(Decimal(0), ln.self_paid - deductible.value) * ratio.value / HUNDRED).quantize(
             FEN, ROUND_HALF_UP)
         ln.cap = cap.value
@@ -312,8 +365,8 @@ def _write_lines(batch_id: int, lines: list[Line]) -> None:
     import json
 
     table = ExpenseLine._meta.db_table
-    columns = [ExpenseLine._meta.get_field(f.removesuffix("_id") if f.endswith("_id") else f).column
-               for f in _INSERT_FIELDS]
+    by_attname = {f.attname: f.column for f in ExpenseLine._meta.concrete_fields}
+    columns = [str(by_attname[f]) for f in _INSERT_FIELDS]
     qn = connection.ops.quote_name
     # Names from the model's own metadata, quoted; the values go as parameters.
     names, marks = ", ".join(qn(c) for c in columns), ", ".join(["%s"] * len(columns))
@@ -325,14 +378,19 @@ def _write_lines(batch_id: int, lines: list[Line]) -> None:
         return adapt_money(value, 14, 2)
 
     rows = []
+    dumped: dict[int, str] = {}
     with connection.cursor() as cursor:
         for ln in lines:
+            # Lines of the same day and kind share their versions dict's text.
+            versions = dumped.get(id(ln.versions))
+            if versions is None:
+                versions = dumped[id(ln.versions)] = json.dumps(ln.versions)
             accepted = ln.state != LineState.REJECTED
             rows.append((batch_id, ln.row, ln.member_id, ln.id_masked, ln.name, ln.hospital, ln.kind,
                          adapt_date(ln.visit_from), adapt_date(ln.visit_to), money(ln.self_paid),
                          ln.key if accepted else None, ln.state, ln.reason, ",".join(ln.flags),
                          ln.visit_from.year if accepted else None, money(ln.computed), money(ln.payout),
-                         money(ln.cap), ln.special, money(ln.paid_before), json.dumps(ln.versions), ""))
+                         money(ln.cap), ln.special, money(ln.paid_before), versions, ""))
             if len(rows) >= 5000:
                 cursor.executemany(sql, rows)
                 rows = []

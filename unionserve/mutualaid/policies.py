@@ -78,7 +78,7 @@ REVIEW_NEAR_CAP_PERCENT = register(
 REVIEW_OUTLIER_FACTOR = register(
     "mutualaid.medical.outlier_factor", Kind.COUNT,
     _("Medical batch: flag a line above this many times the file's median"), "000 §四.7(3)（初审，平台设定）", 20,
-    min_value=Decimal(2), max_value=Decimal(1000))
+    min_value=2, max_value=1000)
 
 # --- the eight plans' office parameters ------------------------------------------------------------------------
 
