@@ -332,6 +332,16 @@ ROUTES: dict[str, Callable[[World], Target]] = {
         {"activity_id": w.activity.pk}, [w.activity.unit], reader="station"),
     "POST /api/visits/activities/{activity_id}/sign-ins": lambda w: Target(
         {"activity_id": w.activity.pk}, [w.activity.unit], body={"card_number": "6219990000000000000"}),
+    # mutual-aid claims: the claim the demo station collected (still at the station), asked for by other units
+    "mutualaid:claim": lambda w: Target({"pk": w.claim.pk}, w.case_units(w.claim.case), case=True),
+    "mutualaid:claim_documents": lambda w: Target({"pk": w.claim.pk}, w.case_units(w.claim.case), case=True),
+    "mutualaid:claim_collect": lambda w: Target({"member_id": w.claim.member_id}, [w.claim.member.grassroots],
+                                                reader="station"),
+    "GET /api/mutual-aid/claims/{claim_id}": lambda w: Target({"claim_id": w.claim.pk}, w.case_units(w.claim.case),
+                                                              case=True, reader="station"),
+    "POST /api/mutual-aid/claims/{claim_id}/actions/{action}": lambda w: Target(
+        {"claim_id": w.claim.pk, "action": "comment"}, w.case_units(w.claim.case), case=True,
+        body={"version": w.claim.case.version, "data": {"comment": "越权"}}),
 }
 
 ROUTES.update({
@@ -406,13 +416,17 @@ class World:
         from unionserve.mediation.models import Mediator
         from unionserve.members.importing.runner import create_job
         from unionserve.members.models import Member
+        from unionserve.mutualaid.claims_demo import seed_demo_claims
+        from unionserve.mutualaid.models import Claim
         from unionserve.notifications.models import Notification
         from unionserve.orgs.models import OrgUnit, UnitKind
         from unionserve.workflow import actions as wf_actions
         from unionserve.workflow.models import Case
 
+        seed_demo_claims()  # idempotent: the claims demo, in case the app's demo does not call it
         self.users = {u.username: u for u in User.objects.all()}
         self.station = OrgUnit.objects.get(code="110101001")
+        self.claim = Claim.objects.select_related("case", "member__grassroots").get(case__state="collected")
         self.cases = {}
         for case in Case.objects.all():
             # "GD20261208-0003" → "GD-0003": the demo numbers carry today's date.

@@ -103,6 +103,13 @@ VIEW_MEDICAL_LINES = "mutualaid.view_medical_lines"
 #: The office's work (000 §四.7): the daily card export, the quarterly expense file, both reviews, approval.
 MANAGE_MUTUALAID = "mutualaid.manage_mutualaid"
 AREA_TWO_FACTOR.update({VIEW_MEDICAL_LINES, MANAGE_MUTUALAID})
+# Claims (accident, death and fire-loss claims, issue 16 item 3): read the claims of one's scope (the disability
+# grade is health data), collect them at a station, read their statistics.
+CLAIMS_VIEW = "mutualaid.view_claims"
+CLAIMS_COLLECT = "mutualaid.collect_claims"
+CLAIMS_VIEW_STATS = "mutualaid.view_claim_statistics"
+AREA_TWO_FACTOR.update({CLAIMS_VIEW})
+# (end of claims)
 # --- end mutualaid ---
 # --- projects: service projects (permission constants) ---
 VIEW_PROJECTS = "projects.view_projects"  # projects, merchants and the catalogue in scope
@@ -230,6 +237,15 @@ AREA_GRANTS: dict[str, dict[str, frozenset[str]]] = {
         Role.CENTER_STAFF: frozenset({VIEW_MUTUALAID, VIEW_MEDICAL_LINES}),
         Role.SOCIAL_WORKER: frozenset({VIEW_MUTUALAID, ENROL_MUTUALAID, VIEW_MEDICAL_LINES}),
         Role.AUDITOR: frozenset({VIEW_MUTUALAID}),
+    },
+    # Claims: the station collects, the district agency signs, the mutual-insurance office decides (the engine
+    # checks who acts on each step); the city office and the auditor read the figures.
+    "mutualaid_claims": {
+        Role.SOCIAL_WORKER: frozenset({CLAIMS_VIEW, CLAIMS_COLLECT}),
+        Role.CENTER_STAFF: frozenset({CLAIMS_VIEW, CLAIMS_VIEW_STATS}),
+        Role.MUTUAL_INSURANCE: frozenset({CLAIMS_VIEW, CLAIMS_VIEW_STATS}),
+        Role.CITY_OFFICE: frozenset({CLAIMS_VIEW, CLAIMS_VIEW_STATS}),
+        Role.AUDITOR: frozenset({CLAIMS_VIEW_STATS}),
     },
     # --- end mutualaid ---
     # --- projects ---

@@ -73,6 +73,9 @@ MEANING = {
     roles.VIEW_HARDSHIP_FILE: "open a hardship file's household data in clear (each view audited)",
     roles.VIEW_VISITS: "read the served-visit ledger, imports, activities and rates in scope",
     roles.RECORD_VISITS: "import swipe files, hold activities and sign members in, in scope",
+    roles.CLAIMS_VIEW: "read the accident and fire-loss claims of cases the units in scope take part in",
+    roles.CLAIMS_COLLECT: "collect a claim at a station for a member of its register",
+    roles.CLAIMS_VIEW_STATS: "read the claims statistics in scope",
 }
 
 

@@ -16,3 +16,9 @@ class MutualaidConfig(AppConfig):
 
         payment_settled.connect(on_payment_settled, dispatch_uid="mutualaid.medical.settled")
         register_section(_("Mutual aid"), "mutualaid/_member_section.html", member_section)
+
+        # Claims: their policy numbers, the panel on the engine's case page, the member page's section, and the
+        # bank's answer for a claim's payment.
+        from . import claims_apps
+
+        claims_apps.ready()

@@ -193,8 +193,10 @@ def _review_and_pay(batch: ExpenseBatch, first, second, rng: random.Random) -> i
 def seed_demo() -> str:
     """Seed the demo rows (idempotent); returns a line saying what was added."""
     setup()
+    from .claims_demo import seed_demo_claims
+
     if ExpenseBatch.objects.exists() or FileImport.objects.exists():
-        return "mutual aid: already there"
+        return f"mutual aid: medical batch already there; claims: {seed_demo_claims()}"
     today = timezone.localdate()
     year = today.year
     people = _demo_members()
@@ -222,5 +224,5 @@ def seed_demo() -> str:
     batch2 = _import(q2, year, 2, office)
     return (f"mutual aid: {made_cards} cards, {enrolled} enrolments, Q1 {batch1.lines} lines "
             f"({batch1.rejected} rejected, {paid} paid, payouts {batch1.total_payout}), Q2 {batch2.lines} lines in "
-            f"first review; plan {MEDICAL}")
+            f"first review; plan {MEDICAL}; claims: {seed_demo_claims()}")
 

@@ -52,6 +52,9 @@ NAVIGATION: list[NavEntry] = [
     # --- mutualaid ---
     NavEntry(_("Mutual aid"), "mutualaid:index", "heart-pulse", roles.VIEW_MUTUALAID),
     NavEntry(_("Medical batches"), "mutualaid:batches", "clipboard2-pulse", roles.MANAGE_MUTUALAID),
+    # Claims (accident, death, fire loss) and their statistics.
+    NavEntry(_("Accident and fire-loss claims"), "mutualaid:claims", "shield-plus", roles.CLAIMS_VIEW),
+    NavEntry(_("Claims statistics"), "mutualaid:claim_statistics", "bar-chart", roles.CLAIMS_VIEW_STATS),
     # --- end mutualaid ---
     # --- projects ---
     NavEntry(_("Service projects"), "projects:list", "shop", roles.VIEW_PROJECTS),

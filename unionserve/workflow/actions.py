@@ -560,14 +560,15 @@ def _transition(case: Case, spec: ActionSpec, step: Step, actor: User, data: dic
     if target.final:
         _finish(case, actor)
     else:
-        unit = _next_unit(t.next_unit, case, step, actor)
+        named = t.unit_from(case, data) if t.unit_from is not None else None
+        unit = named or _next_unit(t.next_unit, case, step, actor)
         n = None
         if old_state.paused and target.deadline and target.code in case.clock:
             # Coming back from a paused state: the clock resumes where it stopped.
             n = max(1, deadlines.length(target.deadline, timezone.now()) - int(case.clock.pop(target.code)))
         if target.paused and old_state.deadline and step.deadline:
             case.clock[from_state] = deadlines.used_days(old_state.deadline.rule, step.created_at)
-        dispatcher = step.dispatcher_unit if t.next_unit == d.TO_SAME else (
+        dispatcher = actor.org_unit if named is not None else step.dispatcher_unit if t.next_unit == d.TO_SAME else (
             actor.org_unit if t.next_unit in (d.TO_PARENT, d.TO_UPPER_LEVEL) else None)
         new_step = _open_step(case, t.target, unit, dispatcher=dispatcher, n=n)
         _set_due([new_step], t, data)

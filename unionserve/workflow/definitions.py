@@ -210,6 +210,11 @@ class Transition:
     #: due at the end of that day instead of the state's deadline (a time limit set per case, 派单时限), never
     #: later than the state's (or `deadline_for`'s) deadline and never in the past.
     due_field: str = ""
+    #: For MOVE: unit_from(case, data) -> OrgUnit | None names the unit that holds the next step when it is not one
+    #: `next_unit` can reach from the actor (a district's claim goes to the city's mutual-insurance office, a
+    #: functional department, not to the district's parent). None falls back to `next_unit`. The acting unit is
+    #: recorded as the step's dispatcher.
+    unit_from: Callable[[Any, dict], Any | None] | None = None
 
 
 @dataclass(frozen=True)
