@@ -41,6 +41,9 @@ LABELS: dict[str, str | Promise] = {
     "unchanged": _("Unchanged"), "unit": _("Org unit"), "unit_kind": _("Sampled per"), "units": _("Units"),
     "updated": _("Updated"), "value": _("Value"), "version": _("Version"), "what": _("What"),
     "without_phone": _("Without a phone"), "year": _("Year"),
+    # The Jingka card (cards app).
+    "batch": _("Bank batch"), "card": _("Card"), "issued": _("Issued"), "refused": _("Refused"),
+    "new_card": _("New card"), "problem": _("Card problem"),
 }
 
 

@@ -61,6 +61,9 @@ class AuditAction(models.TextChoices):
     POLICY_APPROVED = "policy_approved", _("Policy change approved")
     POLICY_REJECTED = "policy_rejected", _("Policy change rejected")
     POLICY_WITHDRAWN = "policy_withdrawn", _("Policy change withdrawn")
+    # The Jingka card (cards app): a card's change of state, a bank batch sent or its result applied.
+    CARD_CHANGED = "card_changed", _("Jingka card changed")
+    CARD_BATCH = "card_batch", _("Jingka card batch")
 
 
 class AppendOnlyError(RuntimeError):

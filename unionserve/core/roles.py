@@ -74,6 +74,9 @@ VIEW_POLICY = "policy.view_policy"
 CHANGE_POLICY = "policy.change_policy"
 
 # --- cards: the Jingka card (permission constants) ---
+VIEW_CARDS = "cards.view_cards"  # search cards, read a card, its history and problems, cards per unit
+MANAGE_CARDS = "cards.manage_cards"  # collect applications, bank batches and results, deliver, lost, replace, cancel
+REPORT_CARD_PROBLEMS = "cards.report_problems"  # link a 12351 request to the caller's card (a card problem)
 # --- end cards ---
 # --- visits: served visits (permission constants) ---
 # --- end visits ---
@@ -171,6 +174,15 @@ ROLE_SPECS: dict[str, RoleSpec] = {
 #: merged into ROLE_SPECS just below. A new role goes into ``Role`` and ROLE_SPECS, its grants here.
 AREA_GRANTS: dict[str, dict[str, frozenset[str]]] = {
     # --- cards ---
+    # Stations and district/company centers collect applications and deal with the bank (seed 000 §四.3(1)); the
+    # city office oversees; 12351 agents link card problems (§四.3(2)-(3)); the mutual-insurance office reads.
+    "cards": {
+        Role.SOCIAL_WORKER: frozenset({VIEW_CARDS, MANAGE_CARDS, REPORT_CARD_PROBLEMS}),
+        Role.CENTER_STAFF: frozenset({VIEW_CARDS, MANAGE_CARDS, REPORT_CARD_PROBLEMS}),
+        Role.CITY_OFFICE: frozenset({VIEW_CARDS, MANAGE_CARDS, REPORT_CARD_PROBLEMS}),
+        Role.HOTLINE_AGENT: frozenset({VIEW_CARDS, REPORT_CARD_PROBLEMS}),
+        Role.MUTUAL_INSURANCE: frozenset({VIEW_CARDS}),
+    },
     # --- end cards ---
     # --- visits ---
     # --- end visits ---
