@@ -2,14 +2,11 @@
 card's actions, card problems, cards per unit. Every operation checks the role and reads through the scope;
 changes call the same `actions` functions as the pages."""
 
-from __future__ import annotations
-
 import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
-from ninja import File, Query, Router, Schema
-from ninja.files import UploadedFile
+from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 from pydantic import Field
 
@@ -288,16 +285,18 @@ def batch_file(request, pk: Id):
     return response
 
 
+class ResultIn(Schema):
+    #: The result file's text exactly as the bank sent it (UTF-8), trailer line included.
+    content: str = Field(..., min_length=1, max_length=bankfiles.MAX_RESULT_BYTES)
+    filename: str = Field("", max_length=200)
+
+
 @router.post("/batches/{pk}/result", response=ResultOut, summary="Apply the bank's result file (all or nothing)")
 @scoped_view
-def batch_result(request, pk: Id, file: File[UploadedFile]):
+def batch_result(request, pk: Id, payload: ResultIn):
     require_perm(request, roles.MANAGE_CARDS)
     batch = _batch(request, pk)
-    if file.size is not None and file.size > bankfiles.MAX_RESULT_BYTES:
-        from ninja.errors import HttpError
-
-        raise HttpError(400, "The result file is larger than 5 MB.")
-    outcome = _valid(lambda: actions.apply_result(batch, file.read(), filename=file.name or "",
+    outcome = _valid(lambda: actions.apply_result(batch, payload.content.encode("utf-8"), filename=payload.filename,
                                                   acting_user=request.user, request=request))
     r = outcome.result
     return {"batch": batch.number, "already_applied": outcome.already_applied, "rows": r.rows, "issued": r.issued,

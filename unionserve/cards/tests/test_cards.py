@@ -207,8 +207,8 @@ def test_scope_and_roles(client, people, members, tree):
     client.force_login(people["agent"])
     assert client.get(reverse("cards:card", args=[card.pk])).status_code == 200
     result = bankfiles.result_file([(batch.cards.first().reference, "issued", card_number(8), "", "")])
-    assert client.post(f"/api/cards/batches/{batch.pk}/result",
-                       {"file": __import__("io").BytesIO(result)}).status_code == 403
+    assert client.post(f"/api/cards/batches/{batch.pk}/result", {"content": result.decode()},
+                       content_type="application/json").status_code == 403
     assert client.post(reverse("cards:deliver", args=[card.pk])).status_code == 403
     with pytest.raises(PermissionDenied):
         actions.apply_result(batch, result, acting_user=people["agent"])
