@@ -248,7 +248,7 @@ def send_batch(request: AuthenticatedHttpRequest) -> HttpResponse:
 def cancel_leavers(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Cancel the live cards of members the register no longer lists as active (in the user's scope)."""
     n = actions.cancel_leavers(scope_of(request.user).filter(Card.objects.all()), acting_user=request.user,
-                               request=request, limit=5000)
+                               request=request, limit=actions.MAX_BATCH)
     messages.success(request, _("%(n)s cards of former members cancelled.") % {"n": n})
     return redirect("cards:applications")
 

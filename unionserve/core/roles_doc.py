@@ -54,6 +54,9 @@ MEANING = {
     roles.VIEW_LEGAL_STATS: "read the mediation and legal-aid statistics in scope",
     roles.VIEW_POLICY: "read the policy numbers",
     roles.CHANGE_POLICY: "propose and approve policy changes (a second person approves)",
+    roles.VIEW_CARDS: "search and read Jingka cards in scope, their history, problems and cards per unit",
+    roles.MANAGE_CARDS: "collect card applications, bank batches and results; deliver, lost, replace, cancel",
+    roles.REPORT_CARD_PROBLEMS: "link a 12351 request to the caller's Jingka card (a card problem)",
 }
 
 
