@@ -233,3 +233,38 @@ def test_pages_and_statistics(client, people, members):
     response = client.post(reverse("cards:apply", args=[members[3].pk]), {"documents": ALL})
     assert response.status_code == 302 and Card.objects.filter(member=members[3]).exists()
     assert client.get(reverse("cards:batch_file", args=[batch.pk])).status_code == 200
+
+
+def test_api_application_batch_and_result(client, people, members):
+    client.force_login(people["station"])
+    made = client.post("/api/cards/applications", {"member_id": members[0].pk, "documents": ALL},
+                       content_type="application/json")
+    assert made.status_code == 201 and made.json()["status"] == "applied"
+    missing = client.post("/api/cards/applications", {"member_id": members[1].pk, "documents": ["form"]},
+                          content_type="application/json")
+    assert missing.status_code == 400
+    batch = client.post("/api/cards/batches", content_type="application/json")
+    assert batch.status_code == 201 and batch.json()["count"] == 1
+    pk = batch.json()["id"]
+    text = client.get(f"/api/cards/batches/{pk}/file").content.decode()
+    assert text.splitlines()[-1].startswith("#END,1,")
+    ref = made.json()["reference"]
+    content = bankfiles.result_file([(ref, "issued", card_number(11), "", "")]).decode()
+    bad = client.post(f"/api/cards/batches/{pk}/result", {"content": content.replace("issued", "refused")},
+                      content_type="application/json")
+    assert bad.status_code == 400 and "checksum" in bad.json()["detail"]
+    done = client.post(f"/api/cards/batches/{pk}/result", {"content": content}, content_type="application/json")
+    assert done.json()["issued"] == 1
+    again = client.post(f"/api/cards/batches/{pk}/result", {"content": content}, content_type="application/json")
+    assert again.json()["already_applied"] is True
+    card = client.get(f"/api/cards/cards/{made.json()['id']}").json()
+    assert card["number"] == card_number(11) and [e["status"] for e in card["events"]] == [
+        "applied", "in_production", "issued"]
+
+
+def test_member_page_section(client, people, members):
+    Card.objects.create(member=members[0], applied_at_unit=members[0].grassroots, number=card_number(12),
+                        status=CardStatus.DELIVERED, valid_from=dt.date(2025, 1, 1))
+    client.force_login(people["station"])
+    page = client.get(reverse("members:detail", args=[members[0].pk])).content.decode()
+    assert card_number(12) in page
