@@ -160,7 +160,7 @@ def batch_file_for(batch: BankBatch, *, acting_user, request=None) -> bytes:
     cards = batch.cards.select_related("member", "member__grassroots", "replaces").order_by("pk")
     rows = [(c.reference, c.member.name, pii.decrypt_unchecked(c.member.id_encrypted),
              pii.decrypt_unchecked(c.member.phone_encrypted), c.member.grassroots.code, c.member.grassroots.name,
-             "reissue" if c.replaces_id else "new", (c.replaces.number or "") if c.replaces_id else "")
+             "reissue" if c.replaces_id else "new", (c.replaces.number or "") if c.replaces is not None else "")
             for c in cards]
     data = bankfiles.batch_file(rows)
     with transaction.atomic():

@@ -70,7 +70,7 @@ class CardOut(Schema):
 
     @staticmethod
     def resolve_batch(obj: Card) -> str | None:
-        return obj.batch.number if obj.batch_id else None
+        return obj.batch.number if obj.batch is not None else None
 
 
 class CardDetailOut(CardOut):

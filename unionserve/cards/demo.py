@@ -45,13 +45,13 @@ def _register_cards(today: dt.date) -> int:
     Card.objects.bulk_create(cards, batch_size=2000)
     made = Card.objects.filter(number__in=seen).values_list("pk", "status", "applied_on")
     events = []
-    for pk, status, applied_on in made:
+    for pk, state, applied_on in made:
         at = timezone.make_aware(dt.datetime.combine(applied_on, dt.time(10)))
         events += [CardEvent(card_id=pk, status=CardStatus.APPLIED, at=at, note="由会员库卡号导入"),
                    CardEvent(card_id=pk, status=CardStatus.ISSUED, at=at + dt.timedelta(weeks=2))]
-        if status != CardStatus.ISSUED:
+        if state != CardStatus.ISSUED:
             events.append(CardEvent(card_id=pk, status=CardStatus.DELIVERED, at=at + dt.timedelta(weeks=3)))
-        if status == CardStatus.CANCELLED:
+        if state == CardStatus.CANCELLED:
             events.append(CardEvent(card_id=pk, status=CardStatus.CANCELLED, note="会籍终止"))
     CardEvent.objects.bulk_create(events, batch_size=5000)
     return len(cards)

@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -37,7 +37,7 @@ from .forms import (
     ResultForm,
     SearchForm,
 )
-from .models import BankBatch, Card, CardProblem, CardStatus
+from .models import BankBatch, Card, CardProblem, CardStatus, Document
 
 PAGE = 25
 
@@ -72,7 +72,7 @@ def _query(request: AuthenticatedHttpRequest) -> str:
 @scoped_view
 @permission_required(roles.VIEW_CARDS, raise_exception=True)
 @require_GET
-def index(request: AuthenticatedHttpRequest) -> HttpResponse:
+def index(request: AuthenticatedHttpRequest) -> HttpResponse | FileResponse:
     """Card search: by member (the register's search) or card number, and by state."""
     form = SearchForm(request.GET or None)
     q, status = "", ""
@@ -154,11 +154,9 @@ def report_lost(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def replace(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A new card replaces this one (after loss, or a card that does not work); it goes through the bank again."""
-    form = ReplaceForm(request.POST)
-    documents = request.POST.getlist("documents")
+    # The checklist is checked by the action (its message names what is missing), so the form is not required.
+    documents = [d for d in request.POST.getlist("documents") if d in Document.values]
     note = request.POST.get("note", "")[:200]
-    if not form.is_valid():
-        documents = [d for d in documents if d in dict(form.fields["documents"].choices)]
     return _card_action(request, pk, lambda c: actions.replace(c, documents=documents, acting_user=request.user,
                                                                note=note, request=request))
 
@@ -379,7 +377,7 @@ def unit_figures(user, unit: OrgUnit) -> tuple[stats.UnitCards, list[stats.UnitC
 @scoped_view
 @permission_required(roles.VIEW_CARDS, raise_exception=True)
 @require_GET
-def statistics(request: AuthenticatedHttpRequest) -> HttpResponse:
+def statistics(request: AuthenticatedHttpRequest) -> HttpResponse | FileResponse:
     """Cards per unit against members, the units directly below ranked by coverage; Excel export."""
     unit = stats_unit(request.user, request.GET.get("unit"))
     own, rows = unit_figures(request.user, unit)
