@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -37,7 +37,7 @@ from .forms import (
     ResultForm,
     SearchForm,
 )
-from .models import BankBatch, Card, CardProblem, CardStatus, Document
+from .models import LIVE_STATUSES, BankBatch, Card, CardProblem, CardStatus, Document
 
 PAGE = 25
 
@@ -109,7 +109,11 @@ def card_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return render(request, "cards/card.html", {
         "card": card, "events": card.events.select_related("by"), "replaced_by": replaced_by,
         "problems": card.problems.select_related("reported_by", "resolved_by"),
-        "may_manage": may_manage, "replace_form": ReplaceForm(), "note_form": NoteForm(),
+        "may_manage": may_manage, "replace_form": ReplaceForm(),
+        "can_deliver": card.status == CardStatus.ISSUED,
+        "can_lose": card.status in (CardStatus.ISSUED, CardStatus.DELIVERED),
+        "can_replace": card.status in (CardStatus.ISSUED, CardStatus.DELIVERED, CardStatus.LOST),
+        "can_cancel": card.status in LIVE_STATUSES, "note_form": NoteForm(),
         "cancel_form": CancelForm(), "resolve_form": ResolveForm(),
         "member_link": request.user.has_perm(roles.VIEW_MEMBERS)})
 
@@ -190,8 +194,6 @@ def apply(request: AuthenticatedHttpRequest, member_id: int) -> HttpResponse:
     """Collect an application, step 2: the documents checklist for the chosen member."""
     member = get_member(member_id, user=request.user)
     if member is None:
-        from django.http import Http404
-
         raise Http404
     form = ChecklistForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -382,7 +384,7 @@ def statistics(request: AuthenticatedHttpRequest) -> HttpResponse | FileResponse
     unit = stats_unit(request.user, request.GET.get("unit"))
     own, rows = unit_figures(request.user, unit)
     if wants_xlsx(request):
-        with_transaction_record(request, unit)
+        _record_export(request, unit)
         return xlsx_response(
             filename="cards_per_unit", title=_("Cards per unit"),
             headers=[_("Rank"), _("Unit"), _("Code"), _("Active members"), _("Members with a usable card"),
@@ -399,7 +401,7 @@ def statistics(request: AuthenticatedHttpRequest) -> HttpResponse | FileResponse
         "export_url": export_link(request)})
 
 
-def with_transaction_record(request: AuthenticatedHttpRequest, unit: OrgUnit) -> None:
+def _record_export(request: AuthenticatedHttpRequest, unit: OrgUnit) -> None:
     """Exports of statistics are recorded (as the other statistics pages do)."""
     record(AuditAction.STATISTICS_EXPORTED, request=request, unit=unit, detail={"report": "cards", "unit": unit.code})
 
