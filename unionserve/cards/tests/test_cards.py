@@ -252,7 +252,7 @@ def test_api_application_batch_and_result(client, people, members):
     content = bankfiles.result_file([(ref, "issued", card_number(11), "", "")]).decode()
     bad = client.post(f"/api/cards/batches/{pk}/result", {"content": content.replace("issued", "refused")},
                       content_type="application/json")
-    assert bad.status_code == 400 and "checksum" in bad.json()["detail"]
+    assert bad.status_code == 400 and "校验值" in bad.json()["detail"]  # the API answers in the user's language
     done = client.post(f"/api/cards/batches/{pk}/result", {"content": content}, content_type="application/json")
     assert done.json()["issued"] == 1
     again = client.post(f"/api/cards/batches/{pk}/result", {"content": content}, content_type="application/json")
