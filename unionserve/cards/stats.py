@@ -16,7 +16,7 @@ from django.db.models import Count, Q, QuerySet
 
 from unionserve.core import rollup
 from unionserve.core.numbers import percent
-from unionserve.core.scope import scope_of
+from unionserve.core.scope import Scope, scope_of
 from unionserve.members.public import MemberStatus, members_in_scope
 from unionserve.orgs.models import OrgUnit
 
@@ -44,14 +44,19 @@ class UnitCards:
         return percent(self.vector[1], self.vector[0])
 
 
-def leaf_vectors(user) -> dict[int, list[int]]:
-    """Per grassroots union (id): the counts of FIELDS, from two GROUP BY queries inside the user's scope."""
+def leaf_vectors(user, unit: OrgUnit | None = None) -> dict[int, list[int]]:
+    """Per grassroots union (id): the counts of FIELDS, from two GROUP BY queries inside the user's scope and, when
+    `unit` is given, only under that unit (a district's page reads its district, not the whole city)."""
     out: dict[int, list[int]] = {}
-    members = (members_in_scope(user).filter(status=MemberStatus.ACTIVE).values_list("grassroots_id")
-               .annotate(n=Count("pk")).order_by())
+    under = Scope(region_path=unit.region_path, industry_path=unit.industry_path) if unit is not None else None
+    member_qs = members_in_scope(user).filter(status=MemberStatus.ACTIVE)
+    card_qs = scope_of(user).filter(Card.objects.all())
+    if under is not None:
+        member_qs, card_qs = under.filter(member_qs), under.filter(card_qs)
+    members = member_qs.values_list("grassroots_id").annotate(n=Count("pk")).order_by()
     for unit_id, n in members:
         out.setdefault(unit_id, [0] * WIDTH)[0] = n
-    cards = (scope_of(user).filter(Card.objects.all()).values_list("member__grassroots_id").annotate(
+    cards = (card_qs.values_list("member__grassroots_id").annotate(
         holders=Count("member", distinct=True,
                       filter=Q(status__in=VALID_STATUSES, member__status=MemberStatus.ACTIVE)),
         pending=Count("pk", filter=Q(status__in=(CardStatus.APPLIED, CardStatus.IN_PRODUCTION))),

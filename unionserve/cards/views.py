@@ -370,7 +370,7 @@ def stats_unit(user, unit_id) -> OrgUnit:
 
 def unit_figures(user, unit: OrgUnit) -> tuple[stats.UnitCards, list[stats.UnitCards]]:
     """The unit's own figures and its children's, ranked by coverage."""
-    vectors = stats.leaf_vectors(user)
+    vectors = stats.leaf_vectors(user, unit)
     children = list(stats.children_of(user, unit).order_by("kind", "code"))
     own, *rows = stats.rolled_up([unit, *children], vectors)
     return own, stats.ranked(rows)

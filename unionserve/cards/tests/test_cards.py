@@ -227,6 +227,11 @@ def test_pages_and_statistics(client, people, members):
     api = client.get("/api/cards/statistics").json()
     assert api["unit"]["members"] == 4 and api["unit"]["holders"] == 1 and api["unit"]["pending"] == 1
     assert client.get(reverse("cards:statistics"), {"format": "xlsx"}).status_code == 200
+    station = members[0].grassroots.region_parent
+    assert client.get("/api/cards/statistics", {"unit": station.pk}).json()["unit"]["holders"] == 1
+    other = station.region_parent.region_parent.region_children.exclude(pk=station.region_parent.pk).filter(
+        kind="district").first()
+    assert client.get(reverse("cards:statistics"), {"unit": other.pk}).status_code == 404  # another district
     client.force_login(people["station"])
     assert client.get(reverse("cards:applications")).status_code == 200
     assert client.get(reverse("cards:apply_search"), {"q": "会员3"}).status_code == 200
