@@ -342,6 +342,36 @@ ROUTES: dict[str, Callable[[World], Target]] = {
     "POST /api/mutual-aid/claims/{claim_id}/actions/{action}": lambda w: Target(
         {"claim_id": w.claim.pk, "action": "comment"}, w.case_units(w.claim.case), case=True,
         body={"version": w.claim.case.version, "data": {"comment": "越权"}}),
+    # Jingka cards: a card of a member under 东华门站 (no industry line), the station's bank batch, a 12351 problem
+    "cards:card": lambda w: Target({"pk": w.card.pk}, [w.card.member.grassroots], reader="station"),
+    "cards:deliver": lambda w: Target({"pk": w.card.pk}, [w.card.member.grassroots]),
+    "cards:lost": lambda w: Target({"pk": w.card.pk}, [w.card.member.grassroots]),
+    "cards:replace": lambda w: Target({"pk": w.card.pk}, [w.card.member.grassroots]),
+    "cards:cancel": lambda w: Target({"pk": w.card.pk}, [w.card.member.grassroots]),
+    "cards:apply": lambda w: Target({"member_id": w.card.member_id}, [w.card.member.grassroots], reader="station"),
+    "cards:batch": lambda w: Target({"pk": w.card_batch.pk}, [w.card_batch.unit], reader="station"),
+    "cards:batch_file": lambda w: Target({"pk": w.card_batch.pk}, [w.card_batch.unit], reader="station"),
+    "cards:batch_result": lambda w: Target({"pk": w.card_batch.pk}, [w.card_batch.unit]),
+    "cards:resolve_problem": lambda w: Target({"pk": w.card_problem.pk}, [w.card_problem.card.member.grassroots]),
+    "GET /api/cards/cards/{pk}": lambda w: Target({"pk": w.card.pk}, [w.card.member.grassroots], reader="station"),
+    "GET /api/cards/members/{member_id}/cards": lambda w: Target({"member_id": w.card.member_id},
+                                                                 [w.card.member.grassroots], reader="station"),
+    "POST /api/cards/cards/{pk}/deliver": lambda w: Target({"pk": w.card.pk}, [w.card.member.grassroots]),
+    "POST /api/cards/cards/{pk}/lost": lambda w: Target({"pk": w.card.pk}, [w.card.member.grassroots],
+                                                        body={"note": "越权"}),
+    "POST /api/cards/cards/{pk}/replace": lambda w: Target({"pk": w.card.pk}, [w.card.member.grassroots],
+                                                           body={"documents": ["id_card", "form", "phone",
+                                                                               "membership"]}),
+    "POST /api/cards/cards/{pk}/cancel": lambda w: Target({"pk": w.card.pk}, [w.card.member.grassroots],
+                                                          body={"reason": "越权"}),
+    "GET /api/cards/batches/{pk}": lambda w: Target({"pk": w.card_batch.pk}, [w.card_batch.unit], reader="station"),
+    "GET /api/cards/batches/{pk}/file": lambda w: Target({"pk": w.card_batch.pk}, [w.card_batch.unit],
+                                                         reader="station"),
+    "POST /api/cards/batches/{pk}/result": lambda w: Target({"pk": w.card_batch.pk}, [w.card_batch.unit],
+                                                            body={"content": "application\n#END,0,x"}),
+    "POST /api/cards/problems/{pk}/resolve": lambda w: Target({"pk": w.card_problem.pk},
+                                                              [w.card_problem.card.member.grassroots],
+                                                              body={"resolution": "越权"}),
 }
 
 ROUTES.update({
@@ -479,6 +509,13 @@ class World:
 
         self.swipe_import = SwipeImport.objects.filter(unit__code="110101").order_by("pk").first()
         self.activity = Activity.objects.order_by("pk").first()
+        from unionserve.cards.models import BankBatch, Card, CardProblem
+
+        self.card = (Card.objects.filter(member__grassroots__region_path__startswith=self.station.region_path,
+                                         member__grassroots__industry_path__isnull=True, status="delivered")
+                     .select_related("member", "member__grassroots").order_by("pk").first())
+        self.card_batch = BankBatch.objects.filter(unit=self.station).select_related("unit").order_by("pk").first()
+        self.card_problem = CardProblem.objects.select_related("card__member__grassroots").order_by("pk").first()
 
     def case_units(self, case) -> list:
         return [a.unit for a in case.access.select_related("unit")]

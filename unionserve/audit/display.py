@@ -42,9 +42,12 @@ LABELS: dict[str, str | Promise] = {
     "updated": _("Updated"), "value": _("Value"), "version": _("Version"), "what": _("What"),
     "without_phone": _("Without a phone"), "year": _("Year"),
     # Card payouts (payouts app).
-    "batch": _("Payout batch"), "purpose": _("Purpose"), "total": _("Total (yuan)"), "held": _("Held"),
+    "batch": _("Batch"), "purpose": _("Purpose"), "total": _("Total (yuan)"), "held": _("Held"),
     "resumed": _("Resumed"), "paid": _("Paid"), "failed": _("Failed"),
     "visits_added": _("Visits added"), "already_counted": _("Already counted"), "error_rows": _("Rows with errors"),
+    # The Jingka card (cards app).
+    "card": _("Card"), "issued": _("Issued"), "refused": _("Refused"),
+    "new_card": _("New card"), "problem": _("Card problem"),
 }
 
 

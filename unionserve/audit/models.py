@@ -65,6 +65,9 @@ class AuditAction(models.TextChoices):
     MERCHANT_CHANGED = "merchant_changed", _("Merchant changed")
     SURVEY_CHANGED = "survey_changed", _("Worker-needs survey changed")
     PROJECT_FEEDBACK = "project_feedback", _("Project rated or survey answered")
+    # The Jingka card (cards app): a card's change of state, a bank batch sent or its result applied.
+    CARD_CHANGED = "card_changed", _("Jingka card changed")
+    CARD_BATCH = "card_batch", _("Jingka card batch")
 
 
 class AppendOnlyError(RuntimeError):

@@ -4,6 +4,10 @@
 - `valid_cards_on(day)`: every such card on a day (the daily export for the social-security center).
 - `card_by_number(number)`: the card with this number (a swipe file's rows), or None.
 - `cards_by_numbers(numbers)`: the same for many numbers in one query (a chunk of a swipe file), as `CardRef`s.
+- `cards_of_member(member_id, user=)`: the member's cards the user may read, newest first.
+- `problems_for_case(case_number, user=)`: the card problems linked to a 12351 request.
+- `report_problem(...)` / `resolve_problem(...)`: 12351 links a request to the caller's card; the unit handling
+  the request records what was done (seed 000 §四.3(2)-(3)).
 """
 
 from __future__ import annotations
@@ -14,10 +18,14 @@ from typing import NamedTuple
 
 from django.db.models import Q, QuerySet
 
-from .models import VALID_STATUSES, Card, CardEvent, CardStatus
+from unionserve.core.scope import scope_of
 
-__all__ = ["Card", "CardEvent", "CardRef", "CardStatus", "card_by_number", "cards_by_numbers", "valid_card",
-           "valid_cards_on"]
+from .actions import report_problem, resolve_problem
+from .models import VALID_STATUSES, Card, CardEvent, CardProblem, CardStatus, ProblemKind, ProblemStatus
+
+__all__ = ["Card", "CardEvent", "CardProblem", "CardRef", "CardStatus", "ProblemKind", "ProblemStatus",
+           "card_by_number", "cards_by_numbers", "cards_of_member", "problems_for_case", "report_problem",
+           "resolve_problem", "valid_card", "valid_cards_on"]
 
 
 def valid_cards_on(day: dt.date) -> QuerySet[Card]:
@@ -65,3 +73,13 @@ def cards_by_numbers(numbers: Iterable[str]) -> dict[str, CardRef]:
         "number", "member_id", "member__grassroots_id", "status", "valid_from", "valid_until").order_by()
     return {number: CardRef(member_id, grassroots_id, status, valid_from, valid_until)
             for number, member_id, grassroots_id, status, valid_from, valid_until in rows if number}
+def cards_of_member(member_id: int, *, user) -> list[Card]:
+    """The member's cards `user` may read (scope), newest first (empty outside the scope)."""
+    return list(scope_of(user).filter(Card.objects.filter(member_id=member_id)).select_related("batch")
+                .order_by("-created_at", "-pk"))
+
+
+def problems_for_case(case_number: str, *, user) -> list[CardProblem]:
+    """The card problems linked to this 12351 request that `user` may read."""
+    return list(scope_of(user).filter(CardProblem.objects.filter(case_number=case_number))
+                .select_related("card", "card__member"))

@@ -80,6 +80,9 @@ CHANGE_POLICY = "policy.change_policy"
 AREA_TWO_FACTOR: set[str] = set()
 
 # --- cards: the Jingka card (permission constants) ---
+VIEW_CARDS = "cards.view_cards"  # search cards, read a card, its history and problems, cards per unit
+MANAGE_CARDS = "cards.manage_cards"  # collect applications, bank batches and results, deliver, lost, replace, cancel
+REPORT_CARD_PROBLEMS = "cards.report_problems"  # link a 12351 request to the caller's card (a card problem)
 # --- end cards ---
 # --- visits: served visits (permission constants) ---
 #: See the served-visit ledger, the imports, the activities and the served-visit rates of the scope.
@@ -216,6 +219,15 @@ ROLE_SPECS: dict[str, RoleSpec] = {
 #: merged into ROLE_SPECS just below. A new role goes into ``Role`` and ROLE_SPECS, its grants here.
 AREA_GRANTS: dict[str, dict[str, frozenset[str]]] = {
     # --- cards ---
+    # Stations and district/company centers collect applications and deal with the bank (seed 000 §四.3(1)); the
+    # city office oversees; 12351 agents link card problems (§四.3(2)-(3)); the mutual-insurance office reads.
+    "cards": {
+        Role.SOCIAL_WORKER: frozenset({VIEW_CARDS, MANAGE_CARDS, REPORT_CARD_PROBLEMS}),
+        Role.CENTER_STAFF: frozenset({VIEW_CARDS, MANAGE_CARDS, REPORT_CARD_PROBLEMS}),
+        Role.CITY_OFFICE: frozenset({VIEW_CARDS, MANAGE_CARDS, REPORT_CARD_PROBLEMS}),
+        Role.HOTLINE_AGENT: frozenset({VIEW_CARDS, REPORT_CARD_PROBLEMS}),
+        Role.MUTUAL_INSURANCE: frozenset({VIEW_CARDS}),
+    },
     # --- end cards ---
     # --- visits ---
     "visits": {Role.CITY_OFFICE: frozenset({VIEW_VISITS, RECORD_VISITS}),

@@ -76,6 +76,9 @@ MEANING = {
     roles.CLAIMS_VIEW: "read the accident and fire-loss claims of cases the units in scope take part in",
     roles.CLAIMS_COLLECT: "collect a claim at a station for a member of its register",
     roles.CLAIMS_VIEW_STATS: "read the claims statistics in scope",
+    roles.VIEW_CARDS: "search and read Jingka cards in scope, their history, problems and cards per unit",
+    roles.MANAGE_CARDS: "collect card applications, bank batches and results; deliver, lost, replace, cancel",
+    roles.REPORT_CARD_PROBLEMS: "link a 12351 request to the caller's Jingka card (a card problem)",
 }
 
 

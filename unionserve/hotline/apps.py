@@ -20,3 +20,8 @@ class HotlineConfig(AppConfig):
 
         # The caller on the case page: a handling station calls them (seed 000 §四.1(2) 核实办理).
         register_panel("hotline", _("12351 caller"), "hotline/_case_panel.html", case_panel, order=5)
+
+        from .cardpanel import card_panel
+
+        # The caller's Jingka card and the card problems linked to the request (seed 000 §四.3(2)-(3)).
+        register_panel("hotline_card", _("Jingka card"), "hotline/_card_panel.html", card_panel, order=6)

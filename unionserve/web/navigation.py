@@ -42,6 +42,7 @@ NAVIGATION: list[NavEntry] = [
     NavEntry(_("Law firms"), "legalaid:firms", "bank", roles.MANAGE_LAW_FIRMS),
     NavEntry(_("Legal statistics"), "legalreports:index", "bar-chart-line", roles.VIEW_LEGAL_STATS),
     # --- cards ---
+    NavEntry(_("Jingka cards"), "cards:index", "credit-card", roles.VIEW_CARDS),
     # --- end cards ---
     # --- visits ---
     NavEntry(_("Served visits"), "visits:rates", "person-check", roles.VIEW_VISITS),
