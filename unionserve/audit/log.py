@@ -16,6 +16,9 @@ def client_ip(request) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
+_ACTIONS = frozenset(AuditAction.values)
+
+
 def record(
     action: AuditAction | str,
     *,
@@ -31,6 +34,9 @@ def record(
     `unit` is the org unit the event concerns (used to scope who can read it); it defaults to the
     object's own unit, then to the actor's unit.
     """
+    if action not in _ACTIONS:
+        # An action the log does not name would show as a raw code and may not fit the column (24 characters).
+        raise ValueError(f"unknown audit action {action!r}: add it to audit.models.AuditAction")
     if actor is None and request is not None and getattr(getattr(request, "user", None), "is_authenticated", False):
         actor = request.user
     if unit is None and obj is not None:

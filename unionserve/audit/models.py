@@ -68,6 +68,37 @@ class AuditAction(models.TextChoices):
     # The Jingka card (cards app): a card's change of state, a bank batch sent or its result applied.
     CARD_CHANGED = "card_changed", _("Jingka card changed")
     CARD_BATCH = "card_batch", _("Jingka card batch")
+    # Card payouts (payouts app).
+    PAYOUT_BATCH_BUILT = "payout_batch_built", _("Payout batch built")
+    PAYOUT_FILE_WRITTEN = "payout_file_written", _("Bank payout file written")
+    PAYOUT_FILE_DOWNLOADED = "payout_file_downloaded", _("Bank payout file downloaded")
+    PAYOUT_RESULT_RECEIVED = "payout_result_received", _("Bank result file received")
+    PAYOUT_RESULT_APPLIED = "payout_result_applied", _("Bank result file applied")
+    PAYOUT_RESULT_REFUSED = "payout_result_refused", _("Bank result file refused")
+    # Served visits (visits app).
+    VISITS_IMPORTED = "visits_imported", _("Swipe file imported")
+    VISITS_ACTIVITY = "visits_activity", _("Activity created")
+    VISITS_SIGNED_IN = "visits_signed_in", _("Member signed in at an activity")
+    # Mutual aid (mutualaid app).
+    MUTUALAID_ENROLLED = "mutualaid_enrolled", _("Mutual-aid enrolment")
+    MUTUALAID_CARDS_EXPORTED = "mutualaid_cards_exported", _("Card holders exported for the medical plan")
+    MUTUALAID_BATCH_IMPORTED = "mutualaid_batch_imported", _("Medical expense file imported")
+    MUTUALAID_LINE_CLEARED = "mutualaid_line_cleared", _("Medical line cleared in review")
+    MUTUALAID_LINE_REFUSED = "mutualaid_line_refused", _("Medical line refused in review")
+    MUTUALAID_FIRST_REVIEW = "mutualaid_first_review", _("Medical batch: first review done")
+    MUTUALAID_BATCH_RETURNED = "mutualaid_batch_returned", _("Medical batch sent back")
+    MUTUALAID_BATCH_APPROVED = "mutualaid_batch_approved", _("Medical batch approved")
+    MUTUALAID_CLAIM_DOCUMENTS = "claim_documents", _("Mutual-aid claim documents checked")
+    # Assistance (assistance app).
+    HARDSHIP_APPLIED = "hardship_applied", _("Hardship file applied for")
+    HARDSHIP_DECIDED = "hardship_decided", _("Hardship file decided")
+    HARDSHIP_RECHECKED = "hardship_rechecked", _("Hardship file re-checked")
+    HARDSHIP_EXPIRED = "hardship_expired", _("Hardship file expired")
+    WARM_FUND_ENTRY = "warm_fund_entry", _("Warm fund entry")
+    ASSIST_PROGRAM_CHANGED = "assist_program_changed", _("Assistance program changed")
+    NOMINATION_CHANGED = "nomination_changed", _("Nomination list changed")
+    EMERGENCY_AID_DECIDED = "emergency_aid_decided", _("Emergency aid decided")
+    SKILLS_BOOST_CHANGED = "skills_boost_changed", _("Skills boost application changed")
 
 
 class AppendOnlyError(RuntimeError):

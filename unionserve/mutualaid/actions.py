@@ -189,7 +189,7 @@ def finish_first_review(batch: ExpenseBatch, *, acting_user, request=None) -> Ex
         batch.state, batch.first_reviewer, batch.first_reviewed_at = (BatchState.SECOND_REVIEW, acting_user,
                                                                       timezone.now())
         batch.save(update_fields=["state", "first_reviewer", "first_reviewed_at"])
-        record("mutualaid_first_review_done", actor=acting_user, request=request, obj=batch, unit=batch.office,
+        record("mutualaid_first_review", actor=acting_user, request=request, obj=batch, unit=batch.office,
                detail={"id": batch.pk})
     return batch
 

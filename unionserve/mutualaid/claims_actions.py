@@ -159,7 +159,7 @@ def record_documents(claim: Claim, *, acting_user, documents: list[str], request
     before = list(claim.documents)
     claim.documents = chosen
     claim.save(update_fields=["documents"])
-    audit.record("mutualaid_claim_documents", actor=acting_user, request=request, obj=claim.case,
+    audit.record("claim_documents", actor=acting_user, request=request, obj=claim.case,
                  unit=acting_user.org_unit,
                  detail={"case": claim.case.number, "before": before, "after": chosen})
     # On the case's timeline too, so the district sees when the checklist was completed.

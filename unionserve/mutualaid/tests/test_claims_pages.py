@@ -107,7 +107,7 @@ def test_documents_checklist_is_ticked_by_the_station(client, clock, cu, covered
     assert not claim.missing_documents
     from unionserve.audit.models import AuditEvent
 
-    assert AuditEvent.objects.filter(action="mutualaid_claim_documents").count() == 1
+    assert AuditEvent.objects.filter(action="claim_documents").count() == 1
     assert engine.perform(case, "submit", actor=cu["station"]).state == "district_review"
 
 
