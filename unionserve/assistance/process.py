@@ -13,6 +13,7 @@ The seeds give no time limits: the platform sets them (`assistance/policies.py`)
 """
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from unionserve.core.roles import LEVEL_2_STAFF, LEVEL_3_STAFF, Role
 from unionserve.workflow.definitions import (
@@ -82,7 +83,7 @@ EMERGENCY = register(ProcessDefinition(
     states=(
         SUBMIT, DISTRICT_REVIEW, CITY_DECISION,
         State("granted", _("Granted and paid"), final=True),
-        State("refused", _("Refused"), final=True),
+        State("refused", pgettext_lazy("emergency aid", "Refused"), final=True),
     ),
     transitions=(
         Transition("submit", _("Submit to the district"), ("submit",), "district_review", STATION, THREE,
