@@ -19,6 +19,7 @@ import io
 import os
 import random
 import tempfile
+from decimal import Decimal
 
 from django.utils import timezone
 
@@ -174,20 +175,19 @@ def _review_and_pay(batch: ExpenseBatch, first, second, rng: random.Random) -> i
             actions.clear_line(line, acting_user=first, note="已核对社保结算单")
     actions.finish_first_review(batch, acting_user=first)
     actions.approve_batch(batch, acting_user=second)
-    paid = 0
-    for line in batch.expense_lines.filter(state=LineState.REQUESTED).order_by("row"):
-        payment = payouts.payment_for(f"{actions.SOURCE_PREFIX}{line.pk}")
-        if payment is None:
-            continue
-        # The bank's answer (the payouts demo reads no result file): most paid, a few failed.
-        failed = rng.random() < 0.03
-        payment.status = payouts.PaymentStatus.FAILED if failed else payouts.PaymentStatus.PAID
-        payment.paid_on = None if failed else dt.date(batch.year, 3 * batch.quarter, 28) + dt.timedelta(days=25)
-        payment.failure_reason = "账户已冻结" if failed else ""
-        payment.save(update_fields=["status", "paid_on", "failure_reason"])
-        payouts.payment_settled.send(sender=None, payment=payment)
-        paid += not failed
-    return paid
+    # Paid as the office pays them: a payout batch, the bank's file, the bank's answer (a few accounts frozen).
+    report = payouts.build_batch(purpose="mutualaid.medical", acting_user=first)
+    if report.batch is None:
+        return 0
+    payouts.write_payout_file(report.batch, acting_user=first)
+    lines = list(payouts.BatchLine.objects.filter(batch=report.batch).order_by("seq"))
+    failed = {ln.reference for ln in lines if rng.random() < 0.03}
+    rows = [f"{ln.reference},{ln.amount:.2f},{'FAILED' if ln.reference in failed else 'PAID'},"
+            f"{'账户已冻结' if ln.reference in failed else ''}" for ln in lines]
+    total = sum((ln.amount for ln in lines), Decimal("0.00"))
+    result = "\n".join([*rows, f"TRAILER,{len(rows)},{total:.2f}"]) + "\n"
+    payouts.apply_result(report.batch, result.encode("utf-8"), acting_user=first, filename="bank-result-q1.csv")
+    return len(rows) - len(failed)
 
 
 def seed_demo() -> str:

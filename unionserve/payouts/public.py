@@ -4,6 +4,8 @@
   for one source (idempotent: the same key returns the payment already asked for; a different amount for the
   same key is refused). The payment waits for the office's next batch.
 - `payment_for(source_key)`: the payment asked for this source, or None.
+- `build_batch`, `write_payout_file`, `apply_result`: the office's own steps (pages and API call the same), for an
+  area that pays through the bank on its own page or in its demo; each checks the acting user's role.
 - `payment_settled` (signal): the bank's answer for a payment, for the area to mark its claim paid or failed.
 """
 
@@ -18,11 +20,12 @@ from django.utils.translation import gettext as _
 
 from unionserve.core.money import MAX_AMOUNT
 
-from .models import BatchStatus, Payment, PaymentStatus, PayoutBatch
+from .actions import apply_result, build_batch, write_payout_file
+from .models import BatchLine, BatchStatus, Payment, PaymentStatus, PayoutBatch
 from .signals import payment_settled
 
-__all__ = ["BatchStatus", "Payment", "PaymentStatus", "PayoutBatch", "payment_for", "payment_settled",
-           "request_payment"]
+__all__ = ["BatchLine", "BatchStatus", "Payment", "PaymentStatus", "PayoutBatch", "apply_result", "build_batch",
+           "payment_for", "payment_settled", "request_payment", "write_payout_file"]
 
 #: "<area>.<kind>": the area part names the served visit's service ("mutualaid", "assistance").
 PAYMENT_PURPOSE_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
