@@ -84,6 +84,11 @@ CHANGE_POLICY = "policy.change_policy"
 # --- projects: service projects (permission constants) ---
 # --- end projects ---
 # --- stations: service stations (permission constants) ---
+VIEW_STATIONS = "stations.view_stations"  # station pages, lists, report completeness (in scope)
+EDIT_STATION = "stations.edit_station"  # a station's own profile, people, attendance and monthly report
+REVIEW_STATION_REPORTS = "stations.review_reports"  # a district approves or returns its stations' reports
+MANAGE_STATION_TRAINING = "stations.manage_training"  # courses held by the city or a district, and attendance
+INSPECT_STATIONS = "stations.inspect"  # the city's inspection: standardization accepted, star rating
 # --- end stations ---
 # --- assistance: assistance and the skills boost (permission constants) ---
 # --- end assistance ---
@@ -181,6 +186,13 @@ AREA_GRANTS: dict[str, dict[str, frozenset[str]]] = {
     # --- projects ---
     # --- end projects ---
     # --- stations ---
+    "stations": {
+        Role.CITY_OFFICE: frozenset({VIEW_STATIONS, MANAGE_STATION_TRAINING, INSPECT_STATIONS}),
+        Role.DEPARTMENT_STAFF: frozenset({VIEW_STATIONS}),
+        Role.CENTER_STAFF: frozenset({VIEW_STATIONS, REVIEW_STATION_REPORTS, MANAGE_STATION_TRAINING}),
+        Role.SOCIAL_WORKER: frozenset({VIEW_STATIONS, EDIT_STATION}),
+        Role.AUDITOR: frozenset({VIEW_STATIONS}),
+    },
     # --- end stations ---
     # --- assistance ---
     # --- end assistance ---

@@ -32,7 +32,8 @@ from .vocab import Education, Employment, Hukou, to_code
 
 __all__ = [
     "Education", "Employer", "Employment", "Gender", "Hukou", "Member", "MemberFilter", "MemberStatus",
-    "QueryKind", "SpecialGroup", "classify", "describe_member", "find_member", "get_member", "identify_caller",
+    "QueryKind", "SpecialGroup", "active_members_per_unit", "area_changes", "classify",
+    "count_active_members_under", "describe_member", "find_member", "get_member", "identify_caller",
     "in_group", "members_in_scope", "register_section", "search_members", "to_code", "unit_scope",
     "unregister_section",
 ]
@@ -75,3 +76,46 @@ def describe_member(member: Member) -> dict[str, Any]:
         "id": member.pk, "name": member.name, "id_masked": member.id_masked, "phone_masked": member.phone_masked,
         "status": member.status, "grassroots_code": member.grassroots.code, "grassroots_name": member.grassroots.name,
     }
+
+
+def _subtree_units(unit) -> QuerySet:
+    from unionserve.core import tree
+    from unionserve.orgs.models import OrgUnit
+
+    return OrgUnit.objects.filter(tree.subtree_q("region_path", unit.region_path or "-")).values("pk")
+
+
+def count_active_members_under(unit) -> int:
+    """Active members of the grassroots unions under `unit` on the regional line (a station's area), SQL COUNT.
+
+    Not scoped: a count, no person, for the stations' staffing rule (001 §二(二)1).
+    """
+    return Member.objects.filter(status=MemberStatus.ACTIVE, grassroots__in=_subtree_units(unit)).count()
+
+
+def active_members_per_unit() -> dict[int, int]:
+    """{grassroots unit id: active members}, one GROUP BY over the (grassroots, status) index, city-wide counts."""
+    from django.db.models import Count
+
+    rows = (Member.objects.filter(status=MemberStatus.ACTIVE).order_by().values("grassroots_id")
+            .annotate(n=Count("pk")).values_list("grassroots_id", "n"))
+    return dict(rows)
+
+
+def area_changes(unit, start, end) -> dict[str, int]:
+    """Members who joined (joined_on) and left (a membership ending, the member no longer active there) the
+    unions under `unit` between `start` and `end` inclusive: the workforce changes of a station's monthly report."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from .models import MembershipHistory
+
+    units = _subtree_units(unit)
+    joined = Member.objects.filter(grassroots__in=units, joined_on__gte=start, joined_on__lte=end).count()
+    lo = timezone.make_aware(dt.datetime.combine(start, dt.time.min))
+    hi = timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min))
+    stayed = Q(member__status=MemberStatus.ACTIVE, member__grassroots__in=units)
+    left = (MembershipHistory.objects.filter(grassroots__in=units, until__gte=lo, until__lt=hi).exclude(stayed)
+            .values("member_id").distinct().count())
+    return {"members_joined": joined, "members_left": left}

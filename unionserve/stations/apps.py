@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class StationsConfig(AppConfig):
     name = "unionserve.stations"
     verbose_name = _("Service stations")
+
+    def ready(self) -> None:
+        # The report reminders' texts join the outbox's registry (the outbox sits below and cannot import us).
+        from .notices import register
+
+        register()

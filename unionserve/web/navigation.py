@@ -52,6 +52,8 @@ NAVIGATION: list[NavEntry] = [
     # --- projects ---
     # --- end projects ---
     # --- stations ---
+    NavEntry(_("Service stations"), "stations:list", "shop", roles.VIEW_STATIONS),
+    NavEntry(_("Station reports"), "stations:completeness", "calendar-check", roles.VIEW_STATIONS),
     # --- end stations ---
     # --- assistance ---
     # --- end assistance ---

@@ -1,0 +1,56 @@
+"""The numbers of seed 001 (京工发〔2013〕6号) for the service stations, each a versioned policy parameter."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from unionserve.policy import Kind, register
+
+#: 001 §二(一)1: 面积应在50平米以上 (以上 read as "at least": 50 m² meets it).
+MIN_AREA = register("stations.min_area_m2", Kind.COUNT, _("Station premises: minimum area (m²)"),
+                    "001 §二(一)1", 50, min_value=1, max_value=10000)
+#: 001 §二(一)3: 面积在100平米以上的 … 职工书屋、劳动争议调解室、职工文体活动室 (100 m² and more).
+LARGE_AREA = register("stations.large_area_m2", Kind.COUNT,
+                      _("Station premises: area from which a library and an activity room are required (m²)"),
+                      "001 §二(一)3", 100, min_value=1, max_value=10000)
+#: 001 §二(二)1: 区域内会员数2000人以下配备不低于3名、2000人以上配备不低于5名 (2,000 counts as "above").
+MEMBERS_THRESHOLD = register("stations.staff.members_threshold", Kind.COUNT,
+                             _("Members in the area from which the larger staffing applies"),
+                             "001 §二(二)1", 2000, min_value=1, max_value=10_000_000)
+SMALL_STAFF = register("stations.staff.small_min", Kind.COUNT,
+                       _("Social workers at least, below the members threshold"), "001 §二(二)1", 3,
+                       min_value=1, max_value=100)
+LARGE_STAFF = register("stations.staff.large_min", Kind.COUNT,
+                       _("Social workers at least, at or above the members threshold"), "001 §二(二)1", 5,
+                       min_value=1, max_value=100)
+#: 001 §二(三)1: 按配备标准不低于5人的站可设一名副站长.
+DEPUTY_MIN_STAFF = register("stations.staff.deputy_min", Kind.COUNT,
+                            _("Social workers a station needs before it may have a deputy head"),
+                            "001 §二(三)1", 5, min_value=1, max_value=100)
+#: 001 §二(二)3: 市总 … 新上岗人员岗前培训不少于16学时，全员培训不少于24学时，站长培训不少于40学时；
+#: 区县总工会 … 每年不少于32学时.
+TRAIN_NEW_HIRE = register("stations.training.new_hire_hours", Kind.COUNT,
+                          _("City pre-job training of a new hire, hours at least"), "001 §二(二)3", 16,
+                          min_value=1, max_value=1000)
+TRAIN_ALL = register("stations.training.all_hours", Kind.COUNT,
+                     _("City training of every social worker per year, hours at least"), "001 §二(二)3", 24,
+                     min_value=1, max_value=1000)
+TRAIN_HEAD = register("stations.training.head_hours", Kind.COUNT,
+                      _("City training of a station head per year, hours at least"), "001 §二(二)3", 40,
+                      min_value=1, max_value=1000)
+TRAIN_DISTRICT = register("stations.training.district_hours", Kind.COUNT,
+                          _("District training of every social worker per year, hours at least"), "001 §二(二)3", 32,
+                          min_value=1, max_value=1000)
+#: 001 §二(五)3: 每月初 … 上报 — the seed names no day; the platform sets the Nth working day of the month.
+REPORT_DUE_WORKING_DAY = register(
+    "stations.report.due_working_day", Kind.COUNT,
+    _("Monthly station report due on this working day of the next month"),
+    "001 §二(五)3 每月初上报（原文未定具体日，平台设定）", 5, min_value=1, max_value=20)
+#: Reminders (platform's choice): this many calendar days before the due day, and after it while missing.
+REPORT_REMIND_BEFORE = register(
+    "stations.report.remind_before_days", Kind.DAYS, _("Remind stations of the monthly report, days before due"),
+    "001 §二(五)3（原文未定，平台设定）", 3, max_value=20)
+#: 001 §二(五)3: 街道乡镇总工会定期向属地的党政汇报工会服务站工作，每年不少于2次.
+PARTY_REPORTS_PER_YEAR = register("stations.party_reports_per_year", Kind.COUNT,
+                                  _("Reports of the street union to the street's party and government per year"),
+                                  "001 §二(五)3", 2, min_value=1, max_value=12)
