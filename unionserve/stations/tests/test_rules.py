@@ -100,10 +100,9 @@ def test_city_hours_of_all_staff_and_of_the_head():
 
 
 def test_due_day_first_working_day_after_national_day(settings):
-    # 2026: 10月1日–7日 National Day holiday; the first working day of October is the 8th (or the 9th if the
-    # calendar says the 8th is off) — whichever the working-day calendar says, never inside the holiday.
+    # 2026: 10月1日–7日 the National Day week; the first working day of October is Thursday the 8th.
     first = rules.nth_working_day(dt.date(2026, 10, 1), 1)
-    assert first == dt.date(2026, 10, 9) or first == dt.date(2026, 10, 8)
+    assert first == dt.date(2026, 10, 8)
     from unionserve.workcalendar import service
 
     assert service.is_working_day(first)
