@@ -1,6 +1,5 @@
 """Service stations over the API: the same scope, roles and actions as the pages."""
 
-from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
