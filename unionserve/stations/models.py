@@ -298,3 +298,50 @@ class MonthlyReport(models.Model):
     @property
     def on_time(self) -> bool:
         return self.first_submitted_on is not None and self.first_submitted_on <= self.due_on
+
+
+#: The checklist of standardization (001 §二(一)–(三)), versioned: (code, label, points). A new version gets a new
+#: key; an acceptance keeps the version and the items it was scored with.
+CHECKLIST_VERSION = "2013-1"
+CHECKLIST: tuple[tuple[str, object, int], ...] = (
+    ("street_facing", _("Street-facing (§二(一)1)"), 5),
+    ("own_office", _("Own office (§二(一)1)"), 5),
+    ("area", _("Area at least the minimum (§二(一)1)"), 10),
+    ("city_sign", _("The city's sign (§二(一)1)"), 5),
+    ("equipment", _("Equipment complete (§二(一)2)"), 10),
+    ("pcs", _("A networked PC for every person (§二(一)2)"), 5),
+    ("rooms", _("Rooms required by the area (§二(一)3)"), 10),
+    ("postings", _("Five postings on the wall (§二(一)3)"), 5),
+    ("outdoor_board", _("Outdoor board (§二(一)4)"), 5),
+    ("video_link", _("Video dialogue system (§二(一)5)"), 5),
+    ("staffing", _("Social workers as required by the members (§二(二)1)"), 15),
+    ("training", _("Training hours of the year (§二(二)3)"), 10),
+    ("head", _("A station head; a deputy only where allowed (§二(三)1)"), 10),
+)
+
+
+class Acceptance(models.Model):
+    """A station's standardization and acceptance (001 §三(一)5, §四(三)): the case on the engine and the
+    checklist it was inspected with."""
+
+    scope_paths = SCOPE
+
+    case = models.OneToOneField("workflow.Case", models.PROTECT, related_name="station_acceptance")
+    station = models.ForeignKey("orgs.OrgUnit", models.PROTECT, related_name="+", verbose_name=_("station"))
+    checklist_version = models.CharField(max_length=20, default=CHECKLIST_VERSION)
+    #: {item: {"ok": bool, "points": int, "note": str}} of the latest inspection.
+    items = models.JSONField(default=dict, blank=True)
+    score = models.PositiveSmallIntegerField(_("score"), null=True, blank=True)
+    #: Each inspection: {"on": date, "score": n, "result": "accepted"|"rectify", "items": [...failed]}.
+    inspections = models.JSONField(default=list, blank=True)
+    rectify_items = models.TextField(_("to rectify"), blank=True)
+    accepted_on = models.DateField(_("accepted on"), null=True, blank=True)
+    stars = models.PositiveSmallIntegerField(_("star rating"), default=0, validators=[MaxValueValidator(5)])
+    pass_mark = models.JSONField(default=dict, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.station} {self.case_id}"
+
+    @property
+    def org_unit(self):
+        return self.station

@@ -54,3 +54,19 @@ REPORT_REMIND_BEFORE = register(
 PARTY_REPORTS_PER_YEAR = register("stations.party_reports_per_year", Kind.COUNT,
                                   _("Reports of the street union to the street's party and government per year"),
                                   "001 §二(五)3", 2, min_value=1, max_value=12)
+#: 001 §三(一)3,5: the city sets the acceptance standard (验收考核标准) and inspects; the seed gives no numbers, the
+#: platform sets the pass mark of the checklist's score and the working days of each stage.
+ACCEPT_PASS_MARK = register("stations.accept.pass_mark", Kind.PERCENT,
+                            _("Standardization checklist: score needed for acceptance (%)"),
+                            "001 §三(一)3 验收考核标准（原文未定分数，平台设定）", 90)
+PRECHECK_DAYS = register("stations.accept.precheck_days", Kind.WORKING_DAYS,
+                         _("District pre-check of a station's application, working days"),
+                         "001 §三(二)（原文未定时限，平台设定）", 10)
+INSPECT_DAYS = register("stations.accept.inspect_days", Kind.WORKING_DAYS,
+                        _("City inspection of a station, working days"), "001 §三(一)5（原文未定时限，平台设定）", 20)
+RECTIFY_DAYS = register("stations.accept.rectify_days", Kind.DAYS,
+                        _("A station rectifies what the inspection found within, days"),
+                        "001 §三(一)5（原文未定时限，平台设定）", 30)
+APPLY_DAYS = register("stations.accept.apply_days", Kind.WORKING_DAYS,
+                      _("A station completes and sends its application within, working days"),
+                      "001 §三(三)5（原文未定时限，平台设定）", 10)

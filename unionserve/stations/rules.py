@@ -36,6 +36,11 @@ def _v(key: str, on: dt.date | None) -> int:
 # --- premises -------------------------------------------------------------------------------------
 
 
+def required_area(*, on: dt.date | None = None) -> int:
+    """The minimum area of a station's premises (m²)."""
+    return _v(policies.MIN_AREA, on)
+
+
 def required_rooms(area_m2: int, *, on: dt.date | None = None) -> list[str]:
     """The rooms a station of this area must have (keys of ROOMS); none below the minimum area."""
     small, large = _v(policies.MIN_AREA, on), _v(policies.LARGE_AREA, on)

@@ -198,7 +198,7 @@ def station_statuses(user, stations: list[OrgUnit], *, year: int | None = None) 
     for w in workers:
         if not rules.training_check(w["post"], w["hired_on"], year, hours.get(w["pk"], {})).ok:
             short[w["station_id"]] += 1
-    months = due_months(year, today)
+    months = due_months(year, today) if user is not None else []
     timely: dict[int, int] = {}
     if months:
         timely = dict(MonthlyReport.objects.filter(station_id__in=ids, period__gte=months[0], period__lte=months[-1],
