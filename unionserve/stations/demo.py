@@ -122,4 +122,23 @@ def seed_demo() -> str:
                 submitted_at=timezone.make_aware(dt.datetime.combine(submitted, dt.time(10))),
                 return_reason="请补充本月入会人数来源" if returned else "")
             n_reports += 1
-    return f"stations: {len(stations)} profiles, {n_people} people, {n_reports} monthly reports"
+    accepted = _demo_acceptance()
+    return (f"stations: {len(stations)} profiles, {n_people} people, {n_reports} monthly reports, "
+            f"{accepted} acceptance case")
+
+
+def _demo_acceptance() -> int:
+    """The demo station (东华门) applies; 东城 pre-checks; the city sends it back to rectify its rooms."""
+    from unionserve.accounts.models import User
+    from unionserve.workflow import actions as wf
+
+    users = {u.username: u for u in User.objects.filter(username__in=("station", "dongcheng", "cityoffice"))}
+    if len(users) < 3 or users["station"].org_unit is None:
+        return 0
+    case = wf.open_case("stationaccept", actor=users["station"], title=f"{users['station'].org_unit.name}规范化验收")
+    case = wf.perform(case, "apply", actor=users["station"], version=case.version)
+    case = wf.perform(case, "pass_precheck", actor=users["dongcheng"], data={"opinion": "材料齐全，同意报市总验收"},
+                      version=case.version)
+    wf.perform(case, "rectify", actor=users["cityoffice"], version=case.version,
+               data={"items": "按面积设置劳动争议调解室；补齐五上墙内容"})
+    return 1

@@ -132,6 +132,10 @@ def station_page(request, pk: int):
            "staffing": staffing, "may_edit": actions.may_edit(station, request.user),
            "may_inspect": request.user.has_perm(roles.INSPECT_STATIONS)}
     if tab == "profile":
+        from .models import Acceptance
+
+        ctx["acceptances"] = scope_of(request.user).filter(Acceptance.objects.filter(station=station)).select_related(
+            "case").order_by("-case__opened_at")
         ctx.update(required_rooms=[ROOMS[r] for r in rules.required_rooms(profile.area_m2, on=today)],
                    problems=rules.premises_problems(profile, staff=len(current), on=today),
                    rooms=[(ROOMS[k], k in profile.rooms) for k in ROOMS],
@@ -392,3 +396,21 @@ def course(request, pk: int):
     return render(request, "stations/course.html", {
         "course": course, "form": form, "may_manage": may_manage, "attendance": attendance},
         status=400 if request.method == "POST" else 200)
+
+
+# --- the acceptance panel on the case page --------------------------------------------------------
+
+
+def acceptance_panel(case, user) -> dict | None:
+    """The checklist of a station's acceptance case, scored now and at each inspection."""
+    from .acceptance import score_station
+    from .models import CHECKLIST, Acceptance
+
+    if case.process != "stationaccept" or user is None or not user.is_authenticated:
+        return None
+    acc = Acceptance.objects.filter(case=case).select_related("station").first()
+    if acc is None:
+        return None
+    items, score = score_station(acc.station)
+    return {"acceptance": acc, "score": score,
+            "items": [(label, points, items[code]["ok"]) for code, label, points in CHECKLIST]}

@@ -80,3 +80,14 @@ def test_acceptance_with_a_rectification(tree, people):
     assert acc.score == 100 and acc.stars == 4 and len(acc.inspections) == 2
     profile = StationProfile.objects.get(station=st)
     assert profile.standardized_on is not None and profile.stars == 4
+
+
+def test_case_page_shows_the_checklist(client, tree, people):
+    from django.urls import reverse
+
+    case = wf.open_case("stationaccept", actor=people["st1"], title="验收")
+    client.force_login(people["st1"])
+    page = client.get(reverse("workflow:case", args=[case.number])).content.decode()
+    assert "stations/" in page and "%" in page
+    station_page = client.get(reverse("stations:station", args=[tree["st1"].pk])).content.decode()
+    assert case.number in station_page
