@@ -163,7 +163,10 @@ def current_workers(station_ids: list[int], on: dt.date | None = None):
 
 
 def member_counts(stations: list[OrgUnit]) -> dict[int, int]:
-    """Active members per station: one GROUP BY per grassroots unit, mapped to stations by their paths."""
+    """Active members per station: one GROUP BY per grassroots unit, mapped to stations by their paths (for one
+    station, one COUNT over its own units)."""
+    if len(stations) == 1:
+        return {stations[0].pk: members.count_active_members_under(stations[0])}
     per_unit = members.active_members_per_unit()
     if not per_unit:
         return {s.pk: 0 for s in stations}
