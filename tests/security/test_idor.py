@@ -249,6 +249,8 @@ ROUTES: dict[str, Callable[[World], Target]] = {
                                          "month": w.station_report.period.month}, [w.station], reader="station"),
     "stations:review": lambda w: Target({"pk": w.station.pk, "year": w.station_report.period.year,
                                          "month": w.station_report.period.month}, [w.station]),
+    "stations:party_report": lambda w: Target({"pk": w.station.pk, "year": w.station_report.period.year, "half": 1},
+                                              [w.station], reader="station"),
     "GET /api/stations/stations/{pk}": lambda w: Target({"pk": w.station.pk}, [w.station], reader="station"),
     "PUT /api/stations/stations/{pk}/profile": lambda w: Target({"pk": w.station.pk}, [w.station], body={
         "street_facing": True, "own_office": True, "area_m2": 60, "city_sign": True, "pcs": 3, "outdoor_board": True,

@@ -19,4 +19,5 @@ urlpatterns = [
     path("<int:pk>/people/<int:worker_id>/", views.worker_edit, name="worker_edit"),
     path("<int:pk>/reports/<int:year>/<int:month>/", views.report, name="report"),
     path("<int:pk>/reports/<int:year>/<int:month>/review/", views.review, name="review"),
+    path("<int:pk>/party-report/<int:year>/<int:half>/", views.party_report, name="party_report"),
 ]

@@ -414,3 +414,33 @@ def acceptance_panel(case, user) -> dict | None:
     items, score = score_station(acc.station)
     return {"acceptance": acc, "score": score,
             "items": [(label, points, items[code]["ok"]) for code, label, points in CHECKLIST]}
+
+
+# --- the street union's half-year report to the street's party and government (001 §二(五)3) ------------
+
+
+@scoped_view
+@permission_required(roles.VIEW_STATIONS, raise_exception=True)
+@require_GET
+def party_report(request, pk: int, year: int, half: int):
+    """A printable report of a half year: the monthly figures summed, the people, training and premises."""
+    station = _station(request, pk)
+    if not FIRST_YEAR <= year <= 2100 or half not in (1, 2):
+        raise Http404
+    first = dt.date(year, 1 if half == 1 else 7, 1)
+    last = dt.date(year, 6 if half == 1 else 12, 1)
+    reports = list(MonthlyReport.objects.filter(station=station, period__gte=first, period__lte=last,
+                                                first_submitted_on__isnull=False).order_by("period"))
+    totals = [(label, sum(int(r.figures.get(name) or 0) for r in reports))
+              for name, (label, _p) in REPORT_FIGURES.items()]
+    today = timezone.localdate()
+    current = list(stats.current_workers([station.pk], today))
+    members = stats.member_counts([station])[station.pk]
+    staffing = rules.staffing(members, [w.post for w in current], on=today)
+    status = stats.station_statuses(request.user, [station], year=year)[0]
+    profile = actions.profile_of(station)
+    return render(request, "stations/party_report.html", {
+        "station": station, "year": year, "half": half, "reports": reports, "totals": totals,
+        "staffing": staffing, "training_short": status.training_short, "profile": profile,
+        "problems": rules.premises_problems(profile, staff=len(current), on=today),
+        "narratives": [r for r in reports if r.narrative], "today": today})

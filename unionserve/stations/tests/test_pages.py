@@ -194,3 +194,16 @@ def test_api_profile_and_report(client, tree, people, clock):
     r = client.post(f"/api/stations/stations/{tree['st1'].pk}/reports/2026/9/review", {"approve": True},
                     content_type="application/json")
     assert r.status_code == 200 and r.json()["status"] == "approved"
+
+
+def test_half_year_report_to_the_party_and_government(client, tree, people, clock):
+    clock.set(2026, 7, 20)
+    for month, n in ((1, 2), (3, 5)):
+        actions.save_report(tree["st1"], dt.date(2026, month, 1), acting_user=people["st1"],
+                            figures={"activities": n}, narrative=f"{month}月工作", submit=True)
+    client.force_login(people["dc"])
+    page = client.get(reverse("stations:party_report", args=[tree["st1"].pk, 2026, 1])).content.decode()
+    assert ">7<" in page and "3月工作" in page
+    assert client.get(reverse("stations:party_report", args=[tree["st1"].pk, 2026, 3])).status_code == 404
+    client.force_login(people["hd"])
+    assert client.get(reverse("stations:party_report", args=[tree["st1"].pk, 2026, 1])).status_code == 404
