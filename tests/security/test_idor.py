@@ -249,6 +249,11 @@ ROUTES: dict[str, Callable[[World], Target]] = {
                                          "month": w.station_report.period.month}, [w.station], reader="station"),
     "stations:review": lambda w: Target({"pk": w.station.pk, "year": w.station_report.period.year,
                                          "month": w.station_report.period.month}, [w.station]),
+    "GET /api/stations/stations/{pk}/money": lambda w: Target({"pk": w.station.pk, "year": 2026}, [w.station],
+                                                              reader="station"),
+    "POST /api/stations/stations/{pk}/money": lambda w: Target({"pk": w.station.pk}, [w.station], body={
+        "received": True, "on": "2026-01-05", "amount": "1.00", "source": "street"}),
+    "stations:money_add": lambda w: Target({"pk": w.station.pk}, [w.station]),
     "stations:party_report": lambda w: Target({"pk": w.station.pk, "year": w.station_report.period.year, "half": 1},
                                               [w.station], reader="station"),
     "GET /api/stations/stations/{pk}": lambda w: Target({"pk": w.station.pk}, [w.station], reader="station"),

@@ -301,3 +301,28 @@ def review_report(report: MonthlyReport, *, acting_user, approve: bool, reason: 
                context={"unit": report.station.region_parent.name if report.station.region_parent_id else "",
                         "month": f"{report.period:%Y-%m}", "reason": report.return_reason})
     return report
+
+
+@transaction.atomic
+def record_money(station, *, acting_user, received: bool, on: dt.date, amount: Decimal, source: str = "",
+                 category: str = "", note: str = ""):
+    """Funds received by source, or spending by category, of the station."""
+    from .models import FundSource, MoneyEntry, SpendCategory
+
+    _check_station(station)
+    if not may_edit(station, acting_user):
+        raise PermissionDenied
+    if received and source not in FundSource.values:
+        raise ValidationError(_("Choose where the funds came from."))
+    if not received and category not in SpendCategory.values:
+        raise ValidationError(_("Choose what the money was spent on."))
+    if on > timezone.localdate():
+        raise ValidationError(_("The date cannot be in the future."))
+    entry = MoneyEntry(station=station, on=on, received=received, source=source if received else "",
+                       category="" if received else category, amount=amount, note=note[:200],
+                       entered_by=acting_user)
+    entry.full_clean(exclude=["station", "entered_by"])
+    entry.save()
+    record("station_money", actor=acting_user, obj=entry, unit=station,
+           detail={"kind": "received" if received else "spent", "count": str(amount)})
+    return entry

@@ -373,3 +373,59 @@ def attend(request, pk: Id, payload: AttendanceIn):
     worker = scope_of(request.user).get_object_or_404(StationWorker.objects.all(), pk=payload.worker_id)
     actions.record_attendance(course, worker, payload.hours, acting_user=request.user)
     return {"worker_id": worker.pk, "hours": payload.hours}
+
+
+class MoneyIn(Schema):
+    received: bool
+    on: dt.date
+    amount: Money
+    source: str = ""
+    category: str = ""
+    note: Annotated[str, Field(max_length=200)] = ""
+
+
+class MoneyYearOut(Schema):
+    year: int
+    received: Money
+    spent: Money
+    direct: Money
+    direct_share: Decimal | None
+    required_share: Decimal
+    share_ok: bool
+    by_source: dict[str, Money]
+    by_category: dict[str, Money]
+    exterior_subsidy: Money | None
+    project_funds: bool
+    must_standardize: bool
+
+
+def _money_out(station: OrgUnit, year: int) -> dict:
+    from . import money
+    from .models import FundSource, SpendCategory
+
+    y = money.year_of(station, actions.profile_of(station), year)
+    return {"year": year, "received": y.received, "spent": y.spent, "direct": y.direct,
+            "direct_share": y.direct_share, "required_share": y.required_share, "share_ok": y.share_ok,
+            "by_source": {code: amount for code, (_l, amount) in zip(FundSource.values, y.by_source, strict=True)},
+            "by_category": {code: amount for code, (_l, amount, _d) in zip(SpendCategory.values, y.by_category,
+                                                                          strict=True)},
+            "exterior_subsidy": y.exterior_subsidy, "project_funds": y.project_funds,
+            "must_standardize": y.must_standardize}
+
+
+@router.get("/stations/{pk}/money", response=MoneyYearOut,
+            summary="A station's funds and spending of a year, the direct share and the subsidies it may get")
+@scoped_view
+def get_money(request, pk: Id, year: Year):
+    require_perm(request, roles.VIEW_STATIONS)
+    return _money_out(_station(request, pk), year)
+
+
+@router.post("/stations/{pk}/money", response={201: MoneyYearOut},
+             summary="Record funds received (source) or spending (category) of the station")
+@scoped_view
+def post_money(request, pk: Id, payload: MoneyIn):
+    require_perm(request, roles.EDIT_STATION)
+    station = _station(request, pk)
+    actions.record_money(station, acting_user=request.user, **payload.dict())
+    return Status(201, _money_out(station, payload.on.year))

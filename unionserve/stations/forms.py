@@ -114,3 +114,27 @@ class ReportForm(StyledForm):
 class ReviewForm(StyledForm):
     reason = forms.CharField(label=_("Reason for return"), max_length=500, required=False,
                              widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class MoneyForm(StyledForm):
+    received = forms.TypedChoiceField(label=_("Kind"), coerce=lambda v: v == "1",
+                                      choices=[("1", _("Funds received")), ("0", _("Spending"))])
+    on = _date(_("Date"))
+    source = forms.ChoiceField(label=_("Source"), required=False, choices=[("", "—")])
+    category = forms.ChoiceField(label=_("Category"), required=False, choices=[("", "—")])
+    amount = forms.DecimalField(label=_("Amount (yuan)"), min_value=Decimal("0.01"), max_value=MAX_AMOUNT,
+                                decimal_places=2, max_digits=14)
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+    def __init__(self, *args, **kwargs):
+        from .models import FundSource, SpendCategory
+
+        super().__init__(*args, **kwargs)
+        self.fields["source"].choices = [("", "—"), *FundSource.choices]
+        self.fields["category"].choices = [("", "—"), *SpendCategory.choices]
+
+    def clean_on(self):
+        day = self.cleaned_data["on"]
+        if not EARLIEST <= day <= LATEST:
+            raise forms.ValidationError(_("Enter a date between 2000 and 2100."))
+        return day

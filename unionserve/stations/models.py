@@ -345,3 +345,56 @@ class Acceptance(models.Model):
     @property
     def org_unit(self):
         return self.station
+
+
+class FundSource(models.TextChoices):
+    STREET = "street", _("Support of the street's party and government")
+    RETAINED = "retained", _("Retained union funds")
+    DISTRICT = "district", _("District federation")
+    CITY_PROJECT = "city_project", _("City project funds")
+    OTHER = "other", pgettext_lazy("fund source", "Other")
+
+
+#: Spending categories and whether they serve workers directly (001 §四(二): 直接用于服务职工的费用).
+class SpendCategory(models.TextChoices):
+    ACTIVITIES = "activities", _("Activities for workers")
+    HELP = "help", _("Help and assistance to workers")
+    LEGAL = "legal", _("Legal and mediation services")
+    WORKER_TRAINING = "worker_training", _("Training of workers")
+    OFFICE = "office", _("Office and running costs")
+    STAFF = "staff", _("Staff costs")
+    CONSTRUCTION = "construction", _("Premises and construction")
+
+
+DIRECT_CATEGORIES = frozenset({SpendCategory.ACTIVITIES, SpendCategory.HELP, SpendCategory.LEGAL,
+                               SpendCategory.WORKER_TRAINING})
+
+
+class MoneyEntry(models.Model):
+    """Funds received (by source) or spent (by category) by a station in a year."""
+
+    scope_paths = SCOPE
+
+    station = models.ForeignKey("orgs.OrgUnit", models.PROTECT, related_name="+", verbose_name=_("station"))
+    on = models.DateField(_("date"))
+    received = models.BooleanField(_("received"), default=False)
+    source = models.CharField(_("source"), max_length=16, choices=FundSource.choices, blank=True)
+    category = models.CharField(_("category"), max_length=16, choices=SpendCategory.choices, blank=True)
+    amount = models.DecimalField(_("amount (yuan)"), max_digits=14, decimal_places=2,
+                                 validators=[MinValueValidator(Decimal("0.01"))])
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
+
+    class Meta:
+        ordering = ["-on", "-id"]
+        indexes = [models.Index(fields=["station", "on"])]
+        constraints = [models.CheckConstraint(
+            condition=(models.Q(received=True, category="") & ~models.Q(source=""))
+            | (models.Q(received=False, source="") & ~models.Q(category="")), name="station_money_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.station_id} {self.on} {self.amount}"
+
+    @property
+    def org_unit(self):
+        return self.station

@@ -70,3 +70,22 @@ RECTIFY_DAYS = register("stations.accept.rectify_days", Kind.DAYS,
 APPLY_DAYS = register("stations.accept.apply_days", Kind.WORKING_DAYS,
                       _("A station completes and sends its application within, working days"),
                       "001 §三(三)5（原文未定时限，平台设定）", 10)
+#: 001 §四(二): 直接用于服务职工的费用不得低于总经费的70%.
+DIRECT_SHARE = register("stations.money.direct_share", Kind.PERCENT,
+                        _("Share of a station's funds spent directly on serving workers, at least (%)"),
+                        "001 §四(二)", 70)
+#: 001 §四(二): 工会经费留成在50万元以下的工会服务站 … 验收合格后 … 每站2万元规范化建设外观施工费用补贴.
+SUBSIDY_RETAINED_BELOW = register("stations.money.subsidy_retained_below", Kind.MONEY,
+                                  _("Exterior subsidy: retained union funds below (yuan)"), "001 §四(二)", 500000)
+EXTERIOR_SUBSIDY = register("stations.money.exterior_subsidy", Kind.MONEY,
+                            _("Exterior construction subsidy per accepted station (yuan)"), "001 §四(二)", 20000)
+SUBSIDY_YEAR = register("stations.money.subsidy_year", Kind.COUNT,
+                        _("Exterior subsidy: the year in which the station is standardized and accepted"),
+                        "001 §四(二) 2013年完成规范化建设", 2013, min_value=2013, max_value=2100)
+#: 001 §四(二): 工会经费留成少于10万元的工会服务站 … 可以按照项目需求向上级工会申请项目经费支持.
+PROJECT_RETAINED_BELOW = register("stations.money.project_retained_below", Kind.MONEY,
+                                  _("Project funds: retained union funds below (yuan)"), "001 §四(二)", 100000)
+#: 001 §四(一): 街道乡镇工会经费留成在50万元以上的工会服务站必须完成规范化建设 (in 2013).
+MUST_STANDARDIZE_FROM = register("stations.money.must_standardize_from", Kind.MONEY,
+                                 _("Retained union funds from which a station must be standardized in 2013 (yuan)"),
+                                 "001 §四(一)", 500000)

@@ -19,5 +19,6 @@ urlpatterns = [
     path("<int:pk>/people/<int:worker_id>/", views.worker_edit, name="worker_edit"),
     path("<int:pk>/reports/<int:year>/<int:month>/", views.report, name="report"),
     path("<int:pk>/reports/<int:year>/<int:month>/review/", views.review, name="review"),
+    path("<int:pk>/money/", views.money_add, name="money_add"),
     path("<int:pk>/party-report/<int:year>/<int:half>/", views.party_report, name="party_report"),
 ]

@@ -38,7 +38,7 @@ from .models import (
 )
 
 PAGE = 50
-TABS = ("profile", "staff", "training", "reports", "history")
+TABS = ("profile", "staff", "training", "reports", "money", "history")
 FIRST_YEAR = 2013
 
 
@@ -160,6 +160,14 @@ def station_page(request, pk: int):
         table = stats.rate_table(request.user, year, group_by_station=True, district=station.region_parent)
         mine = next((total for unit, _m, total in table.rows if unit.pk == station.pk), None)
         ctx.update(year=year, months=months, rates=mine, may_review=actions.may_review(station, request.user))
+    elif tab == "money":
+        from . import money
+        from .forms import MoneyForm
+        from .models import MoneyEntry
+
+        year = _year(request)
+        ctx.update(year=year, money=money.year_of(station, profile, year), money_form=MoneyForm(),
+                   entries=MoneyEntry.objects.filter(station=station, on__year=year)[:200])
     elif tab == "history":
         ctx["changes"] = ProfileChange.objects.filter(station=station).select_related("by")[:100]
     return render(request, "stations/station.html", ctx)
@@ -444,3 +452,25 @@ def party_report(request, pk: int, year: int, half: int):
         "staffing": staffing, "training_short": status.training_short, "profile": profile,
         "problems": rules.premises_problems(profile, staff=len(current), on=today),
         "narratives": [r for r in reports if r.narrative], "today": today})
+
+
+@scoped_view
+@permission_required(roles.EDIT_STATION, raise_exception=True)
+@require_POST
+def money_add(request, pk: int):
+    from .forms import MoneyForm
+
+    station = _station(request, pk)
+    if not actions.may_edit(station, request.user):
+        raise PermissionDenied
+    form = MoneyForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.record_money(station, acting_user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Saved."))
+    else:
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
+    return redirect(f"{station_url(station)}?tab=money")
