@@ -54,6 +54,12 @@ MEANING = {
     roles.VIEW_LEGAL_STATS: "read the mediation and legal-aid statistics in scope",
     roles.VIEW_POLICY: "read the policy numbers",
     roles.CHANGE_POLICY: "propose and approve policy changes (a second person approves)",
+    # stations
+    roles.VIEW_STATIONS: "read the service stations in scope: profile, people, training, reports, money",
+    roles.EDIT_STATION: "a station's own profile, people, money and monthly report (at that station only)",
+    roles.REVIEW_STATION_REPORTS: "approve or return the monthly reports of the district's stations",
+    roles.MANAGE_STATION_TRAINING: "courses held by one's own unit (city or district) and their attendance",
+    roles.INSPECT_STATIONS: "record the city's acceptance and star rating of a station",
 }
 
 
