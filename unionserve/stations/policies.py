@@ -89,3 +89,14 @@ PROJECT_RETAINED_BELOW = register("stations.money.project_retained_below", Kind.
 MUST_STANDARDIZE_FROM = register("stations.money.must_standardize_from", Kind.MONEY,
                                  _("Retained union funds from which a station must be standardized in 2013 (yuan)"),
                                  "001 §四(一)", 500000)
+#: 001 §一: 到2013年6月底建成首批50家 … 到2013年底共建成100家 … 到2014年底再建成100家 … 到2015年底完成全市所有.
+PLAN_FIRST = register("stations.plan.by_2013_06", Kind.COUNT, _("Standardized stations by 2013-06-30 (city)"),
+                      "001 §一", 50, min_value=0, max_value=1000)
+PLAN_2013 = register("stations.plan.by_2013_12", Kind.COUNT, _("Standardized stations by 2013-12-31 (city)"),
+                     "001 §一", 100, min_value=0, max_value=1000)
+PLAN_2014 = register("stations.plan.by_2014_12", Kind.COUNT, _("Standardized stations by 2014-12-31 (city)"),
+                     "001 §一 再建成100家", 200, min_value=0, max_value=1000)
+#: 001 §四(一): 确保2013年各区县完成本区内30%的工会服务站规范化建设任务.
+PLAN_DISTRICT_SHARE_2013 = register("stations.plan.district_share_2013", Kind.PERCENT,
+                                    _("Share of a district's stations standardized in 2013, at least (%)"),
+                                    "001 §四(一)", 30)

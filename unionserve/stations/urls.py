@@ -9,6 +9,7 @@ app_name = "stations"
 urlpatterns = [
     path("", views.station_list, name="list"),
     path("reports/", views.completeness, name="completeness"),
+    path("plan/", views.plan_progress, name="plan"),
     path("training/", views.courses, name="courses"),
     path("training/new/", views.course_new, name="course_new"),
     path("training/<int:pk>/", views.course, name="course"),

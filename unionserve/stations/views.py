@@ -474,3 +474,23 @@ def money_add(request, pk: int):
     else:
         messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
     return redirect(f"{station_url(station)}?tab=money")
+
+
+@scoped_view
+@permission_required(roles.VIEW_STATIONS, raise_exception=True)
+@require_GET
+def plan_progress(request):
+    """The phased plan of standardization per district (001 §一, §四(一))."""
+    from . import plan
+
+    rows, total, targets = plan.progress(request.user)
+    if wants_xlsx(request):
+        headers = [_("District"), _("Stations")] + [d.isoformat() for d in plan.MILESTONES] + [
+            _("Share in 2013 (%)"), _("Retaining at least the threshold"), _("Of them standardized in 2013"),
+            _("Standardized now")]
+        return xlsx_response(filename="station-plan", title=_("Standardization plan"), headers=headers, rows=(
+            [r.unit.name if r.unit else "", r.stations, *r.by, str(r.share_2013 or ""), r.must, r.must_done, r.now]
+            for r in rows))
+    return render(request, "stations/plan.html", {
+        "rows": rows, "total": total, "targets": targets, "milestones": plan.MILESTONES,
+        "export": export_link(request)})

@@ -89,3 +89,24 @@ def test_money_api(client, tree, people, clock):
                        content_type="application/json").status_code == 400
     client.force_login(people["hd"])
     assert client.get(url + "?year=2026").status_code == 404
+
+
+def test_plan_progress_per_district(client, tree, people):
+    from unionserve.stations import plan
+
+    StationProfile.objects.create(station=tree["st1"], standardized_on=dt.date(2013, 6, 30),
+                                  retained_funds=Decimal("500000"))
+    StationProfile.objects.create(station=tree["st2"], standardized_on=dt.date(2014, 3, 1),
+                                  retained_funds=Decimal("499999.99"))
+    StationProfile.objects.create(station=tree["st3"], retained_funds=Decimal("600000"))
+    rows, total, targets = plan.progress(people["office"])
+    dc = next(r for r in rows if r.unit == tree["dc"])
+    hd = next(r for r in rows if r.unit == tree["hd"])
+    assert dc.by == [1, 1, 2, 2] and dc.share_2013 == Decimal("50.0") and (dc.must, dc.must_done) == (1, 1)
+    assert hd.by == [0, 0, 0, 0] and hd.share_2013 == Decimal("0.0") and (hd.must, hd.must_done) == (1, 0)
+    assert total.stations == 3 and targets["city"][:3] == [50, 100, 200] and targets["district_share"] == 30
+    client.force_login(people["office"])
+    assert client.get(reverse("stations:plan")).status_code == 200
+    assert client.get(reverse("stations:plan") + "?format=xlsx").status_code == 200
+    client.force_login(people["dc"])
+    assert "中关村" not in client.get(reverse("stations:plan")).content.decode()
