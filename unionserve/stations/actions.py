@@ -326,3 +326,23 @@ def record_money(station, *, acting_user, received: bool, on: dt.date, amount: D
     record("station_money", actor=acting_user, obj=entry, unit=station,
            detail={"kind": "received" if received else "spent", "count": str(amount)})
     return entry
+
+
+@transaction.atomic
+def record_meeting(station, *, acting_user, kind: str, held_on: dt.date, topic: str, attendees: str = "",
+                   attendance: int = 0, minutes: str = ""):
+    """A linkage day or a meeting of the station, with attendance and minutes."""
+    from .models import Meeting
+
+    _check_station(station)
+    if not may_edit(station, acting_user):
+        raise PermissionDenied
+    if held_on > timezone.localdate():
+        raise ValidationError(_("The date cannot be in the future."))
+    meeting = Meeting(station=station, kind=kind, held_on=held_on, topic=topic.strip(), attendees=attendees.strip(),
+                      attendance=attendance, minutes=minutes.strip(), entered_by=acting_user)
+    meeting.full_clean(exclude=["station", "entered_by"])
+    meeting.save()
+    record("station_meeting", actor=acting_user, obj=meeting, unit=station,
+           detail={"kind": kind, "date": held_on.isoformat(), "title": meeting.topic})
+    return meeting

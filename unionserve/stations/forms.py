@@ -138,3 +138,25 @@ class MoneyForm(StyledForm):
         if not EARLIEST <= day <= LATEST:
             raise forms.ValidationError(_("Enter a date between 2000 and 2100."))
         return day
+
+
+class MeetingForm(StyledForm):
+    kind = forms.ChoiceField(label=_("Kind"))
+    held_on = _date(_("Held on"))
+    topic = forms.CharField(label=_("Topic"), max_length=200)
+    attendees = forms.CharField(label=_("Attendees"), max_length=500, required=False)
+    attendance = forms.IntegerField(label=_("Number attending"), min_value=0, max_value=1000)
+    minutes = forms.CharField(label=_("Minutes"), max_length=8000, required=False,
+                              widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        from .models import MeetingKind
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = MeetingKind.choices
+
+    def clean_held_on(self):
+        day = self.cleaned_data["held_on"]
+        if not EARLIEST <= day <= LATEST:
+            raise forms.ValidationError(_("Enter a date between 2000 and 2100."))
+        return day

@@ -398,3 +398,37 @@ class MoneyEntry(models.Model):
     @property
     def org_unit(self):
         return self.station
+
+
+class MeetingKind(models.TextChoices):
+    LINKAGE_DAY = "linkage_day", _("Monthly linkage day (联动日)")
+    JOINT = "joint", _("Joint meeting of the street union (联席会)")
+    REGULAR = "regular", _("Regular staff meeting (工作例会)")
+    SIX_PARTY = "six_party", _("Six-party linkage meeting")
+
+
+class Meeting(models.Model):
+    """A linkage day or meeting of a station (001 §二(三)2, §二(五)2–3) with its attendance and minutes."""
+
+    scope_paths = SCOPE
+
+    station = models.ForeignKey("orgs.OrgUnit", models.PROTECT, related_name="+", verbose_name=_("station"))
+    kind = models.CharField(_("kind"), max_length=12, choices=MeetingKind.choices)
+    held_on = models.DateField(_("held on"))
+    topic = models.CharField(_("topic"), max_length=200)
+    attendees = models.CharField(_("attendees"), max_length=500, blank=True)
+    attendance = models.PositiveSmallIntegerField(_("number attending"), default=0,
+                                                  validators=[MaxValueValidator(1000)])
+    minutes = models.TextField(_("minutes"), blank=True, max_length=8000)
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
+
+    class Meta:
+        ordering = ["-held_on", "-id"]
+        indexes = [models.Index(fields=["station", "held_on"])]
+
+    def __str__(self) -> str:
+        return self.topic
+
+    @property
+    def org_unit(self):
+        return self.station

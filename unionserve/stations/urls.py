@@ -21,5 +21,6 @@ urlpatterns = [
     path("<int:pk>/reports/<int:year>/<int:month>/", views.report, name="report"),
     path("<int:pk>/reports/<int:year>/<int:month>/review/", views.review, name="review"),
     path("<int:pk>/money/", views.money_add, name="money_add"),
+    path("<int:pk>/meetings/", views.meeting_add, name="meeting_add"),
     path("<int:pk>/party-report/<int:year>/<int:half>/", views.party_report, name="party_report"),
 ]

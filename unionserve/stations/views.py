@@ -38,7 +38,7 @@ from .models import (
 )
 
 PAGE = 50
-TABS = ("profile", "staff", "training", "reports", "money", "history")
+TABS = ("profile", "staff", "training", "reports", "money", "meetings", "history")
 FIRST_YEAR = 2013
 
 
@@ -168,6 +168,16 @@ def station_page(request, pk: int):
         year = _year(request)
         ctx.update(year=year, money=money.year_of(station, profile, year), money_form=MoneyForm(),
                    entries=MoneyEntry.objects.filter(station=station, on__year=year)[:200])
+    elif tab == "meetings":
+        from .forms import MeetingForm
+        from .models import Meeting
+
+        year = _year(request)
+        meetings = list(Meeting.objects.filter(station=station, held_on__year=year))
+        linkage_months = {m.held_on.month for m in meetings if m.kind == "linkage_day"}
+        last = 12 if year < today.year else today.month
+        ctx.update(year=year, meetings=meetings, meeting_form=MeetingForm(),
+                   missing_linkage=[m for m in range(1, last + 1) if m not in linkage_months])
     elif tab == "history":
         ctx["changes"] = ProfileChange.objects.filter(station=station).select_related("by")[:100]
     return render(request, "stations/station.html", ctx)
@@ -494,3 +504,25 @@ def plan_progress(request):
     return render(request, "stations/plan.html", {
         "rows": rows, "total": total, "targets": targets, "milestones": plan.MILESTONES,
         "export": export_link(request)})
+
+
+@scoped_view
+@permission_required(roles.EDIT_STATION, raise_exception=True)
+@require_POST
+def meeting_add(request, pk: int):
+    from .forms import MeetingForm
+
+    station = _station(request, pk)
+    if not actions.may_edit(station, request.user):
+        raise PermissionDenied
+    form = MeetingForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.record_meeting(station, acting_user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Saved."))
+    else:
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
+    return redirect(f"{station_url(station)}?tab=meetings")
