@@ -429,3 +429,45 @@ def post_money(request, pk: Id, payload: MoneyIn):
     station = _station(request, pk)
     actions.record_money(station, acting_user=request.user, **payload.dict())
     return Status(201, _money_out(station, payload.on.year))
+
+
+class MeetingIn(Schema):
+    kind: str
+    held_on: dt.date
+    topic: Annotated[str, Field(min_length=1, max_length=200)]
+    attendees: Annotated[str, Field(max_length=500)] = ""
+    attendance: Annotated[int, Field(ge=0, le=1000)] = 0
+    minutes: Annotated[str, Field(max_length=8000)] = ""
+
+
+class MeetingOut(Schema):
+    id: int
+    kind: str
+    held_on: dt.date
+    topic: str
+    attendees: str
+    attendance: int
+    minutes: str
+
+
+@router.get("/stations/{pk}/meetings", response=list[MeetingOut], summary="Linkage days and meetings of a year")
+@scoped_view
+def list_meetings(request, pk: Id, year: Year):
+    from .models import Meeting
+
+    require_perm(request, roles.VIEW_STATIONS)
+    return Meeting.objects.filter(station=_station(request, pk), held_on__year=year)
+
+
+@router.post("/stations/{pk}/meetings", response={201: MeetingOut}, summary="Record a linkage day or a meeting")
+@scoped_view
+def post_meeting(request, pk: Id, payload: MeetingIn):
+    from .models import MeetingKind
+
+    require_perm(request, roles.EDIT_STATION)
+    if payload.kind not in MeetingKind.values:
+        from django.core.exceptions import ValidationError
+
+        raise ValidationError(f"kind: one of {MeetingKind.values}")
+    meeting = actions.record_meeting(_station(request, pk), acting_user=request.user, **payload.dict())
+    return Status(201, meeting)

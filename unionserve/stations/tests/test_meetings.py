@@ -33,3 +33,15 @@ def test_meetings_and_missing_linkage_days(client, tree, people, clock):
     client.force_login(people["st3"])  # another district's station
     assert client.post(reverse("stations:meeting_add", args=[tree["st1"].pk]),
                        {"kind": "joint", "held_on": "2026-02-10", "topic": "x", "attendance": "1"}).status_code == 404
+
+
+def test_meetings_api(client, tree, people, clock):
+    clock.set(2026, 3, 20)
+    client.force_login(people["st1"])
+    url = f"/api/stations/stations/{tree['st1'].pk}/meetings"
+    r = client.post(url, {"kind": "linkage_day", "held_on": "2026-03-02", "topic": "联动日", "attendance": 5},
+                    content_type="application/json")
+    assert r.status_code == 201
+    assert client.post(url, {"kind": "party", "held_on": "2026-03-02", "topic": "x"},
+                       content_type="application/json").status_code == 400
+    assert [m["topic"] for m in client.get(url + "?year=2026").json()] == ["联动日"]
