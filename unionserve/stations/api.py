@@ -34,7 +34,6 @@ from .models import (
 router = Router(tags=["stations"])
 
 Year = Annotated[int, Field(ge=2013, le=2100)]
-Month = Annotated[int, Field(ge=1, le=12)]
 Hours = Annotated[Decimal, Field(ge=0, le=200, decimal_places=1)]
 Figure = Annotated[int, Field(ge=0, le=actions.MAX_FIGURE)]
 
@@ -282,6 +281,9 @@ def _report_out(report: MonthlyReport) -> dict:
 
 
 def _period(year: int, month: int) -> dt.date:
+    # Path numbers are ids (bounded like every id); a month that cannot be is 404 like one never reported.
+    if not 2013 <= year <= 2100 or not 1 <= month <= 12:
+        raise Http404
     period = dt.date(year, month, 1)
     if period > timezone.localdate():
         raise Http404
@@ -291,7 +293,7 @@ def _period(year: int, month: int) -> dt.date:
 @router.get("/stations/{pk}/reports/{year}/{month}", response=ReportOut,
             summary="A monthly report (a draft with the platform's prefilled figures when none is stored)")
 @scoped_view
-def get_report(request, pk: Id, year: Year, month: Month):
+def get_report(request, pk: Id, year: Id, month: Id):
     require_perm(request, roles.VIEW_STATIONS)
     station = _station(request, pk)
     period = _period(year, month)
@@ -304,7 +306,7 @@ def get_report(request, pk: Id, year: Year, month: Month):
 @router.put("/stations/{pk}/reports/{year}/{month}", response=ReportOut,
             summary="Save (and with submit=true, submit) a monthly report")
 @scoped_view
-def put_report(request, pk: Id, year: Year, month: Month, payload: ReportIn):
+def put_report(request, pk: Id, year: Id, month: Id, payload: ReportIn):
     require_perm(request, roles.EDIT_STATION)
     station = _station(request, pk)
     report = actions.save_report(station, _period(year, month), acting_user=request.user, figures=payload.figures,
@@ -315,7 +317,7 @@ def put_report(request, pk: Id, year: Year, month: Month, payload: ReportIn):
 @router.post("/stations/{pk}/reports/{year}/{month}/review", response=ReportOut,
              summary="The district approves or returns (with a reason) a submitted report")
 @scoped_view
-def review_report(request, pk: Id, year: Year, month: Month, payload: ReviewIn):
+def review_report(request, pk: Id, year: Id, month: Id, payload: ReviewIn):
     require_perm(request, roles.REVIEW_STATION_REPORTS)
     station = _station(request, pk)
     report = scope_of(request.user).get_object_or_404(MonthlyReport.objects.filter(station=station),

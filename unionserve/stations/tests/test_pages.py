@@ -207,3 +207,9 @@ def test_half_year_report_to_the_party_and_government(client, tree, people, cloc
     assert client.get(reverse("stations:party_report", args=[tree["st1"].pk, 2026, 3])).status_code == 404
     client.force_login(people["hd"])
     assert client.get(reverse("stations:party_report", args=[tree["st1"].pk, 2026, 1])).status_code == 404
+
+
+def test_api_month_out_of_range_is_404(client, tree, people):
+    client.force_login(people["st1"])
+    for y, m in ((2026, 13), (1999, 1), (2026, 0)):
+        assert client.get(f"/api/stations/stations/{tree['st1'].pk}/reports/{y}/{m}").status_code in (404, 422)
