@@ -249,12 +249,10 @@ ROUTES: dict[str, Callable[[World], Target]] = {
                                          "month": w.station_report.period.month}, [w.station], reader="station"),
     "stations:review": lambda w: Target({"pk": w.station.pk, "year": w.station_report.period.year,
                                          "month": w.station_report.period.month}, [w.station]),
-    "GET /api/stations/stations/{pk}/money": lambda w: Target({"pk": w.station.pk, "year": 2026}, [w.station],
-                                                              reader="station"),
+    "GET /api/stations/stations/{pk}/money": lambda w: Target({"pk": w.station.pk}, [w.station], reader="station"),
     "POST /api/stations/stations/{pk}/money": lambda w: Target({"pk": w.station.pk}, [w.station], body={
         "received": True, "on": "2026-01-05", "amount": "1.00", "source": "street"}),
-    "GET /api/stations/stations/{pk}/meetings": lambda w: Target({"pk": w.station.pk, "year": 2026}, [w.station],
-                                                                 reader="station"),
+    "GET /api/stations/stations/{pk}/meetings": lambda w: Target({"pk": w.station.pk}, [w.station], reader="station"),
     "POST /api/stations/stations/{pk}/meetings": lambda w: Target({"pk": w.station.pk}, [w.station], body={
         "kind": "joint", "held_on": "2026-01-05", "topic": "越权"}),
     "stations:meeting_add": lambda w: Target({"pk": w.station.pk}, [w.station]),

@@ -418,9 +418,9 @@ def _money_out(station: OrgUnit, year: int) -> dict:
 @router.get("/stations/{pk}/money", response=MoneyYearOut,
             summary="A station's funds and spending of a year, the direct share and the subsidies it may get")
 @scoped_view
-def get_money(request, pk: Id, year: Year):
+def get_money(request, pk: Id, year: Year | None = None):
     require_perm(request, roles.VIEW_STATIONS)
-    return _money_out(_station(request, pk), year)
+    return _money_out(_station(request, pk), year or timezone.localdate().year)
 
 
 @router.post("/stations/{pk}/money", response={201: MoneyYearOut},
@@ -452,13 +452,14 @@ class MeetingOut(Schema):
     minutes: str
 
 
-@router.get("/stations/{pk}/meetings", response=list[MeetingOut], summary="Linkage days and meetings of a year")
+@router.get("/stations/{pk}/meetings", response=list[MeetingOut],
+            summary="Linkage days and meetings of a year (default: this year)")
 @scoped_view
-def list_meetings(request, pk: Id, year: Year):
+def list_meetings(request, pk: Id, year: Year | None = None):
     from .models import Meeting
 
     require_perm(request, roles.VIEW_STATIONS)
-    return Meeting.objects.filter(station=_station(request, pk), held_on__year=year)
+    return Meeting.objects.filter(station=_station(request, pk), held_on__year=year or timezone.localdate().year)
 
 
 @router.post("/stations/{pk}/meetings", response={201: MeetingOut}, summary="Record a linkage day or a meeting")
