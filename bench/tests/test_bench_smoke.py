@@ -14,7 +14,7 @@ from bench.harness.database import load_dataset
 from bench.harness.registry import Context, discover
 
 TINY = Scale(seed=7, members=3000, units=600, cases=300, users=40, xlsx_members=300)
-DB_BENCHMARKS = ["org_subtree", "page_org_detail", "page_user_list", "workdays"]
+DB_BENCHMARKS = ["org_subtree", "page_org_detail", "page_user_list", "workdays", "station_reports"]
 IMPORT_BENCHMARKS = ["member_import", "member_import_xlsx"]
 WORKFLOW_BENCHMARKS = ["inbox_station", "inbox_district", "sweep"]  # run in test_workflow_bench.py
 HOTLINE_BENCHMARKS = ["hotline_lookup", "hotline_statistics", "hotline_pages", "hotline_load"]

@@ -106,6 +106,8 @@ EXEMPT: dict[str, str] = {
     "documents:template_edit": "the city office's document templates, edited with MANAGE_DOC_TEMPLATES",
     "documents:template_preview": "the city office's document templates (sample data only)",
     "documents:template_version": "the city office's document templates, edited with MANAGE_DOC_TEMPLATES",
+    "stations:course": "a course of the city or a district is read by the units below it (their people attend); "
+                       "attendance is listed through the scope and recorded only by the unit holding the course",
     "legalaid:firm": "the city-wide registry of contracted law firms, gated by MANAGE_LAW_FIRMS",
     "legalaid:firm_edit": "the city-wide registry of contracted law firms, gated by MANAGE_LAW_FIRMS",
     "legalaid:contract_new": "the city-wide registry of contracted law firms, gated by MANAGE_LAW_FIRMS",
@@ -411,7 +413,51 @@ ROUTES.update({
         {"batch_id": w.ma_batch.pk, "line_id": w.ma_batch_line.pk}, [w.ma_batch.office], body={"note": "越权"}),
     "POST /api/mutual-aid/batches/{batch_id}/lines/{line_id}/refuse": lambda w: Target(
         {"batch_id": w.ma_batch.pk, "line_id": w.ma_batch_line.pk}, [w.ma_batch.office], body={"note": "越权"}),
+    # service stations: the demo station (东华门), its people, its latest report; 东城's course
+    "stations:station": lambda w: Target({"pk": w.station.pk}, [w.station], reader="station"),
+    "stations:profile_edit": lambda w: Target({"pk": w.station.pk}, [w.station], reader="station"),
+    "stations:inspection": lambda w: Target({"pk": w.station.pk}, [w.station], permission_only=True,
+                                            reader="cityoffice"),
+    "stations:worker_new": lambda w: Target({"pk": w.station.pk}, [w.station], reader="station"),
+    "stations:worker_edit": lambda w: Target({"pk": w.station.pk, "worker_id": w.station_worker.pk}, [w.station],
+                                             reader="station"),
+    "stations:report": lambda w: Target({"pk": w.station.pk, "year": w.station_report.period.year,
+                                         "month": w.station_report.period.month}, [w.station], reader="station"),
+    "stations:review": lambda w: Target({"pk": w.station.pk, "year": w.station_report.period.year,
+                                         "month": w.station_report.period.month}, [w.station]),
+    "GET /api/stations/stations/{pk}/money": lambda w: Target({"pk": w.station.pk}, [w.station], reader="station"),
+    "POST /api/stations/stations/{pk}/money": lambda w: Target({"pk": w.station.pk}, [w.station], body={
+        "received": True, "on": "2026-01-05", "amount": "1.00", "source": "street"}),
+    "GET /api/stations/stations/{pk}/meetings": lambda w: Target({"pk": w.station.pk}, [w.station], reader="station"),
+    "POST /api/stations/stations/{pk}/meetings": lambda w: Target({"pk": w.station.pk}, [w.station], body={
+        "kind": "joint", "held_on": "2026-01-05", "topic": "越权"}),
+    "stations:meeting_add": lambda w: Target({"pk": w.station.pk}, [w.station]),
+    "stations:money_add": lambda w: Target({"pk": w.station.pk}, [w.station]),
+    "stations:party_report": lambda w: Target({"pk": w.station.pk, "year": w.station_report.period.year, "half": 1},
+                                              [w.station], reader="station"),
+    "GET /api/stations/stations/{pk}": lambda w: Target({"pk": w.station.pk}, [w.station], reader="station"),
+    "PUT /api/stations/stations/{pk}/profile": lambda w: Target({"pk": w.station.pk}, [w.station], body={
+        "street_facing": True, "own_office": True, "area_m2": 60, "city_sign": True, "pcs": 3, "outdoor_board": True,
+        "video_link": True, "retained_funds": "1000.00"}),
+    "GET /api/stations/stations/{pk}/workers": lambda w: Target({"pk": w.station.pk}, [w.station], reader="station"),
+    "POST /api/stations/stations/{pk}/workers": lambda w: Target({"pk": w.station.pk}, [w.station], body={
+        "name": "越权", "hired_on": "2020-01-01"}),
+    "PUT /api/stations/stations/{pk}/workers/{worker_id}": lambda w: Target(
+        {"pk": w.station.pk, "worker_id": w.station_worker.pk}, [w.station], body={"name": "越权",
+                                                                                 "hired_on": "2020-01-01"}),
+    "GET /api/stations/stations/{pk}/reports/{year}/{month}": lambda w: Target(
+        {"pk": w.station.pk, "year": w.station_report.period.year, "month": w.station_report.period.month},
+        [w.station], reader="station"),
+    "PUT /api/stations/stations/{pk}/reports/{year}/{month}": lambda w: Target(
+        {"pk": w.station.pk, "year": w.station_report.period.year, "month": w.station_report.period.month},
+        [w.station], body={"figures": {}}),
+    "POST /api/stations/stations/{pk}/reports/{year}/{month}/review": lambda w: Target(
+        {"pk": w.station.pk, "year": w.station_report.period.year, "month": w.station_report.period.month},
+        [w.station], body={"approve": True}),
+    "POST /api/stations/courses/{pk}/attendance": lambda w: Target({"pk": w.course.pk}, [w.course.unit],
+                                                                   body={"worker_id": 1, "hours": "1"}),
 })
+
 
 # --- the attackers: every role, outside the objects' scope ---------------------------------------------------
 
@@ -516,6 +562,11 @@ class World:
                      .select_related("member", "member__grassroots").order_by("pk").first())
         self.card_batch = BankBatch.objects.filter(unit=self.station).select_related("unit").order_by("pk").first()
         self.card_problem = CardProblem.objects.select_related("card__member__grassroots").order_by("pk").first()
+        from unionserve.stations.models import MonthlyReport, StationWorker, TrainingCourse
+
+        self.station_worker = StationWorker.objects.filter(station=self.station).order_by("pk").first()
+        self.station_report = MonthlyReport.objects.filter(station=self.station).order_by("-period").first()
+        self.course = TrainingCourse.objects.filter(unit__code="110101").order_by("pk").first()
 
     def case_units(self, case) -> list:
         return [a.unit for a in case.access.select_related("unit")]

@@ -99,6 +99,13 @@ class AuditAction(models.TextChoices):
     NOMINATION_CHANGED = "nomination_changed", _("Nomination list changed")
     EMERGENCY_AID_DECIDED = "emergency_aid_decided", _("Emergency aid decided")
     SKILLS_BOOST_CHANGED = "skills_boost_changed", _("Skills boost application changed")
+    # Service stations (stations app).
+    STATION_CHANGED = "station_changed", _("Station profile changed")
+    STATION_WORKER = "station_worker", _("Station staff changed")
+    STATION_TRAINING = "station_training", _("Training recorded")
+    STATION_REPORT = "station_report", _("Station monthly report")
+    STATION_MONEY = "station_money", _("Station money entry")
+    STATION_MEETING = "station_meeting", _("Linkage day or meeting recorded")
 
 
 class AppendOnlyError(RuntimeError):

@@ -122,6 +122,11 @@ VIEW_PROJECT_EVALUATIONS = "projects.view_evaluations"  # participation, satisfa
 MANAGE_SURVEYS = "projects.manage_surveys"  # write the worker-needs survey (职工需求调查)
 # --- end projects ---
 # --- stations: service stations (permission constants) ---
+VIEW_STATIONS = "stations.view_stations"  # station pages, lists, report completeness (in scope)
+EDIT_STATION = "stations.edit_station"  # a station's own profile, people, attendance and monthly report
+REVIEW_STATION_REPORTS = "stations.review_reports"  # a district approves or returns its stations' reports
+MANAGE_STATION_TRAINING = "stations.manage_training"  # courses held by the city or a district, and attendance
+INSPECT_STATIONS = "stations.inspect"  # the city's inspection: standardization accepted, star rating
 # --- end stations ---
 # --- assistance: assistance and the skills boost (permission constants) ---
 VIEW_ASSISTANCE = "assistance.view_assistance"  # lists (masked), programs, the fund's balance, statistics
@@ -272,6 +277,13 @@ AREA_GRANTS: dict[str, dict[str, frozenset[str]]] = {
     },
     # --- end projects ---
     # --- stations ---
+    "stations": {
+        Role.CITY_OFFICE: frozenset({VIEW_STATIONS, MANAGE_STATION_TRAINING, INSPECT_STATIONS}),
+        Role.DEPARTMENT_STAFF: frozenset({VIEW_STATIONS}),
+        Role.CENTER_STAFF: frozenset({VIEW_STATIONS, REVIEW_STATION_REPORTS, MANAGE_STATION_TRAINING}),
+        Role.SOCIAL_WORKER: frozenset({VIEW_STATIONS, EDIT_STATION}),
+        Role.AUDITOR: frozenset({VIEW_STATIONS}),
+    },
     # --- end stations ---
     # --- assistance ---
     "assistance": {

@@ -79,6 +79,12 @@ MEANING = {
     roles.VIEW_CARDS: "search and read Jingka cards in scope, their history, problems and cards per unit",
     roles.MANAGE_CARDS: "collect card applications, bank batches and results; deliver, lost, replace, cancel",
     roles.REPORT_CARD_PROBLEMS: "link a 12351 request to the caller's Jingka card (a card problem)",
+    # stations
+    roles.VIEW_STATIONS: "read the service stations in scope: profile, people, training, reports, money",
+    roles.EDIT_STATION: "a station's own profile, people, money and monthly report (at that station only)",
+    roles.REVIEW_STATION_REPORTS: "approve or return the monthly reports of the district's stations",
+    roles.MANAGE_STATION_TRAINING: "courses held by one's own unit (city or district) and their attendance",
+    roles.INSPECT_STATIONS: "record the city's acceptance and star rating of a station",
 }
 
 

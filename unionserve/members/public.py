@@ -37,9 +37,10 @@ from .vocab import Education, Employment, Hukou, to_code
 
 __all__ = [
     "Education", "Employer", "Employment", "Gender", "Hukou", "Member", "MemberFilter", "MemberStatus",
-    "QueryKind", "SpecialGroup", "SpecialGroupRecord", "classify", "describe_member", "find_member", "get_member",
-    "identify_caller", "in_group", "in_special_group_on", "members_in_scope", "register_section", "search_members",
-    "set_special_group", "special_group_periods", "to_code", "unit_scope", "unregister_section",
+    "QueryKind", "SpecialGroup", "SpecialGroupRecord", "active_members_per_unit", "area_changes", "classify",
+    "count_active_members_under", "describe_member", "find_member", "get_member", "identify_caller", "in_group",
+    "in_special_group_on", "members_in_scope", "register_section", "search_members", "set_special_group",
+    "special_group_periods", "to_code", "unit_scope", "unregister_section",
 ]
 
 
@@ -111,3 +112,46 @@ def set_special_group(member: Member, group: str, value: bool, *, acting_user, d
     from .actions import set_special_group as _set_special_group
 
     return _set_special_group(member, group, value, acting_user=acting_user, detail=detail, source=source or "area")
+
+
+def _subtree_units(unit) -> QuerySet:
+    from unionserve.core import tree
+    from unionserve.orgs.models import OrgUnit
+
+    return OrgUnit.objects.filter(tree.subtree_q("region_path", unit.region_path or "-")).values("pk")
+
+
+def count_active_members_under(unit) -> int:
+    """Active members of the grassroots unions under `unit` on the regional line (a station's area), SQL COUNT.
+
+    Not scoped: a count, no person, for the stations' staffing rule (001 §二(二)1).
+    """
+    return Member.objects.filter(status=MemberStatus.ACTIVE, grassroots__in=_subtree_units(unit)).count()
+
+
+def active_members_per_unit() -> dict[int, int]:
+    """{grassroots unit id: active members}, one GROUP BY over the (grassroots, status) index, city-wide counts."""
+    from django.db.models import Count
+
+    rows = (Member.objects.filter(status=MemberStatus.ACTIVE).order_by().values("grassroots_id")
+            .annotate(n=Count("pk")).values_list("grassroots_id", "n"))
+    return dict(rows)
+
+
+def area_changes(unit, start, end) -> dict[str, int]:
+    """Members who joined (joined_on) and left (a membership ending, the member no longer active there) the
+    unions under `unit` between `start` and `end` inclusive: the workforce changes of a station's monthly report."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from .models import MembershipHistory
+
+    units = _subtree_units(unit)
+    joined = Member.objects.filter(grassroots__in=units, joined_on__gte=start, joined_on__lte=end).count()
+    lo = timezone.make_aware(dt.datetime.combine(start, dt.time.min))
+    hi = timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min))
+    stayed = Q(member__status=MemberStatus.ACTIVE, member__grassroots__in=units)
+    left = (MembershipHistory.objects.filter(grassroots__in=units, until__gte=lo, until__lt=hi).exclude(stayed)
+            .values("member_id").distinct().count())
+    return {"members_joined": joined, "members_left": left}

@@ -272,6 +272,11 @@ CELERY_BEAT_SCHEDULE = {
     "remove-orphan-documents": {"task": "unionserve.documents.remove_orphans",
                                 "schedule": crontab(hour=3, minute=30)},
     "refresh-statistics": {"task": "unionserve.web.refresh_statistics", "schedule": crontab(hour=4, minute=0)},
+    # The card, assistance and stations sweeps (docs/cards.md, docs/assistance.md, docs/stations.md).
+    "cancel-leavers-cards": {"task": "unionserve.cards.cancel_leavers", "schedule": crontab(hour=1, minute=30)},
+    "expire-hardship-files": {"task": "unionserve.assistance.expire_hardship_files",
+                              "schedule": crontab(hour=1, minute=45)},
+    "remind-station-reports": {"task": "unionserve.stations.remind_reports", "schedule": crontab(hour=8, minute=0)},
     # Every 2 minutes: a dead import is found within minutes of its last sign of life (members.importing.stale).
     "fail-stale-imports": {"task": "unionserve.members.fail_stale_imports", "schedule": 120.0},
     "delete-old-import-files": {"task": "unionserve.members.delete_old_import_files",

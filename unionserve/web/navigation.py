@@ -64,6 +64,8 @@ NAVIGATION: list[NavEntry] = [
     NavEntry(_("Worker-needs surveys"), "projects:surveys", "ui-checks", roles.VIEW_PROJECTS),
     # --- end projects ---
     # --- stations ---
+    NavEntry(_("Service stations"), "stations:list", "shop", roles.VIEW_STATIONS),
+    NavEntry(_("Station reports"), "stations:completeness", "calendar-check", roles.VIEW_STATIONS),
     # --- end stations ---
     # --- assistance ---
     NavEntry(_("Assistance"), "assistance:index", "heart", roles.VIEW_ASSISTANCE),
