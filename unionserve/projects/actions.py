@@ -201,15 +201,20 @@ def guard_submit(case: Case, data: dict) -> str | None:
     return None
 
 
+def _project(case: Case) -> Project:
+    """The project data of a case: the reverse one-to-one the engine's Case does not declare (cached on the case)."""
+    return getattr(case, "service_project")  # noqa: B009 - a related name mypy cannot see on the engine's model
+
+
 def on_submit(case: Case, data: dict, actor) -> None:
-    project = case.service_project
+    project = _project(case)
     project.inspected_on = parse_date(data.get("inspected_on"), _("Inspected on"))
     project.inspection_summary = _text(data, "inspection_summary", limit=4000, label=_("Inspection report"))
     project.save(update_fields=["inspected_on", "inspection_summary"])
 
 
 def on_send_back(case: Case, data: dict, actor) -> None:
-    project = case.service_project
+    project = _project(case)
     project.sent_back_reasons = "\n".join(lines_of(data.get("reasons")))[:4000]
     project.times_sent_back += 1
     project.save(update_fields=["sent_back_reasons", "times_sent_back"])
@@ -217,7 +222,7 @@ def on_send_back(case: Case, data: dict, actor) -> None:
 
 def on_resubmit(case: Case, data: dict, actor) -> None:
     """The proposer may correct the offer and the subsidy when it submits again."""
-    project = case.service_project
+    project = _project(case)
     if strip_text(data.get("offer")):
         project.offer = _text(data, "offer", label=_("Offer to members"))
     if data.get("subsidy") not in (None, ""):
@@ -226,7 +231,7 @@ def on_resubmit(case: Case, data: dict, actor) -> None:
 
 
 def on_approve(case: Case, data: dict, actor) -> None:
-    project = case.service_project
+    project = _project(case)
     project.approved_at = timezone.now()
     project.save(update_fields=["approved_at"])
 
@@ -252,7 +257,7 @@ def guard_period(case: Case, data: dict) -> str | None:
 
 
 def _agree(case: Case, data: dict, actor, *, renewal: bool) -> None:
-    project = case.service_project
+    project = _project(case)
     start, end, terms = _period(data)
     Agreement.objects.create(project=project, start=start, end=end, terms=terms, renewal=renewal, signed_by=actor)
     project.agreement_start, project.agreement_end, project.agreement_terms = start, end, terms
@@ -272,7 +277,7 @@ def next_plaque_number(year: int) -> str:
 
 
 def on_plaque(case: Case, data: dict, actor) -> None:
-    project = case.service_project
+    project = _project(case)
     today = timezone.localdate()
     project.plaque_number = next_plaque_number(today.year)
     project.plaque_issued_on = today
@@ -284,14 +289,14 @@ def on_plaque(case: Case, data: dict, actor) -> None:
 
 
 def on_publish(case: Case, data: dict, actor) -> None:
-    project = case.service_project
+    project = _project(case)
     project.published_at = timezone.now()
     project.listed = True
     project.save(update_fields=["published_at", "listed"])
 
 
 def on_start(case: Case, data: dict, actor) -> None:
-    project = case.service_project
+    project = _project(case)
     project.running_since = timezone.localdate()
     project.save(update_fields=["running_since"])
 
@@ -301,7 +306,7 @@ def guard_evaluation(case: Case, data: dict) -> str | None:
         year = int(data.get("year") or "")
     except (TypeError, ValueError):
         return _("Give the year evaluated.")
-    if Evaluation.objects.filter(project=case.service_project, year=year).exists():
+    if Evaluation.objects.filter(project=_project(case), year=year).exists():
         return _("This project already has an evaluation for %(year)d.") % {"year": year}
     return None
 
@@ -310,7 +315,7 @@ def on_evaluation(case: Case, data: dict, actor) -> None:
     """Record the yearly evaluation with the figures of that year (from the platform's own statistics)."""
     from .evaluation import figures
 
-    project = case.service_project
+    project = _project(case)
     year = int(data["year"])
     f = figures(project, dt.date(year, 1, 1), dt.date(year, 12, 31))
     Evaluation.objects.create(
@@ -327,7 +332,7 @@ def on_renew(case: Case, data: dict, actor) -> None:
 
 
 def on_exit(case: Case, data: dict, actor) -> None:
-    project = case.service_project
+    project = _project(case)
     project.exit_reasons = "\n".join(lines_of(data.get("reasons")))[:4000]
     project.exited_at = timezone.now()
     project.listed = False

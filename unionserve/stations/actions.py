@@ -298,7 +298,7 @@ def review_report(report: MonthlyReport, *, acting_user, approve: bool, reason: 
         from unionserve.notifications.api import notify
 
         notify("station.report_returned", units=[report.station],
-               context={"unit": report.station.region_parent.name if report.station.region_parent_id else "",
+               context={"unit": report.station.region_parent.name if report.station.region_parent else "",
                         "month": f"{report.period:%Y-%m}", "reason": report.return_reason})
     return report
 

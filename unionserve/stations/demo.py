@@ -102,7 +102,7 @@ def seed_demo() -> str:
                     Attendance.objects.create(course=courses["pre"], worker=w,
                                               hours=Decimal("15.5") if i % 2 else Decimal("16"))
                 Attendance.objects.create(course=courses["all"], worker=w, hours=courses["all"].hours)
-            dc = district_courses.get(station.region_parent_id)
+            dc = district_courses.get(station.region_parent_id) if station.region_parent_id else None
             if dc is not None and (i + w.pk) % 4:
                 Attendance.objects.create(course=dc, worker=w, hours=Decimal("32") if w.pk % 3 else Decimal("31"))
         for k, period in enumerate(months):

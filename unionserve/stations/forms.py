@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -63,7 +64,7 @@ class WorkerForm(StyledForm):
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         for name in ("hired_on", "contract_until", "left_on"):
             day = data.get(name)
             if day is not None and not EARLIEST <= day <= LATEST:
@@ -92,7 +93,8 @@ class AttendanceForm(StyledForm):
 
     def __init__(self, *args, workers=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["worker"].choices = [(str(w.pk), f"{w.name} · {w.station.name}") for w in workers]
+        cast(forms.ChoiceField, self.fields["worker"]).choices = [
+            (str(w.pk), f"{w.name} · {w.station.name}") for w in workers]
 
 
 class ReportForm(StyledForm):
@@ -130,8 +132,8 @@ class MoneyForm(StyledForm):
         from .models import FundSource, SpendCategory
 
         super().__init__(*args, **kwargs)
-        self.fields["source"].choices = [("", "—"), *FundSource.choices]
-        self.fields["category"].choices = [("", "—"), *SpendCategory.choices]
+        cast(forms.ChoiceField, self.fields["source"]).choices = [("", "—"), *FundSource.choices]
+        cast(forms.ChoiceField, self.fields["category"]).choices = [("", "—"), *SpendCategory.choices]
 
     def clean_on(self):
         day = self.cleaned_data["on"]
@@ -153,7 +155,7 @@ class MeetingForm(StyledForm):
         from .models import MeetingKind
 
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = MeetingKind.choices
+        cast(forms.ChoiceField, self.fields["kind"]).choices = MeetingKind.choices
 
     def clean_held_on(self):
         day = self.cleaned_data["held_on"]

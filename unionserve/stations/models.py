@@ -16,6 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from unionserve.core.text import StrOrPromise
+
 SCOPE = ("station__region_path", "station__industry_path")
 
 #: 001 §二(一)2: the equipment every station has (name → label); the bicycle is optional ("有条件的").
@@ -126,7 +128,7 @@ class StationPhoto(models.Model):
         ordering = ["-uploaded_at"]
 
     def __str__(self) -> str:
-        return self.caption or self.file.name
+        return self.caption or self.file.name or ""
 
 
 class Post(models.TextChoices):
@@ -241,7 +243,7 @@ class ReportStatus(models.TextChoices):
 
 #: The figures of a monthly report (001 §二(五)3: 职工变动情况和工作开展情况): name → (label, prefilled).
 #: Prefilled figures come from the register and the platform; the others are typed by the station.
-REPORT_FIGURES: dict[str, tuple[object, bool]] = {
+REPORT_FIGURES: dict[str, tuple[StrOrPromise, bool]] = {
     "units_founded": (_("Unions founded"), True),
     "members_joined": (_("Members joined"), True),
     "members_left": (_("Members left"), True),

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, Q
 
@@ -20,7 +21,7 @@ MILESTONES = (dt.date(2013, 6, 30), dt.date(2013, 12, 31), dt.date(2014, 12, 31)
 
 @dataclass
 class Row:
-    unit: object
+    unit: Any
     stations: int = 0
     by: list[int] = field(default_factory=lambda: [0] * len(MILESTONES))
     must: int = 0

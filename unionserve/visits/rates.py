@@ -230,5 +230,8 @@ def monthly(year: int, scope: Scope) -> Monthly:
                 year_projects.add(service)
         else:
             before[m] = before.get(m, 0) + n
-    months = [Month(m, *this.get(m, [0, 0, 0]), last_year=before.get(m, 0)) for m in range(1, 13)]
+    months = []
+    for m in range(1, 13):
+        visits, services, projects = this.get(m, [0, 0, 0])
+        months.append(Month(m, visits, services, projects, last_year=before.get(m, 0)))
     return Monthly(months, sum(m.visits for m in months), sum(before.values()), len(year_projects))
