@@ -79,7 +79,7 @@ class BatchResult(models.Model):
     refused = models.PositiveIntegerField(_("refused"), default=0)
     unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
-    at = models.DateTimeField(_("applied at"), default=timezone.now)
+    at = models.DateTimeField(_("imported at"), default=timezone.now)
 
     class Meta:
         ordering = ["at", "pk"]
