@@ -27,9 +27,18 @@ ROOT = Path(__file__).resolve().parents[3]
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+def _test_database_url() -> str:
+    """The URL of the test database this test writes to, for the subprocess (SQLite file or PostgreSQL)."""
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{db['NAME']}"
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
+    return f"postgresql://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
 def _start(*args: str) -> subprocess.Popen:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "unionserve.settings.test",
-           "DATABASE_URL": f"sqlite:///{connection.settings_dict['NAME']}",
+           "DATABASE_URL": _test_database_url(),
            "PAYOUTS_CHUNK": "4", "PAYOUTS_PAUSE_AFTER": "8", "PAYOUTS_PAUSE_SECONDS": "120"}
     return subprocess.Popen([sys.executable, "manage.py", *args], cwd=ROOT, env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE)
