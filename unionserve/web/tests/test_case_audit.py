@@ -86,15 +86,12 @@ def _project(people, tree):
 
 def _mutualaid_claim(people, tree):
     import datetime as dt
-
-    from unionserve.members.tests.factories import make_member
-    from unionserve.mutualaid import claims_actions
-    from unionserve.mutualaid.models import DOCUMENTS_BY_TYPE
-
     from decimal import Decimal
 
     from unionserve.cards.models import Card, CardStatus
-    from unionserve.mutualaid.models import Enrolment, Plan
+    from unionserve.members.tests.factories import make_member
+    from unionserve.mutualaid import claims_actions
+    from unionserve.mutualaid.models import DOCUMENTS_BY_TYPE, Enrolment, Plan
     from unionserve.mutualaid.setup import setup
 
     # A member with a card, enrolled in the accident and fire-loss plan (as the mutual-aid tests' `insured`).
