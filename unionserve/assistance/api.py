@@ -275,7 +275,7 @@ class ReasonIn(Schema):
     reason: str = Field(max_length=200)
 
 
-class CountOut(Schema):
+class NominationCountOut(Schema):
     count: int
 
 
@@ -316,7 +316,7 @@ def list_nominations(request, program_id: Id, status: NominationStatus | None = 
     return qs.filter(status=status) if status else qs
 
 
-@router.post("/programs/{program_id}/draw", response=CountOut,
+@router.post("/programs/{program_id}/draw", response=NominationCountOut,
              summary="Draw the list from the register (a district: its own; the city: all)")
 @scoped_view
 def draw(request, program_id: Id):
@@ -346,7 +346,7 @@ def remove(request, program_id: Id, nomination_id: Id, payload: ReasonIn):
     return actions.remove_nomination(nom.pk, reason=payload.reason, acting_user=request.user, request=request)
 
 
-@router.post("/programs/{program_id}/approve", response=CountOut,
+@router.post("/programs/{program_id}/approve", response=NominationCountOut,
              summary="Approve: draw from the fund and ask one payment per member (city)")
 @scoped_view
 def approve(request, program_id: Id):
@@ -358,7 +358,7 @@ def approve(request, program_id: Id):
 # --- emergency aid ---
 
 
-class AidOut(Schema):
+class EmergencyAidOut(Schema):
     id: int
     case: str | None
     member_id: int
@@ -378,7 +378,7 @@ class AidIn(Schema):
     amount_asked: Money
 
 
-@router.get("/emergency", response=list[AidOut], summary="Emergency aid in my scope")
+@router.get("/emergency", response=list[EmergencyAidOut], summary="Emergency aid in my scope")
 @paginate(Pagination)
 @scoped_view
 def list_aid(request):
@@ -386,7 +386,7 @@ def list_aid(request):
     return scope_of(request.user).filter(EmergencyAid.objects.select_related("case"))
 
 
-@router.post("/emergency", response={201: AidOut}, summary="Apply for emergency aid (station)")
+@router.post("/emergency", response={201: EmergencyAidOut}, summary="Apply for emergency aid (station)")
 @scoped_view
 def apply_aid(request, payload: AidIn):
     require_perm(request, roles.APPLY_ASSISTANCE)
