@@ -86,8 +86,10 @@ def cards_and_enrolments(log) -> int:
         cursor.execute(f"DELETE FROM {qn(e)}")  # noqa: S608 - model tables
         cursor.execute(f"DELETE FROM {qn(c)}")  # noqa: S608
         cursor.execute(
+            # documents and refusal_reason have Python defaults only: a raw insert names them.
             f"INSERT INTO {qn(c)} (member_id, status, applied_at_unit_id, applied_on, valid_from, created_at, "  # noqa: S608
-            f"updated_at) SELECT id, 'issued', grassroots_id, %s, %s, %s, %s FROM {qn(m)} WHERE status = 'active'",
+            f"updated_at, documents, refusal_reason) SELECT id, 'issued', grassroots_id, %s, %s, %s, %s, '[]', '' "
+            f"FROM {qn(m)} WHERE status = 'active'",
             [day, day, now, now])
         cursor.execute(
             f"INSERT INTO {qn(e)} (member_id, plan_id, year, unit_id, contribution, paid_on, in_social_insurance, "  # noqa: S608

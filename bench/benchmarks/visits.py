@@ -49,8 +49,9 @@ def ensure_cards(log) -> int:
         cursor.execute(f"DELETE FROM {Card._meta.db_table}")  # noqa: S608 - our table
         cursor.execute(
             f"INSERT INTO {Card._meta.db_table} (member_id, number, status, applied_at_unit_id, applied_on, "  # noqa: S608
-            "valid_from, created_at, updated_at) SELECT id, card_number, 'issued', grassroots_id, '2024-01-01', "
-            f"'2024-01-01', %s, %s FROM {Member._meta.db_table} WHERE card_number <> ''", [now, now])
+            "valid_from, created_at, updated_at, documents, refusal_reason) SELECT id, card_number, 'issued', "
+            f"grassroots_id, '2024-01-01', '2024-01-01', %s, %s, '[]', '' FROM {Member._meta.db_table} "
+            "WHERE card_number <> ''", [now, now])
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     log(f"cards: {wanted:,}")

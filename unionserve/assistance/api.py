@@ -14,7 +14,7 @@ from ninja.pagination import paginate
 from pydantic import Field
 
 from unionserve.core import roles
-from unionserve.core.api import Pagination, require_perm
+from unionserve.core.api import Id, Pagination, require_perm
 from unionserve.core.money import Money
 from unionserve.core.scope import scope_of, scoped_view
 from unionserve.members import public as members
@@ -38,7 +38,7 @@ from .models import (
 router = Router(tags=["assistance"])
 
 
-def _member(request, member_id: int):
+def _member(request, member_id: Id):
     member = members.get_member(member_id, user=request.user)
     if member is None:
         from django.http import Http404
@@ -146,7 +146,7 @@ def apply_file(request, payload: FileIn):
 @router.get("/hardship-files/{file_id}", response=FileDetailOut,
             summary="One hardship file with its sealed household data (audited)")
 @scoped_view
-def get_file(request, file_id: int):
+def get_file(request, file_id: Id):
     require_perm(request, roles.VIEW_HARDSHIP_FILE)
     file = scope_of(request.user).get_object_or_404(_files(request), pk=file_id)
     file.details = actions.details_of(file, user=request.user, request=request)
@@ -155,7 +155,7 @@ def get_file(request, file_id: int):
 
 @router.post("/hardship-files/{file_id}/recheck", response=FileOut, summary="The yearly re-check")
 @scoped_view
-def recheck_file(request, file_id: int, payload: RecheckIn):
+def recheck_file(request, file_id: Id, payload: RecheckIn):
     require_perm(request, roles.APPLY_ASSISTANCE)
     file = scope_of(request.user).get_object_or_404(_files(request), pk=file_id)
     actions.recheck_hardship(file, still_eligible=payload.still_eligible, note=payload.note,
@@ -275,7 +275,7 @@ class ReasonIn(Schema):
     reason: str = Field(max_length=200)
 
 
-class CountOut(Schema):
+class NominationCountOut(Schema):
     count: int
 
 
@@ -296,7 +296,7 @@ def create_program(request, payload: ProgramIn):
 
 @router.put("/programs/{program_id}/budget", response=ProgramOut, summary="Set a district's budget (city)")
 @scoped_view
-def set_budget(request, program_id: int, payload: BudgetIn):
+def set_budget(request, program_id: Id, payload: BudgetIn):
     require_perm(request, roles.APPROVE_ASSISTANCE)
     program = get_object_or_404(Program, pk=program_id)
     actions.set_budget(program, district_id=payload.district_id, amount=payload.amount, acting_user=request.user,
@@ -308,7 +308,7 @@ def set_budget(request, program_id: int, payload: BudgetIn):
             summary="The program's nomination list in my scope")
 @paginate(Pagination)
 @scoped_view
-def list_nominations(request, program_id: int, status: NominationStatus | None = None):
+def list_nominations(request, program_id: Id, status: NominationStatus | None = None):
     require_perm(request, roles.VIEW_ASSISTANCE)
     program = get_object_or_404(Program, pk=program_id)
     qs = scope_of(request.user).filter(Nomination.objects.filter(program=program).select_related(
@@ -316,10 +316,10 @@ def list_nominations(request, program_id: int, status: NominationStatus | None =
     return qs.filter(status=status) if status else qs
 
 
-@router.post("/programs/{program_id}/draw", response=CountOut,
+@router.post("/programs/{program_id}/draw", response=NominationCountOut,
              summary="Draw the list from the register (a district: its own; the city: all)")
 @scoped_view
-def draw(request, program_id: int):
+def draw(request, program_id: Id):
     require_perm(request, roles.REVIEW_ASSISTANCE)
     program = get_object_or_404(Program, pk=program_id)
     return {"count": actions.draw_nominations(program, acting_user=request.user, request=request)}
@@ -328,7 +328,7 @@ def draw(request, program_id: int):
 @router.post("/programs/{program_id}/nominations", response={201: NominationOut},
              summary="Add a member by hand, with the reason")
 @scoped_view
-def add(request, program_id: int, payload: AddIn):
+def add(request, program_id: Id, payload: AddIn):
     require_perm(request, roles.REVIEW_ASSISTANCE)
     program = get_object_or_404(Program, pk=program_id)
     nom = actions.add_nomination(program, member=_member(request, payload.member_id), reason=payload.reason,
@@ -339,17 +339,17 @@ def add(request, program_id: int, payload: AddIn):
 @router.post("/programs/{program_id}/nominations/{nomination_id}/remove", response=NominationOut,
              summary="Take a member off the list, with the reason")
 @scoped_view
-def remove(request, program_id: int, nomination_id: int, payload: ReasonIn):
+def remove(request, program_id: Id, nomination_id: Id, payload: ReasonIn):
     require_perm(request, roles.REVIEW_ASSISTANCE)
     nom = scope_of(request.user).get_object_or_404(Nomination.objects.select_related("member", "district"),
                                                    pk=nomination_id, program_id=program_id)
     return actions.remove_nomination(nom.pk, reason=payload.reason, acting_user=request.user, request=request)
 
 
-@router.post("/programs/{program_id}/approve", response=CountOut,
+@router.post("/programs/{program_id}/approve", response=NominationCountOut,
              summary="Approve: draw from the fund and ask one payment per member (city)")
 @scoped_view
-def approve(request, program_id: int):
+def approve(request, program_id: Id):
     require_perm(request, roles.APPROVE_ASSISTANCE)
     program = get_object_or_404(Program, pk=program_id)
     return {"count": actions.approve_program(program, acting_user=request.user, request=request)}
@@ -358,7 +358,7 @@ def approve(request, program_id: int):
 # --- emergency aid ---
 
 
-class AidOut(Schema):
+class EmergencyAidOut(Schema):
     id: int
     case: str | None
     member_id: int
@@ -378,7 +378,7 @@ class AidIn(Schema):
     amount_asked: Money
 
 
-@router.get("/emergency", response=list[AidOut], summary="Emergency aid in my scope")
+@router.get("/emergency", response=list[EmergencyAidOut], summary="Emergency aid in my scope")
 @paginate(Pagination)
 @scoped_view
 def list_aid(request):
@@ -386,7 +386,7 @@ def list_aid(request):
     return scope_of(request.user).filter(EmergencyAid.objects.select_related("case"))
 
 
-@router.post("/emergency", response={201: AidOut}, summary="Apply for emergency aid (station)")
+@router.post("/emergency", response={201: EmergencyAidOut}, summary="Apply for emergency aid (station)")
 @scoped_view
 def apply_aid(request, payload: AidIn):
     require_perm(request, roles.APPLY_ASSISTANCE)
@@ -447,7 +447,7 @@ def apply_skills(request, payload: SkillIn):
 
 @router.post("/skills/{app_id}/decide", response=SkillOut, summary="Approve (payment asked) or reject (city)")
 @scoped_view
-def decide_skills(request, app_id: int, payload: DecideIn):
+def decide_skills(request, app_id: Id, payload: DecideIn):
     require_perm(request, roles.APPROVE_ASSISTANCE)
     scope_of(request.user).get_object_or_404(SkillApplication.objects.all(), pk=app_id)
     return actions.decide_skills(app_id, approve=payload.approve, reason=payload.reason, acting_user=request.user,

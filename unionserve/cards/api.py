@@ -22,7 +22,7 @@ from .views import search_cards, stats_unit, unit_figures
 router = Router(tags=["cards"])
 
 
-class EventOut(Schema):
+class CardEventOut(Schema):
     status: str
     at: dt.datetime
     note: str
@@ -74,7 +74,7 @@ class CardOut(Schema):
 
 
 class CardDetailOut(CardOut):
-    events: list[EventOut]
+    events: list[CardEventOut]
     problems: list[ProblemOut]
 
     @staticmethod
@@ -86,7 +86,7 @@ class CardDetailOut(CardOut):
         return list(obj.problems.all())
 
 
-class BatchOut(Schema):
+class CardBatchOut(Schema):
     id: int
     number: str
     unit: str
@@ -124,7 +124,7 @@ class ReplaceIn(Schema):
     note: str = Field("", max_length=200)
 
 
-class NoteIn(Schema):
+class CardNoteIn(Schema):
     note: str = Field("", max_length=200)
 
 
@@ -222,7 +222,7 @@ def deliver(request, pk: Id):
 
 @router.post("/cards/{pk}/lost", response=CardOut, summary="Report the card lost")
 @scoped_view
-def report_lost(request, pk: Id, payload: NoteIn):
+def report_lost(request, pk: Id, payload: CardNoteIn):
     require_perm(request, roles.MANAGE_CARDS)
     card = _card(request, pk)
     return _valid(lambda: actions.report_lost(card, note=payload.note, acting_user=request.user, request=request))
@@ -246,7 +246,7 @@ def cancel(request, pk: Id, payload: CancelIn):
     return _valid(lambda: actions.cancel(card, reason=payload.reason, acting_user=request.user, request=request))
 
 
-@router.get("/batches", response=list[BatchOut], summary="Bank batches in my scope")
+@router.get("/batches", response=list[CardBatchOut], summary="Bank batches in my scope")
 @paginate(Pagination)
 @scoped_view
 def list_batches(request):
@@ -254,7 +254,7 @@ def list_batches(request):
     return scope_of(request.user).filter(BankBatch.objects.select_related("unit"))
 
 
-@router.post("/batches", response={201: BatchOut}, summary="Send the applications waiting at my unit to the bank")
+@router.post("/batches", response={201: CardBatchOut}, summary="Send the applications waiting at my unit to the bank")
 @scoped_view
 def create_batch(request):
     require_perm(request, roles.MANAGE_CARDS)
@@ -266,7 +266,7 @@ def _batch(request, pk: int) -> BankBatch:
     return scope_of(request.user).get_object_or_404(BankBatch.objects.select_related("unit"), pk=pk)
 
 
-@router.get("/batches/{pk}", response=BatchOut, summary="One bank batch")
+@router.get("/batches/{pk}", response=CardBatchOut, summary="One bank batch")
 @scoped_view
 def get_batch(request, pk: Id):
     require_perm(request, roles.VIEW_CARDS)

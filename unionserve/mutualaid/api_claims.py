@@ -31,7 +31,7 @@ from .models import Claim, ClaimType
 router = Router(tags=["mutualaid"])
 
 
-class ClaimOut(Schema):
+class AidClaimOut(Schema):
     id: int
     number: str
     state: str
@@ -76,12 +76,12 @@ class ClaimOut(Schema):
         return obj.case.due_at
 
 
-class ActionOut(Schema):
+class ClaimActionOut(Schema):
     code: str
     label: str
 
 
-class ClaimDetailOut(ClaimOut):
+class ClaimDetailOut(AidClaimOut):
     event_summary: str
     documents: list[str]
     missing_documents: list[str]
@@ -91,7 +91,7 @@ class ClaimDetailOut(ClaimOut):
     policy_record: dict
     refusal_reasons: list[str]
     refusal_text: str
-    actions: list[ActionOut]
+    actions: list[ClaimActionOut]
 
     @staticmethod
     def resolve_actions(obj, context) -> list[dict]:
@@ -115,7 +115,7 @@ class CollectIn(Schema):
     assessed_loss: Money | None = None
 
 
-class ActionIn(Schema):
+class ClaimActionIn(Schema):
     version: Version
     data: dict = Field(default_factory=dict)
 
@@ -138,7 +138,7 @@ def claim_statistics(request, year: int | None = Query(None, ge=statistics.FIRST
     return statistics.compute(request.user, period).as_dict()
 
 
-@router.get("", response=list[ClaimOut], summary="Claims in my scope")
+@router.get("", response=list[AidClaimOut], summary="Claims in my scope")
 @paginate(Pagination)
 @scoped_view
 def list_claims(request, filters: Query[ClaimFilter]):
@@ -174,7 +174,7 @@ def collect(request, payload: CollectIn):
 @router.post("/{claim_id}/actions/{action}", response=ClaimDetailOut,
              summary="Take an action of the claim process (the same rules as the case page)")
 @scoped_view
-def take_action(request, claim_id: Id, action: str, payload: ActionIn):
+def take_action(request, claim_id: Id, action: str, payload: ClaimActionIn):
     claim = scope_of(request.user).get_object_or_404(_qs(request), pk=claim_id)
     if not any(s.code == action for s in actions_for(claim.case, request.user)):
         raise PermissionDenied(_("You cannot take this action on this claim now."))

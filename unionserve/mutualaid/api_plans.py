@@ -77,7 +77,7 @@ class EnrolIn(Schema):
     in_social_insurance: bool = False
 
 
-class ImportOut(Schema):
+class ExpenseImportOut(Schema):
     id: int
     kind: str
     original_name: str
@@ -108,7 +108,7 @@ class EligibilityOut(Schema):
     reason_text: str
 
 
-class LineOut(Schema):
+class ExpenseLineOut(Schema):
     id: int
     batch_id: int
     row: int
@@ -146,10 +146,10 @@ class MemberAidOut(Schema):
     counted: Money
     paid: Money
     remaining: Money
-    lines: list[LineOut] | None = Field(None, description="Only for holders of the medical-lines permission")
+    lines: list[ExpenseLineOut] | None = Field(None, description="Only for holders of the medical-lines permission")
 
 
-class BatchOut(Schema):
+class MedicalBatchOut(Schema):
     id: int
     year: int
     quarter: int
@@ -180,7 +180,7 @@ class LineFilter(Schema):
     year: int | None = Field(None, ge=2000, le=2100)
 
 
-class NoteIn(Schema):
+class ExpenseNoteIn(Schema):
     note: str = Field("", max_length=200)
 
 
@@ -247,7 +247,7 @@ def _check_upload(upload: UploadedFile) -> None:
         raise HttpError(400, _("Send the file as .xlsx or .csv."))
 
 
-@router.post("/enrolments/import", response={201: ImportOut},
+@router.post("/enrolments/import", response={201: ExpenseImportOut},
              summary="Import a unit's enrolment list (all or nothing; accepted=false with the errors when refused)")
 @scoped_view
 def import_enrolments(request, unit: Form[str], file: File[UploadedFile]):
@@ -262,7 +262,7 @@ def import_enrolments(request, unit: Form[str], file: File[UploadedFile]):
     return Status(201, imp)
 
 
-@router.get("/imports/{import_id}", response=ImportOut, summary="A file read and its errors")
+@router.get("/imports/{import_id}", response=ExpenseImportOut, summary="A file read and its errors")
 @scoped_view
 def get_import(request, import_id: Id):
     require_perm(request, roles.VIEW_MUTUALAID)
@@ -331,7 +331,7 @@ def _batch(request, batch_id: int) -> ExpenseBatch:
         ExpenseBatch.objects.select_related("first_reviewer", "second_reviewer"), pk=batch_id)
 
 
-@router.get("/batches", response=list[BatchOut], summary="The quarters' medical batches")
+@router.get("/batches", response=list[MedicalBatchOut], summary="The quarters' medical batches")
 @paginate(Pagination)
 @scoped_view
 def list_batches(request):
@@ -339,7 +339,7 @@ def list_batches(request):
     return scope_of(request.user).filter(ExpenseBatch.objects.select_related("first_reviewer", "second_reviewer"))
 
 
-@router.post("/batches", response={201: BatchOut},
+@router.post("/batches", response={201: MedicalBatchOut},
              summary="Read a quarter's expense file (400 with import_id when refused whole)")
 @scoped_view
 def import_batch(request, year: Form[int], quarter: Form[int], file: File[UploadedFile]):
@@ -357,13 +357,13 @@ def import_batch(request, year: Form[int], quarter: Form[int], file: File[Upload
     return Status(201, batch)
 
 
-@router.get("/batches/{batch_id}", response=BatchOut, summary="One batch")
+@router.get("/batches/{batch_id}", response=MedicalBatchOut, summary="One batch")
 @scoped_view
 def get_batch(request, batch_id: Id):
     return _batch(request, batch_id)
 
 
-@router.get("/batches/{batch_id}/lines", response=list[LineOut], summary="A batch's lines")
+@router.get("/batches/{batch_id}/lines", response=list[ExpenseLineOut], summary="A batch's lines")
 @paginate(Pagination)
 @scoped_view
 def batch_lines(request, batch_id: Id, filters: Query[LineFilter]):
@@ -392,44 +392,44 @@ def _line(request, batch_id: int, line_id: int) -> ExpenseLine:
     return line
 
 
-@router.post("/batches/{batch_id}/lines/{line_id}/clear", response=LineOut, summary="First review: clear a line")
+@router.post("/batches/{batch_id}/lines/{line_id}/clear", response=ExpenseLineOut, summary="First review: clear a line")
 @scoped_view
-def clear_line(request, batch_id: Id, line_id: Id, payload: NoteIn):
+def clear_line(request, batch_id: Id, line_id: Id, payload: ExpenseNoteIn):
     return actions.clear_line(_line(request, batch_id, line_id), acting_user=request.user, note=payload.note,
                               request=request)
 
 
-@router.post("/batches/{batch_id}/lines/{line_id}/refuse", response=LineOut,
+@router.post("/batches/{batch_id}/lines/{line_id}/refuse", response=ExpenseLineOut,
              summary="First review: refuse a line (a note is required)")
 @scoped_view
-def refuse_line(request, batch_id: Id, line_id: Id, payload: NoteIn):
+def refuse_line(request, batch_id: Id, line_id: Id, payload: ExpenseNoteIn):
     return actions.refuse_line(_line(request, batch_id, line_id), acting_user=request.user, note=payload.note,
                                request=request)
 
 
-@router.post("/batches/{batch_id}/finish", response=BatchOut, summary="First review done (no flagged line left)")
+@router.post("/batches/{batch_id}/finish", response=MedicalBatchOut, summary="First review done (no flagged line left)")
 @scoped_view
 def finish(request, batch_id: Id):
     return actions.finish_first_review(_batch(request, batch_id), acting_user=request.user, request=request)
 
 
-@router.post("/batches/{batch_id}/approve", response=BatchOut,
+@router.post("/batches/{batch_id}/approve", response=MedicalBatchOut,
              summary="Second review by another person: approve and request the payments")
 @scoped_view
 def approve(request, batch_id: Id):
     return actions.approve_batch(_batch(request, batch_id), acting_user=request.user, request=request)
 
 
-@router.post("/batches/{batch_id}/return", response=BatchOut, summary="Second review: back to the first review")
+@router.post("/batches/{batch_id}/return", response=MedicalBatchOut, summary="Second review: back to the first review")
 @scoped_view
-def return_batch(request, batch_id: Id, payload: NoteIn):
+def return_batch(request, batch_id: Id, payload: ExpenseNoteIn):
     return actions.return_to_first_review(_batch(request, batch_id), acting_user=request.user, note=payload.note,
                                           request=request)
 
 
 # --- lines of members in scope ---------------------------------------------------------------------------------
 
-@router.get("/lines", response=list[LineOut], summary="Medical lines of the members in my scope")
+@router.get("/lines", response=list[ExpenseLineOut], summary="Medical lines of the members in my scope")
 @paginate(Pagination)
 @scoped_view
 def list_lines(request, filters: Query[LineFilter]):
@@ -438,7 +438,7 @@ def list_lines(request, filters: Query[LineFilter]):
     return _filter_lines(qs, filters)
 
 
-@router.get("/lines/{line_id}", response=LineOut, summary="One medical line of a member in my scope")
+@router.get("/lines/{line_id}", response=ExpenseLineOut, summary="One medical line of a member in my scope")
 @scoped_view
 def get_line(request, line_id: Id):
     require_perm(request, roles.VIEW_MEDICAL_LINES)

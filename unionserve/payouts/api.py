@@ -24,7 +24,7 @@ from .views import batches_in_scope, filter_batches, filter_payments
 router = Router(tags=["payouts"])
 
 
-class BatchOut(Schema):
+class PayoutBatchOut(Schema):
     id: int
     number: str
     purpose: str
@@ -54,7 +54,7 @@ class ReconOut(Schema):
     ok: bool | None
 
 
-class BatchDetailOut(BatchOut):
+class BatchDetailOut(PayoutBatchOut):
     reconciliation: list[ReconOut]
     balanced: bool
     result_sha256: str
@@ -68,7 +68,7 @@ class BatchDetailOut(BatchOut):
         return actions.is_balanced(actions.reconcile(obj))
 
 
-class LineOut(Schema):
+class PayoutLineOut(Schema):
     seq: int
     payment_id: int
     member_name: str
@@ -141,7 +141,7 @@ def _batch(request, batch_id: int) -> PayoutBatch:
                                                                 pk=batch_id)
 
 
-@router.get("/batches", response=list[BatchOut], summary="Payout batches in my scope")
+@router.get("/batches", response=list[PayoutBatchOut], summary="Payout batches in my scope")
 @paginate(LookaheadPagination)
 @scoped_view
 def list_batches(request, filters: Query[BatchQuery]):
@@ -166,7 +166,7 @@ def get_batch(request, batch_id: Id):
     return _batch(request, batch_id)
 
 
-@router.get("/batches/{batch_id}/lines", response=list[LineOut], summary="The lines of a batch")
+@router.get("/batches/{batch_id}/lines", response=list[PayoutLineOut], summary="The lines of a batch")
 @paginate(LookaheadPagination)
 @scoped_view
 def batch_lines(request, batch_id: Id):

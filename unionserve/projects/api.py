@@ -303,23 +303,24 @@ class _Lazy:
         return self.func(self.qs[item])
 
 
-class CountOut(Schema):
+class ProjectCountOut(Schema):
     code: str
     label: str
     count: int
 
 
-class StatisticsOut(Schema):
+class ProjectStatisticsOut(Schema):
     year: int
-    category: list[CountOut]
-    brand: list[CountOut]
-    run_level: list[CountOut]
-    state: list[CountOut]
+    category: list[ProjectCountOut]
+    brand: list[ProjectCountOut]
+    run_level: list[ProjectCountOut]
+    state: list[ProjectCountOut]
     running_per_month: list[dict]
     monthly_average: Decimal
 
 
-@router.get("/statistics", response=StatisticsOut, summary="Projects by category, brand, level, state; per month")
+@router.get("/statistics", response=ProjectStatisticsOut,
+            summary="Projects by category, brand, level, state; per month")
 @scoped_view
 def stats(request, year: int = Query(..., ge=2000, le=2100)):
     require_perm(request, roles.VIEW_PROJECTS)

@@ -97,7 +97,7 @@ class ProfileOut(Schema):
     version: int
 
 
-class WorkerIn(Schema):
+class StationWorkerIn(Schema):
     name: Annotated[str, Field(min_length=1, max_length=60)]
     post: Post = Post.WORKER
     hired_on: dt.date
@@ -146,7 +146,7 @@ class ReviewIn(Schema):
     reason: Annotated[str, Field(max_length=500)] = ""
 
 
-class RatesOut(Schema):
+class StationRatesOut(Schema):
     expected: int
     submitted: int
     on_time: int
@@ -157,14 +157,14 @@ class RatesOut(Schema):
 class RateRowOut(Schema):
     unit_id: int
     unit: str
-    months: dict[str, RatesOut]
-    year: RatesOut
+    months: dict[str, StationRatesOut]
+    year: StationRatesOut
 
 
 class RateTableOut(Schema):
     year: int
     rows: list[RateRowOut]
-    total: RatesOut
+    total: StationRatesOut
 
 
 class CourseIn(Schema):
@@ -258,7 +258,7 @@ def list_workers(request, pk: Id):
 
 @router.post("/stations/{pk}/workers", response={201: WorkerOut}, summary="Add a person to the station")
 @scoped_view
-def add_worker(request, pk: Id, payload: WorkerIn):
+def add_worker(request, pk: Id, payload: StationWorkerIn):
     require_perm(request, roles.EDIT_STATION)
     worker = actions.save_worker(_station(request, pk), None, acting_user=request.user, **payload.dict())
     return Status(201, worker)
@@ -266,7 +266,7 @@ def add_worker(request, pk: Id, payload: WorkerIn):
 
 @router.put("/stations/{pk}/workers/{worker_id}", response=WorkerOut, summary="Change a person's file")
 @scoped_view
-def put_worker(request, pk: Id, worker_id: Id, payload: WorkerIn):
+def put_worker(request, pk: Id, worker_id: Id, payload: StationWorkerIn):
     require_perm(request, roles.EDIT_STATION)
     station = _station(request, pk)
     worker = scope_of(request.user).get_object_or_404(StationWorker.objects.filter(station=station), pk=worker_id)

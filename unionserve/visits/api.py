@@ -78,7 +78,7 @@ def list_visits(request, filters: Query[VisitQuery]):
     return qs.order_by("-day", "-pk")
 
 
-class ImportOut(Schema):
+class SwipeImportOut(Schema):
     id: int
     original_name: str
     checksum: str
@@ -102,7 +102,7 @@ class ImportOut(Schema):
         return obj.imported_by.username if obj.imported_by else None
 
 
-class ImportDetailOut(ImportOut):
+class ImportDetailOut(SwipeImportOut):
     error_report: str
 
 
@@ -110,7 +110,7 @@ def _imports(request):
     return scope_of(request.user).filter(SwipeImport.objects.select_related("unit", "imported_by"))
 
 
-@router.get("/imports", response=list[ImportOut], summary="Swipe files imported in my scope")
+@router.get("/imports", response=list[SwipeImportOut], summary="Swipe files imported in my scope")
 @paginate(Pagination)
 @scoped_view
 def list_imports(request):
@@ -260,7 +260,7 @@ class MonthOut(Schema):
     growth: Decimal | None
 
 
-class RatesOut(Schema):
+class VisitRatesOut(Schema):
     year: int
     target: Decimal | None
     target_version: int | None
@@ -287,7 +287,7 @@ def _rate(r: rates.UnitRate) -> dict:
             "shortfall": r.shortfall}
 
 
-@router.get("/rates", response=RatesOut, summary="The served-visit rate of a unit and the units below, ranked")
+@router.get("/rates", response=VisitRatesOut, summary="The served-visit rate of a unit and the units below, ranked")
 @scoped_view
 def get_rates(request, filters: Query[RatesQuery]):
     require_perm(request, roles.VIEW_VISITS)

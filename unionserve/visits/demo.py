@@ -100,11 +100,13 @@ def _activity(rng: random.Random, cards: dict[int, str], today: dt.date) -> int:
     station_user = User.objects.filter(username="station").select_related("org_unit").first()
     if station_user is None or station_user.org_unit is None:
         return 0
-    activity = Activity.objects.filter(name=ACTIVITY).first()
-    if activity is None:
-        activity = actions.create_activity(name=ACTIVITY, day=today - dt.timedelta(days=ACTIVITY_DAYS_AGO),
-                                           unit=station_user.org_unit, project_code="HLTH-TALK",
-                                           acting_user=station_user)
+    if Activity.objects.filter(name=ACTIVITY).exists():
+        # Seeded once: the members with cards change as later demos run, so signing "the missing ones" again
+        # would add sign-ins on every run.
+        return 0
+    activity = actions.create_activity(name=ACTIVITY, day=today - dt.timedelta(days=ACTIVITY_DAYS_AGO),
+                                       unit=station_user.org_unit, project_code="HLTH-TALK",
+                                       acting_user=station_user)
     unit = station_user.org_unit
     local = [pk for pk in Member.objects.filter(status=MemberStatus.ACTIVE, pk__in=list(cards),
                                                 grassroots__region_path__startswith=unit.region_path or "-")

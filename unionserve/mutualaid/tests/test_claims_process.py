@@ -81,7 +81,7 @@ def test_district_sends_back_for_documents(clock, cu, covered, tree):
 def test_an_incomplete_claim_is_not_sent_up(clock, cu, covered):
     clock.set(2026, 9, 21)
     case = collect(cu["station"], covered("钱多"), complete=False)
-    with pytest.raises(ActionRefused, match="Collect these documents|收集"):
+    with pytest.raises(ActionRefused, match="Collect these documents|收齐以下材料"):
         engine.perform(case, "submit", actor=cu["station"])
 
 

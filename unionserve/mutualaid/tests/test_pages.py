@@ -60,7 +60,7 @@ def test_member_page_statement_and_pdf(client_for, batch, ma_users):
     line = batch.expense_lines.get(row=2)
     client = client_for(ma_users["st1"])
     page = client.get(f"/mutual-aid/members/{line.member_id}/?year=2026").content.decode()
-    assert "50.00" in page and "v1" in page  # (155 − 55) × 50 %, the policy versions
+    assert "50.00" in page and "第1版" in page  # (155 − 55) × 50 %, the policy versions (v1 in the Chinese UI)
     pdf = client.get(f"/mutual-aid/members/{line.member_id}/statement.pdf?year=2026")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     detail = client.get(f"/members/{line.member_id}/").content.decode()

@@ -71,9 +71,73 @@ def _samplecheck(people, tree):
     return actions.perform(case, "dispatch", actor=people["city"], data={"units": tree["st1"].code}), "dispatch"
 
 
+def _project(people, tree):
+    from unionserve.projects import actions as pj_actions
+    from unionserve.projects.models import Merchant
+
+    merchant = Merchant.objects.create(name="北京金象大药房", uscc="91110000802100433B", address="东城区东四北大街1号",
+                                       district=tree["dc"], contact_person="王", phone="010-65120001",
+                                       category="health")
+    case = pj_actions.propose(acting_user=people["district"], data={
+        "name": "会员购药九折", "category": "health", "brand": "medical", "run_level": "district",
+        "merchant": merchant.uscc, "offer": "持京卡购药九折", "subsidy": "12000.50"})
+    return actions.perform(case, "comment", actor=people["district"], data={"comment": "已联系商户"}), "comment"
+
+
+def _mutualaid_claim(people, tree):
+    import datetime as dt
+    from decimal import Decimal
+
+    from unionserve.cards.models import Card, CardStatus
+    from unionserve.members.tests.factories import make_member
+    from unionserve.mutualaid import claims_actions
+    from unionserve.mutualaid.models import DOCUMENTS_BY_TYPE, Enrolment, Plan
+    from unionserve.mutualaid.setup import setup
+
+    # A member with a card, enrolled in the accident and fire-loss plan (as the mutual-aid tests' `insured`).
+    setup()
+    member = make_member(tree["g1"], "王伟", phone="13912345671", joined_on=dt.date(2020, 1, 1))
+    Card.objects.create(member=member, number="6200000000000001", status=CardStatus.ISSUED, applied_at_unit=tree["g1"],
+                        valid_from=dt.date(2026, 1, 1))
+    Enrolment.objects.create(member=member, plan=Plan.objects.get(code="accident_fire"), year=2026, unit=tree["g1"],
+                             contribution=Decimal("80.00"), paid_on=dt.date(2026, 1, 10), in_social_insurance=True)
+    case = claims_actions.collect_claim(acting_user=people["station"], member_id=member.pk, claim_type="disability",
+                                        event_date=dt.date(2026, 9, 1), event_summary="骑车摔伤",
+                                        documents=list(DOCUMENTS_BY_TYPE["disability"]), disability_grade=1)
+    return actions.perform(case, "comment", actor=people["station"], data={"comment": "材料已收齐"}), "comment"
+
+
+def _assistance(kind):
+    def run(people, tree):
+        from decimal import Decimal
+
+        from unionserve.assistance import actions as as_actions
+        from unionserve.members.tests.factories import make_member
+
+        member = make_member(tree["g1"], "王芳", phone="13912345678")
+        if kind == "hardship":
+            record = as_actions.apply_hardship(
+                member=member, level="hardship", cause="illness", monthly_income=Decimal("2100"),
+                monthly_spending=Decimal("3500"), story="丈夫重病住院，孩子上学。", acting_user=people["station"],
+                household=[{"name": "王芳", "relation": "本人", "age": 40, "income": "2100"}])
+        else:
+            record = as_actions.apply_emergency(member=member, what_happened="家中失火", amount_asked=Decimal("3000"),
+                                                acting_user=people["station"])
+        case = record.case
+        return actions.perform(case, "submit", actor=people["station"], version=case.version), "submit"
+    return run
+
+
+def _stationaccept(people, tree):
+    case = actions.open_case("stationaccept", actor=people["station"], title="东华门站规范化验收")
+    return actions.perform(case, "apply", actor=people["station"], version=case.version), "apply"
+
+
 DRIVERS = {
     "workorder": _workorder, "consultation": _hotline("consultation"), "affair": _hotline("affair"),
     "mediation": _mediation, "legalaid": _legalaid, "legalaid_up": _legalaid_up, "samplecheck": _samplecheck,
+    "service_project": _project, "mutualaid_claim": _mutualaid_claim, "assistance_hardship": _assistance("hardship"),
+    "assistance_emergency": _assistance("emergency"), "stationaccept": _stationaccept,
 }
 
 
