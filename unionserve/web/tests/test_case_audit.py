@@ -88,21 +88,26 @@ def _mutualaid_claim(people, tree):
     import datetime as dt
     from decimal import Decimal
 
+    # A member with a card, enrolled in the accident and fire-loss plan (as the mutual-aid tests' `insured`).
+    from django.utils import timezone
+
     from unionserve.cards.models import Card, CardStatus
     from unionserve.members.tests.factories import make_member
     from unionserve.mutualaid import claims_actions
     from unionserve.mutualaid.models import DOCUMENTS_BY_TYPE, Enrolment, Plan
     from unionserve.mutualaid.setup import setup
 
-    # A member with a card, enrolled in the accident and fire-loss plan (as the mutual-aid tests' `insured`).
     setup()
+    # The event yesterday, inside its plan year (whatever today's date), card and enrolment from the year's start.
+    event = timezone.localdate() - dt.timedelta(days=1)
     member = make_member(tree["g1"], "王伟", phone="13912345671", joined_on=dt.date(2020, 1, 1))
     Card.objects.create(member=member, number="6200000000000001", status=CardStatus.ISSUED, applied_at_unit=tree["g1"],
-                        valid_from=dt.date(2026, 1, 1))
-    Enrolment.objects.create(member=member, plan=Plan.objects.get(code="accident_fire"), year=2026, unit=tree["g1"],
-                             contribution=Decimal("80.00"), paid_on=dt.date(2026, 1, 10), in_social_insurance=True)
+                        valid_from=dt.date(event.year, 1, 1))
+    Enrolment.objects.create(member=member, plan=Plan.objects.get(code="accident_fire"), year=event.year,
+                             unit=tree["g1"], contribution=Decimal("80.00"), paid_on=dt.date(event.year, 1, 1),
+                             in_social_insurance=True)
     case = claims_actions.collect_claim(acting_user=people["station"], member_id=member.pk, claim_type="disability",
-                                        event_date=dt.date(2026, 9, 1), event_summary="骑车摔伤",
+                                        event_date=event, event_summary="骑车摔伤",
                                         documents=list(DOCUMENTS_BY_TYPE["disability"]), disability_grade=1)
     return actions.perform(case, "comment", actor=people["station"], data={"comment": "材料已收齐"}), "comment"
 
