@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -64,18 +67,44 @@ def _in_force(key: str, day: dt.date) -> PolicyVersion | None:
     return row
 
 
+#: Values already read inside a `memoized()` block, by (key, day).
+_memo: ContextVar[dict[tuple[str, dt.date], PolicyValue] | None] = ContextVar("policy_memo", default=None)
+
+
+@contextmanager
+def memoized() -> Iterator[None]:
+    """Read each (key, day) once inside the block: a list that applies the same rules to hundreds of rows (the
+    city's stations, their workers' training) would otherwise ask the database for the same value each time.
+    Only for a read that ends with the block: a change approved meanwhile is seen by the next request."""
+    token = _memo.set({})
+    try:
+        yield
+    finally:
+        _memo.reset(token)
+
+
 def value(key: str, on: dt.date | dt.datetime | None = None) -> PolicyValue:
     """The value of `key` in force on `on` (default today, Beijing time), with its version.
 
     Never returns nothing: a registered key without rows gets its seed default as version 1 first.
     """
-    param = parameter(key)
     if on is None:
         day = timezone.localdate()
     elif isinstance(on, dt.datetime):
         day = timezone.localdate(on) if timezone.is_aware(on) else on.date()
     else:
         day = on
+    memo = _memo.get()
+    if memo is not None:
+        found = memo.get((key, day))
+        if found is None:
+            found = memo[(key, day)] = _value_on(key, day)
+        return found
+    return _value_on(key, day)
+
+
+def _value_on(key: str, day: dt.date) -> PolicyValue:
+    param = parameter(key)
     row = _in_force(key, day)
     if row is None:
         _seed(param)

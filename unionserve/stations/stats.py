@@ -18,6 +18,7 @@ from decimal import Decimal
 from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
+from unionserve import policy
 from unionserve.core.numbers import percent
 from unionserve.core.scope import scope_of
 from unionserve.core.units import UnitKind
@@ -186,7 +187,12 @@ def member_counts(stations: list[OrgUnit]) -> dict[int, int]:
 
 
 def station_statuses(user, stations: list[OrgUnit], *, year: int | None = None) -> list[StationStatus]:
-    """The list's columns for these stations, in a fixed number of queries."""
+    """The list's columns for these stations, in a fixed number of queries (each policy number read once)."""
+    with policy.memoized():
+        return _station_statuses(user, stations, year=year)
+
+
+def _station_statuses(user, stations: list[OrgUnit], *, year: int | None) -> list[StationStatus]:
     today = timezone.localdate()
     year = year or today.year
     ids = [s.pk for s in stations]
