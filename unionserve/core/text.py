@@ -7,12 +7,14 @@ the fields that hold such labels accept both. Under the type checker the promise
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeAlias
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrPromise
 
-    StrOrPromise = str | _StrPromise
+    # Declared an alias explicitly: mypy may otherwise read it as a variable, depending on the order in which it
+    # meets the modules of an import cycle.
+    StrOrPromise: TypeAlias = str | _StrPromise
 else:
     from django.utils.functional import Promise
 
