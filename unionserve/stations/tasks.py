@@ -1,4 +1,4 @@
-"""Celery tasks of the stations (scheduled by beat: the lead adds the entry to CELERY_BEAT_SCHEDULE)."""
+"""Celery tasks of the stations (scheduled by beat in settings: CELERY_BEAT_SCHEDULE)."""
 
 from celery import shared_task
 
